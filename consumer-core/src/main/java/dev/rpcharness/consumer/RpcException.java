@@ -1,0 +1,19 @@
+package dev.rpcharness.consumer;
+
+/**
+ * The root of every error a call can end with. Unchecked. The synchronous proxy throws the subclasses directly;
+ * {@link java.util.concurrent.Future#get()} wraps them in {@link java.util.concurrent.ExecutionException}.
+ * Messages name the provider address, {@code Interface#method} and the time spent where they are known.
+ */
+public class RpcException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public RpcException(String message) {
+        super(message);
+    }
+
+    public RpcException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

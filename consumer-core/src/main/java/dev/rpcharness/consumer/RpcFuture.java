@@ -1,0 +1,268 @@
+package dev.rpcharness.consumer;
+
+import dev.rpcharness.protocol.RpcResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The future of one call. It ends exactly once: with a result ({@link #complete}, {@link #done}) or with an
+ * exception ({@link #fail}); later attempts are ignored and return false.
+ *
+ * <p>Threading: any thread may complete it (in the client, Netty's I/O thread does). Threads blocked in
+ * {@link #get()} are released on the completing thread; callbacks run on the callback executor, never on the
+ * completing thread, each exactly once, also when added after the end. {@link #startNanos()} and
+ * {@link #endNanos()} are {@link System#nanoTime()} readings of the call's start and end, for latency recording.
+ */
+public final class RpcFuture implements Future<Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(RpcFuture.class);
+
+    private final Sync sync = new Sync();
+    private final Executor callbackExecutor;
+    private final long startNanos;
+    private volatile long endNanos;
+    private volatile Object result;
+    private volatile Throwable failure;
+    /** Callbacks added before the end; null once they were handed to the executor. Guarded by {@code this}. */
+    private List<AsyncRpcCallback> callbacks = new ArrayList<>(2);
+    private final List<Runnable> endHooks = new ArrayList<>(1);
+
+    /**
+     * @param callbackExecutor where callbacks run
+     * @param startNanos       {@link System#nanoTime()} at the call's start
+     */
+    public RpcFuture(Executor callbackExecutor, long startNanos) {
+        this.callbackExecutor = callbackExecutor;
+        this.startNanos = startNanos;
+    }
+
+    /** Ends the call with the provider's answer: its result, or a {@link RemoteInvocationException}. */
+    public boolean done(RpcResponse response) {
+        if (response.isError()) {
+            String type = response.error().type();
+            String message = response.error().message();
+            return fail(new RemoteInvocationException("provider threw " + type + ": " + message, type, message));
+        }
+        return complete(response.result());
+    }
+
+    /** Ends the call with {@code value}. Returns false if it had already ended. */
+    public boolean complete(Object value) {
+        if (!sync.tryEnd()) {
+            return false;
+        }
+        this.result = value;
+        finish();
+        return true;
+    }
+
+    /** Ends the call with {@code error}. Returns false if it had already ended. */
+    public boolean fail(Throwable error) {
+        if (!sync.tryEnd()) {
+            return false;
+        }
+        this.failure = error;
+        finish();
+        return true;
+    }
+
+    private void finish() {
+        endNanos = System.nanoTime();
+        sync.releaseShared(0);
+        List<Runnable> hooks;
+        List<AsyncRpcCallback> pending;
+        synchronized (this) {
+            pending = callbacks;
+            callbacks = null;
+            hooks = new ArrayList<>(endHooks);
+            endHooks.clear();
+        }
+        for (Runnable hook : hooks) {
+            runHook(hook);
+        }
+        for (AsyncRpcCallback callback : pending) {
+            dispatch(callback);
+        }
+    }
+
+    /**
+     * Registers a callback that runs once on the callback executor when the call ends (at once if it has ended).
+     */
+    public RpcFuture addCallback(AsyncRpcCallback callback) {
+        synchronized (this) {
+            if (callbacks != null) {
+                callbacks.add(callback);
+                return this;
+            }
+        }
+        dispatch(callback);
+        return this;
+    }
+
+    /**
+     * Internal: runs {@code hook} on the completing thread right after the end (at once if it has ended). Used by
+     * the client for bookkeeping; hooks must be short and must not block.
+     */
+    public void onEnd(Runnable hook) {
+        synchronized (this) {
+            if (callbacks != null) {
+                endHooks.add(hook);
+                return;
+            }
+        }
+        runHook(hook);
+    }
+
+    private static void runHook(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            log.warn("call end hook failed", e);
+        }
+    }
+
+    private void dispatch(AsyncRpcCallback callback) {
+        Runnable task = () -> invoke(callback);
+        try {
+            callbackExecutor.execute(task);
+        } catch (RuntimeException rejected) {
+            // A saturated or shut-down executor must not lose the callback: run it here instead.
+            log.debug("callback executor rejected a callback, running it on the completing thread", rejected);
+            task.run();
+        }
+    }
+
+    private void invoke(AsyncRpcCallback callback) {
+        try {
+            Throwable error = failure;
+            if (error == null) {
+                callback.success(result);
+            } else {
+                callback.fail(error instanceof Exception e ? e : new RpcException(error.toString(), error));
+            }
+        } catch (RuntimeException | Error e) {
+            log.warn("RPC callback {} threw; the call and the connection are unaffected", callback, e);
+        }
+    }
+
+    /** A {@link CompletableFuture} that ends with this call; it completes on the callback executor. */
+    public CompletableFuture<Object> toCompletableFuture() {
+        CompletableFuture<Object> bridge = new CompletableFuture<>();
+        addCallback(new AsyncRpcCallback() {
+            @Override
+            public void success(Object value) {
+                bridge.complete(value);
+            }
+
+            @Override
+            public void fail(Exception e) {
+                bridge.completeExceptionally(e);
+            }
+        });
+        return bridge;
+    }
+
+    @Override
+    public Object get() throws InterruptedException, ExecutionException {
+        sync.acquireSharedInterruptibly(0);
+        return report();
+    }
+
+    @Override
+    public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        if (!sync.tryAcquireSharedNanos(0, unit.toNanos(timeout))) {
+            throw new TimeoutException("RPC result not ready after " + unit.toMillis(timeout) + " ms");
+        }
+        return report();
+    }
+
+    private Object report() throws ExecutionException {
+        Throwable error = failure;
+        if (error instanceof CancellationException cancelled) {
+            throw cancelled;
+        }
+        if (error != null) {
+            throw new ExecutionException(error.getMessage(), error);
+        }
+        return result;
+    }
+
+    /** Ends the call with a {@link CancellationException}; a result that arrives later is dropped. */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return fail(new CancellationException("RPC call cancelled by the caller"));
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return failure instanceof CancellationException;
+    }
+
+    @Override
+    public boolean isDone() {
+        return sync.isEnded();
+    }
+
+    /** Whether the call ended with an exception. */
+    public boolean isFailed() {
+        return isDone() && failure != null;
+    }
+
+    /** The exception the call ended with, or null while running or after success. */
+    public Throwable failure() {
+        return isDone() ? failure : null;
+    }
+
+    /** {@link System#nanoTime()} at the call's start. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** {@link System#nanoTime()} at the call's end, 0 while it runs. */
+    public long endNanos() {
+        return isDone() ? endNanos : 0L;
+    }
+
+    @Override
+    public String toString() {
+        if (!isDone()) {
+            return "RpcFuture[running]";
+        }
+        return failure == null ? "RpcFuture[ok]" : "RpcFuture[failed: " + failure + "]";
+    }
+
+    /** State 0: running; 1: ending (the winner is writing the outcome); 2: ended. */
+    private static final class Sync extends AbstractQueuedSynchronizer {
+
+        private static final long serialVersionUID = 1L;
+
+        boolean tryEnd() {
+            return compareAndSetState(0, 1);
+        }
+
+        boolean isEnded() {
+            return getState() == 2;
+        }
+
+        @Override
+        protected int tryAcquireShared(int ignored) {
+            return getState() == 2 ? 1 : -1;
+        }
+
+        @Override
+        protected boolean tryReleaseShared(int ignored) {
+            setState(2);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.rpcharness.protocol;
+
+/**
+ * The constants of the wire and registry contract (PROTOCOL.md): the request path, the header names and the
+ * layout of the provider registry in ZooKeeper. Shared by the consumer and every provider of the project.
+ */
+public final class WireContract {
+
+    /** The path every call is POSTed to. */
+    public static final String CALL_PATH = "/rpc";
+    /** Header carrying the request id on calls and results. */
+    public static final String REQUEST_ID_HEADER = "X-Rpc-Request-Id";
+    /** Optional header carrying the caller's remaining budget in milliseconds. */
+    public static final String TIMEOUT_HEADER = "X-Rpc-Timeout-Ms";
+    /** Content type of calls and results. */
+    public static final String CONTENT_TYPE = "application/json";
+    /** Default ZooKeeper base path of the registry. */
+    public static final String DEFAULT_BASE_PATH = "/rpc";
+
+    private WireContract() {
+    }
+
+    /** The parent node of the providers' ephemeral nodes, for example {@code /rpc/providers}. */
+    public static String providersPath(String basePath) {
+        String base = normalizeBasePath(basePath);
+        return (base.equals("/") ? "" : base) + "/providers";
+    }
+
+    /** The ephemeral node of one provider, for example {@code /rpc/providers/127.0.0.1:20881}. */
+    public static String providerNodePath(String basePath, String host, int port) {
+        return providersPath(basePath) + "/" + host + ":" + port;
+    }
+
+    /**
+     * Checks and normalises a registry base path: it must start with a slash; a trailing slash is dropped.
+     *
+     * @throws IllegalArgumentException naming the offending path
+     */
+    public static String normalizeBasePath(String basePath) {
+        if (basePath == null || basePath.isBlank() || basePath.charAt(0) != '/') {
+            throw new IllegalArgumentException("registry base path must start with '/': '" + basePath + "'");
+        }
+        if (basePath.length() > 1 && basePath.endsWith("/")) {
+            return basePath.substring(0, basePath.length() - 1);
+        }
+        return basePath;
+    }
+}
