@@ -78,7 +78,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile FaultPlan plan;
     private EventLoopGroup group;
     private ExecutorService workers;
-    private CallDispatcher dispatcher;
+    private volatile CallDispatcher dispatcher;
     private Channel serverChannel;
     private ProviderRegistration registration;
     /** Registrations of crashed lives, whose sessions expire on their own; closed with the provider. */
