@@ -33,8 +33,10 @@ final class CallDispatcher {
      * @param previousRequestId the id of the call received before it on the same connection, or null
      * @param request           the call
      * @param receivedNanos     {@link System#nanoTime} at receipt
+     * @param keepAlive         false when the request asked to close the connection after its answer
      */
-    record Call(String requestId, String previousRequestId, RpcRequest request, long receivedNanos) {
+    record Call(String requestId, String previousRequestId, RpcRequest request, long receivedNanos,
+                boolean keepAlive) {
         String method() {
             return request.methodName();
         }

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -115,7 +116,8 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         }
         String previous = lastRequestId;
         lastRequestId = id;
-        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime()));
+        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
+                HttpUtil.isKeepAlive(req)));
     }
 
     /** Answers a request that is not a call, in turn with the connection's other answers. */
@@ -230,6 +232,11 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
 
     void writeNow(WireAnswer answer) {
         writeRaw(answer.bytes());
+    }
+
+    /** Writes an answer, then closes the connection (FIN) once it is out. */
+    void writeNowAndClose(WireAnswer answer) {
+        writeRawAndClose(answer.bytes());
     }
 
     /** Resets the connection: SO_LINGER 0, then close, so the peer sees RST. Any thread. */
