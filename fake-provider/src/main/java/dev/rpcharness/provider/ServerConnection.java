@@ -205,13 +205,9 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         });
     }
 
-    /** Writes the held answers but keeps reading stopped (graceful stop); from any thread. */
-    void drainOnly() {
-        ctx.channel().eventLoop().execute(() -> {
-            ctx.channel().config().setAutoRead(false);
-            frozen = false;
-            flushHeld();
-        });
+    /** Stops reading new calls; answers still go out. From any thread. */
+    void stopReading() {
+        ctx.channel().eventLoop().execute(() -> ctx.channel().config().setAutoRead(false));
     }
 
     /** Sets the frozen state of a connection accepted while the provider is frozen; on the event loop. */
