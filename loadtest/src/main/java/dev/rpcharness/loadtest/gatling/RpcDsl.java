@@ -1,0 +1,27 @@
+package dev.rpcharness.loadtest.gatling;
+
+/**
+ * Entry points of the Java DSL for RPC load, in the style of Gatling's own DSLs:
+ *
+ * <pre>{@code
+ * ScenarioBuilder load = scenario("echo load")
+ *     .exec(rpc("echo").call(EchoService.class, "echo", session -> new Object[] {"hi"})
+ *         .check(RpcChecks.resultIs("hi")));
+ * setUp(load.injectOpen(constantUsersPerSec(200).during(30))).protocols(rpcProtocol(target));
+ * }</pre>
+ */
+public final class RpcDsl {
+
+    private RpcDsl() {
+    }
+
+    /** An RPC step named {@code requestName} in Gatling's statistics. */
+    public static RpcRequestBuilder rpc(String requestName) {
+        return new RpcRequestBuilder(requestName);
+    }
+
+    /** The protocol that points every RPC and chaos step of the simulation at {@code target}. */
+    public static RpcProtocolBuilder rpcProtocol(RpcTarget target) {
+        return new RpcProtocolBuilder(target);
+    }
+}
