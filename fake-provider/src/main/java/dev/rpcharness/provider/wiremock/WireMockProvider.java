@@ -61,6 +61,7 @@ public final class WireMockProvider implements AutoCloseable {
                 .bindAddress(b.host)
                 .port(b.port)
                 .notifier(new Slf4jNotifier(false))
+                .jettyAcceptors(1)
                 .containerThreads(Math.max(8, b.containerThreads));
         b.customizer.accept(config);
         this.server = new WireMockServer(config);
