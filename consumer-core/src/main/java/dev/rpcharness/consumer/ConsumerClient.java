@@ -1,43 +1,273 @@
 package dev.rpcharness.consumer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcharness.consumer.callback.CallbackExecutor;
+import dev.rpcharness.consumer.codec.ResponseDecoder;
+import dev.rpcharness.consumer.connection.ConnectionManager;
+import dev.rpcharness.consumer.connection.ProviderConnection;
+import dev.rpcharness.consumer.connection.RpcCall;
+import dev.rpcharness.consumer.proxy.CallInvoker;
+import dev.rpcharness.consumer.proxy.MethodMetadata;
+import dev.rpcharness.consumer.proxy.ObjectProxy;
+import dev.rpcharness.consumer.proxy.ServiceMethods;
+import dev.rpcharness.protocol.ProviderNode;
+import dev.rpcharness.protocol.RpcJson;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * STUB: the implementation lands in a following commit. Public signatures are final.
+ * The RPC consumer: calls the methods of service interfaces on remote providers over HTTP/1.1 (PROTOCOL.md).
+ *
+ * <p>Providers come either from fixed addresses ({@code "host:port"}, several comma separated; each is taken to
+ * serve every interface and is reconnected forever) or from a {@link ServiceDiscovery} watching ZooKeeper, which
+ * the client then owns and closes. {@link #create} gives a synchronous proxy, {@link #createAsync} an
+ * {@link AsyncObjectProxy} whose calls return an {@link RpcFuture} at once.
+ *
+ * <p>Every call ends exactly once, with its result or an {@link RpcException}: at the latest when the call
+ * timeout passes after it was sent, at once when its connection is lost, and at once when the client closes.
+ *
+ * <p>Threading: thread-safe; proxies may be shared by any number of threads. The client owns its Netty I/O
+ * threads, its callback threads (unless a callback executor was given) and its ZooKeeper session, and
+ * {@link #close()} stops them all. Many clients may live side by side in one JVM; none shares state with another.
  */
 public final class ConsumerClient implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ConsumerClient.class);
+
+    private final ConsumerOptions options;
+    private final ServiceDiscovery discovery;
+    private final String description;
+    private final ObjectMapper mapper = RpcJson.newMapper();
+    private final MultiThreadIoEventLoopGroup group;
+    private final CallbackExecutor callbacks;
+    private final ConnectionManager connections;
+    private final Map<Class<?>, ServiceMethods> services = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Runnable callEnded = inFlight::decrementAndGet;
+    private final CallInvoker invoker = new Invoker();
+    private final Consumer<List<ProviderNode>> providerListener;
+    private volatile boolean closed;
+
+    /** A client of the providers at {@code serverAddress}: "host:port", or several comma separated. */
     public ConsumerClient(String serverAddress) {
         this(serverAddress, ConsumerOptions.defaults());
     }
 
+    /** A client of the providers at {@code serverAddress}: "host:port", or several comma separated. */
     public ConsumerClient(String serverAddress, ConsumerOptions options) {
-        throw new UnsupportedOperationException("not yet");
+        this(null, parseAddresses(serverAddress), options, "direct " + serverAddress);
     }
 
+    /** A client of the providers {@code discovery} finds; the client owns the discovery and closes it. */
     public ConsumerClient(ServiceDiscovery discovery) {
         this(discovery, ConsumerOptions.defaults());
     }
 
+    /** A client of the providers {@code discovery} finds; the client owns the discovery and closes it. */
     public ConsumerClient(ServiceDiscovery discovery, ConsumerOptions options) {
-        throw new UnsupportedOperationException("not yet");
+        this(Objects.requireNonNull(discovery, "discovery"), null, options, discovery.toString());
     }
 
+    private ConsumerClient(ServiceDiscovery discovery, List<ProviderNode> direct, ConsumerOptions options,
+                           String description) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.discovery = discovery;
+        String id = Integer.toHexString(System.identityHashCode(this));
+        this.description = "ConsumerClient@" + id + "[" + description + "]";
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends SocketChannel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
+                new DefaultThreadFactory("rpc-io-" + id, true), io);
+        this.callbacks = new CallbackExecutor(options.callbackExecutor(),
+                Math.max(2, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+        this.connections = new ConnectionManager(group, bootstrap, options, new ResponseDecoder(mapper));
+        if (discovery != null) {
+            this.providerListener = connections::updateProviders;
+            discovery.addListener(providerListener);
+        } else {
+            this.providerListener = null;
+            connections.updateProviders(direct);
+        }
+        log.debug("{} started with {}", this.description, options);
+    }
+
+    private static List<ProviderNode> parseAddresses(String serverAddress) {
+        if (serverAddress == null || serverAddress.isBlank()) {
+            throw new IllegalArgumentException("server address is empty; expected \"host:port[,host:port...]\"");
+        }
+        List<ProviderNode> nodes = new ArrayList<>();
+        for (String part : serverAddress.split(",")) {
+            String address = part.trim();
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || colon == address.length() - 1) {
+                throw new IllegalArgumentException("server address '" + address + "' in '" + serverAddress
+                        + "' is not host:port");
+            }
+            String host = address.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(address.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("server address '" + address + "' has no numeric port");
+            }
+            try {
+                nodes.add(ProviderNode.ofAddress(host, port));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("server address '" + address + "': " + e.getMessage());
+            }
+        }
+        return nodes;
+    }
+
+    /** A synchronous proxy of the interface: each method call blocks until the remote call ends. */
     public <T> T create(Class<T> serviceInterface) {
-        throw new UnsupportedOperationException("not yet");
+        return new ObjectProxy(methodsOf(serviceInterface), invoker, description).newProxy(serviceInterface);
     }
 
+    /** An asynchronous proxy of the interface: {@link AsyncObjectProxy#call} returns at once. */
     public <T> AsyncObjectProxy createAsync(Class<T> serviceInterface) {
-        throw new UnsupportedOperationException("not yet");
+        return new ObjectProxy(methodsOf(serviceInterface), invoker, description);
     }
 
+    private ServiceMethods methodsOf(Class<?> serviceInterface) {
+        Objects.requireNonNull(serviceInterface, "serviceInterface");
+        if (closed) {
+            throw new ClientClosedException(description + " is closed");
+        }
+        return services.computeIfAbsent(serviceInterface, type -> new ServiceMethods(type, mapper));
+    }
+
+    /** Calls started and not yet ended (waiting for a provider or in flight). */
     public int pendingCalls() {
-        return 0;
+        return inFlight.get();
     }
 
+    /** The options this client was built with. */
     public ConsumerOptions options() {
-        throw new UnsupportedOperationException("not yet");
+        return options;
+    }
+
+    /** Addresses of the providers this client currently has a ready connection to. */
+    public List<String> connectedProviders() {
+        return connections.connectedProviders();
+    }
+
+    /**
+     * Fails every call still running with {@link ClientClosedException}, closes connections and the ZooKeeper
+     * session, and stops every thread the client started. Returns promptly; idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (discovery != null) {
+            discovery.removeListener(providerListener);
+        }
+        connections.close();
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+        if (discovery != null) {
+            discovery.close();
+        }
+        callbacks.close();
+        group.terminationFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        log.debug("{} closed", description);
     }
 
     @Override
-    public void close() {
+    public String toString() {
+        return description;
+    }
+
+    /** Starts and waits for calls on behalf of the proxies. */
+    private final class Invoker implements CallInvoker {
+
+        private RpcCall newCall(MethodMetadata method, Object[] args) {
+            byte[] arguments = method.encodeArguments(args, mapper);
+            inFlight.incrementAndGet();
+            return new RpcCall(method, arguments, new RpcFuture(callbacks, System.nanoTime(), callEnded));
+        }
+
+        @Override
+        public RpcFuture callAsync(MethodMetadata method, Object[] args) {
+            if (closed) {
+                RpcFuture failed = new RpcFuture(callbacks, System.nanoTime());
+                failed.fail(new ClientClosedException(method.label() + ": " + description + " is closed"));
+                return failed;
+            }
+            RpcCall call;
+            try {
+                call = newCall(method, args);
+            } catch (RpcException e) {
+                RpcFuture failed = new RpcFuture(callbacks, System.nanoTime());
+                failed.fail(e);
+                return failed;
+            }
+            connections.dispatch(call);
+            return call.future();
+        }
+
+        @Override
+        public Object callSync(MethodMetadata method, Object[] args) {
+            if (closed) {
+                throw new ClientClosedException(method.label() + ": " + description + " is closed");
+            }
+            RpcCall call = newCall(method, args);
+            long waitNanos = options.providerWaitTimeout().toNanos();
+            try {
+                ProviderConnection connection = connections.chooseConnection(method.serviceName(), waitNanos);
+                if (connection == null) {
+                    call.future().fail(call.noProvider(options.providerWaitTimeout().toMillis()));
+                } else {
+                    connection.send(call);
+                }
+                return call.future().get();
+            } catch (RpcException e) {
+                call.future().fail(e);
+                throw e;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RpcException rpc) {
+                    throw rpc;
+                }
+                throw new RpcException(method.label() + " failed: " + cause, cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcException(method.label() + ": interrupted while waiting for the result", e);
+            }
+        }
     }
 }

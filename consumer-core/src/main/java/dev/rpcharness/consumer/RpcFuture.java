@@ -35,15 +35,26 @@ public final class RpcFuture implements Future<Object> {
     private volatile Throwable failure;
     /** Callbacks added before the end; null once they were handed to the executor. Guarded by {@code this}. */
     private List<AsyncRpcCallback> callbacks = new ArrayList<>(2);
-    private final List<Runnable> endHooks = new ArrayList<>(1);
+    private final Runnable endHook;
 
     /**
      * @param callbackExecutor where callbacks run
      * @param startNanos       {@link System#nanoTime()} at the call's start
      */
     public RpcFuture(Executor callbackExecutor, long startNanos) {
+        this(callbackExecutor, startNanos, null);
+    }
+
+    /**
+     * @param callbackExecutor where callbacks run
+     * @param startNanos       {@link System#nanoTime()} at the call's start
+     * @param endHook          runs once on the completing thread right after the end, before callbacks are
+     *                         dispatched (the client's bookkeeping); null for none. Must be short and not block.
+     */
+    public RpcFuture(Executor callbackExecutor, long startNanos, Runnable endHook) {
         this.callbackExecutor = callbackExecutor;
         this.startNanos = startNanos;
+        this.endHook = endHook;
     }
 
     /** Ends the call with the provider's answer: its result, or a {@link RemoteInvocationException}. */
@@ -79,16 +90,17 @@ public final class RpcFuture implements Future<Object> {
     private void finish() {
         endNanos = System.nanoTime();
         sync.releaseShared(0);
-        List<Runnable> hooks;
+        if (endHook != null) {
+            try {
+                endHook.run();
+            } catch (RuntimeException e) {
+                log.warn("call end hook failed", e);
+            }
+        }
         List<AsyncRpcCallback> pending;
         synchronized (this) {
             pending = callbacks;
             callbacks = null;
-            hooks = new ArrayList<>(endHooks);
-            endHooks.clear();
-        }
-        for (Runnable hook : hooks) {
-            runHook(hook);
         }
         for (AsyncRpcCallback callback : pending) {
             dispatch(callback);
@@ -107,28 +119,6 @@ public final class RpcFuture implements Future<Object> {
         }
         dispatch(callback);
         return this;
-    }
-
-    /**
-     * Internal: runs {@code hook} on the completing thread right after the end (at once if it has ended). Used by
-     * the client for bookkeeping; hooks must be short and must not block.
-     */
-    public void onEnd(Runnable hook) {
-        synchronized (this) {
-            if (callbacks != null) {
-                endHooks.add(hook);
-                return;
-            }
-        }
-        runHook(hook);
-    }
-
-    private static void runHook(Runnable hook) {
-        try {
-            hook.run();
-        } catch (RuntimeException e) {
-            log.warn("call end hook failed", e);
-        }
     }
 
     private void dispatch(AsyncRpcCallback callback) {

@@ -1,0 +1,91 @@
+package dev.rpcharness.consumer.callback;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a client's callbacks run: the user's executor if one was given, else a pool the client owns. A callback
+ * the user's executor rejects (saturated) is not lost and never runs on an I/O thread: it goes to a small overflow
+ * thread owned by the client. Thread-safe.
+ *
+ * <p>Lifecycle: created with the client; {@link #close()} stops the threads the client owns (waiting briefly for
+ * queued callbacks) and never shuts down a user's executor.
+ */
+public final class CallbackExecutor implements Executor, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackExecutor.class);
+
+    private final Executor target;
+    private final ExecutorService owned;
+    private final String threadPrefix;
+    private ExecutorService overflow;
+    private boolean warned;
+
+    /**
+     * @param userExecutor the user's executor, or null for a pool of {@code poolThreads} owned threads
+     * @param threadPrefix name prefix of threads this class starts
+     */
+    public CallbackExecutor(Executor userExecutor, int poolThreads, String threadPrefix) {
+        this.threadPrefix = threadPrefix;
+        if (userExecutor == null) {
+            this.owned = new ThreadPoolExecutor(poolThreads, poolThreads, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix, true));
+            ((ThreadPoolExecutor) owned).allowCoreThreadTimeOut(true);
+            this.target = owned;
+        } else {
+            this.owned = null;
+            this.target = userExecutor;
+        }
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        try {
+            target.execute(task);
+        } catch (RejectedExecutionException e) {
+            overflow().execute(task);
+        }
+    }
+
+    private synchronized Executor overflow() {
+        if (!warned) {
+            warned = true;
+            log.warn("callback executor rejected a callback; overflow callbacks run on {}-overflow", threadPrefix);
+        }
+        if (overflow == null) {
+            overflow = Executors.newSingleThreadExecutor(new DefaultThreadFactory(threadPrefix + "-overflow", true));
+        }
+        return overflow;
+    }
+
+    /** Stops the owned threads after the callbacks already queued have run, waiting at most ~0.5 s. */
+    @Override
+    public void close() {
+        ExecutorService extra;
+        synchronized (this) {
+            extra = overflow;
+        }
+        for (ExecutorService service : new ExecutorService[] {owned, extra}) {
+            if (service == null) {
+                continue;
+            }
+            service.shutdown();
+            try {
+                if (!service.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                    service.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                service.shutdownNow();
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.rpcharness.consumer.connection;
+
+import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.codec.RequestEncoder;
+import dev.rpcharness.consumer.codec.ResponseDecoder;
+import dev.rpcharness.consumer.codec.ResponseDecoder.MalformedBodyException;
+import dev.rpcharness.consumer.codec.ResponseDecoder.Outcome;
+import dev.rpcharness.consumer.codec.ResponseDecoder.ResultMismatchException;
+import dev.rpcharness.protocol.WireContract;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a provider connection's pipeline: owns the calls in flight on that one channel.
+ *
+ * <p>Threading: every method runs on the channel's event loop, so the pending map and the request id counter
+ * need no lock. Request ids count up from 1 per channel, so an id at or below the last one sent belongs to a call
+ * that already ended (dropped quietly), while any other id was never sent here (a protocol violation).
+ *
+ * <p>Every call written here ends exactly once: with its response, at its deadline (a timer on the event loop),
+ * when the write fails, when the channel closes (connection lost), or on a protocol violation, which closes the
+ * channel and fails every call in flight on it.
+ */
+final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
+
+    private final String address;
+    private final RequestEncoder encoder;
+    private final ResponseDecoder decoder;
+    private final long callTimeoutNanos;
+    private final long callTimeoutMillis;
+    private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
+    private ChannelHandlerContext ctx;
+    private long lastRequestId;
+    private boolean closeWhenIdle;
+    private boolean violated;
+
+    ConsumerHandler(String address, ResponseDecoder decoder, long callTimeoutNanos) {
+        super(FullHttpResponse.class, true);
+        this.address = address;
+        this.encoder = new RequestEncoder(address);
+        this.decoder = decoder;
+        this.callTimeoutNanos = callTimeoutNanos;
+        this.callTimeoutMillis = TimeUnit.NANOSECONDS.toMillis(callTimeoutNanos);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Calls in flight on this channel. Event loop only. */
+    int inFlight() {
+        return pending.size();
+    }
+
+    /** Writes a call without flushing; the connection flushes once per batch. Event loop only. */
+    void write(RpcCall call) {
+        if (call.future().isDone()) {
+            return; // ended while queued (cancelled, client closed)
+        }
+        long id = ++lastRequestId;
+        call.sentTo(address);
+        pending.put(id, call);
+        call.timer(ctx.executor().schedule(() -> onDeadline(id, call), callTimeoutNanos, TimeUnit.NANOSECONDS));
+        FullHttpRequest request;
+        try {
+            request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), callTimeoutMillis);
+        } catch (RuntimeException e) {
+            end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
+            return;
+        }
+        ChannelPromise promise = ctx.newPromise();
+        promise.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                end(id, call, call.connectionLost("write failed: " + f.cause()));
+            }
+        });
+        ctx.write(request, promise);
+    }
+
+    private void onDeadline(long id, RpcCall call) {
+        if (pending.remove(id) == call) {
+            call.future().fail(call.timedOut(callTimeoutMillis));
+            closeIfIdle();
+        }
+    }
+
+    /** Ends one pending call with {@code error}, if it is still pending under {@code id}. */
+    private void end(long id, RpcCall call, RpcException error) {
+        if (pending.remove(id) == call) {
+            call.cancelTimer();
+            call.future().fail(error);
+            closeIfIdle();
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+        if (violated) {
+            return;
+        }
+        if (!response.decoderResult().isSuccess()) {
+            violation("malformed HTTP response: " + response.decoderResult().cause());
+            return;
+        }
+        String idText = response.headers().get(WireContract.REQUEST_ID_HEADER);
+        boolean success = response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.SUCCESS;
+        if (idText == null) {
+            if (!success) {
+                violation("HTTP " + response.status() + " without " + WireContract.REQUEST_ID_HEADER);
+                return;
+            }
+            try {
+                idText = decoder.bodyRequestId(response.content());
+            } catch (MalformedBodyException e) {
+                violation("response without " + WireContract.REQUEST_ID_HEADER + " and " + e.getMessage());
+                return;
+            }
+            if (idText == null) {
+                violation("response carries no request id, neither header nor body");
+                return;
+            }
+        }
+        long id = parseId(idText);
+        if (id <= 0 || id > lastRequestId) {
+            violation("response for request id '" + idText + "', never sent on this connection");
+            return;
+        }
+        RpcCall call = pending.remove(id);
+        if (call == null) {
+            log.debug("dropping late response for request {} from {}: the call already ended", id, address);
+            return;
+        }
+        call.cancelTimer();
+        if (!success) {
+            call.future().fail(call.protocolError("HTTP " + response.status()));
+            closeIfIdle();
+            return;
+        }
+        try {
+            Outcome outcome = decoder.decode(response.content(), call.method());
+            if (outcome.error() != null) {
+                call.future().fail(call.remoteError(outcome.error()));
+            } else {
+                call.future().complete(outcome.result());
+            }
+            closeIfIdle();
+        } catch (ResultMismatchException e) {
+            call.future().fail(call.protocolError(e.getMessage()));
+            closeIfIdle();
+        } catch (MalformedBodyException e) {
+            call.future().fail(call.protocolError(e.getMessage()));
+            violation("unparsable response body for request " + id + ": " + e.getMessage());
+        }
+    }
+
+    private static long parseId(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** The provider broke the contract in a way that makes the channel untrustworthy: fail all, close. */
+    private void violation(String reason) {
+        violated = true;
+        log.warn("protocol violation by {}: {}; closing the connection and failing {} call(s) in flight", address,
+                reason, pending.size());
+        failAll(call -> call.protocolError(reason + "; connection closed"));
+        ctx.close();
+    }
+
+    /** Fails every call in flight with the error {@code reason} builds for it. Event loop only. */
+    void failAll(Function<RpcCall, RpcException> reason) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<RpcCall> calls = new ArrayList<>(pending.values());
+        pending.clear();
+        for (RpcCall call : calls) {
+            call.cancelTimer();
+            call.future().fail(reason.apply(call));
+        }
+    }
+
+    /** Closes the channel once no call is in flight (at once if none is). Event loop only. */
+    void closeWhenIdle() {
+        closeWhenIdle = true;
+        closeIfIdle();
+    }
+
+    private void closeIfIdle() {
+        if (closeWhenIdle && pending.isEmpty()) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        failAll(call -> call.connectionLost("connection to " + address + " closed"));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            violation("oversized response: " + cause.getMessage());
+        } else if (cause instanceof IOException) {
+            log.debug("connection to {} failed: {}", address, cause.toString());
+            String why = "connection to " + address + " failed: " + cause.getMessage();
+            failAll(call -> call.connectionLost(why));
+            ctx.close();
+        } else {
+            violation("cannot decode response: " + cause);
+        }
+    }
+}
