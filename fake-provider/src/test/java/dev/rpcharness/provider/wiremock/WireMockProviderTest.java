@@ -7,13 +7,22 @@ import static dev.rpcharness.provider.wiremock.RpcWireMock.rpcError;
 import static dev.rpcharness.provider.wiremock.RpcWireMock.rpcMethod;
 import static dev.rpcharness.provider.wiremock.RpcWireMock.rpcResult;
 import static dev.rpcharness.provider.wiremock.RpcWireMock.rpcStatus;
+import static dev.rpcharness.provider.wiremock.RpcWireMock.rpcVoid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.VerificationException;
+import com.github.tomakehurst.wiremock.http.Fault;
 import dev.rpcharness.cluster.EmbeddedZooKeeper;
+import dev.rpcharness.consumer.ConnectionLostException;
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.RemoteInvocationException;
+import dev.rpcharness.consumer.RpcProtocolException;
+import dev.rpcharness.consumer.RpcTimeoutException;
+import dev.rpcharness.consumer.ServiceDiscovery;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
@@ -32,11 +41,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class WireMockProviderTest {
+public class WireMockProviderTest {
 
     /** A service interface as a user would declare it. */
-    interface HelloService {
+    public interface HelloService {
         String hello(String name);
+
+        void ping();
     }
 
     private final ObjectMapper mapper = RpcJson.newMapper();
@@ -154,5 +165,42 @@ class WireMockProviderTest {
 
         assertThat(mapper.readTree(response.body()).get("result").asText()).isEqualTo("late");
         assertThat(tookMs).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void consumerClientFindsTheWireMockProviderAndSeesEveryAnswerKind() {
+        ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofMillis(500)).build();
+        try (ConsumerClient client = new ConsumerClient(new ServiceDiscovery(zk.connectString()), options)) {
+            HelloService hello = client.create(HelloService.class);
+
+            provider.stubFor(rpcMethod(HelloService.class, "hello").withRequestBody(rpcArgument(0, equalTo("world")))
+                    .willReturn(rpcResult("hi world")));
+            provider.stubFor(rpcMethod(HelloService.class, "ping").willReturn(rpcVoid()));
+            assertThat(hello.hello("world")).isEqualTo("hi world");
+            hello.ping();
+
+            provider.stubFor(rpcMethod(HelloService.class, "hello")
+                    .willReturn(rpcError("java.lang.IllegalStateException", "boom")));
+            assertThatThrownBy(() -> hello.hello("x")).isInstanceOfSatisfying(RemoteInvocationException.class,
+                    e -> assertThat(e.remoteType()).isEqualTo("java.lang.IllegalStateException"));
+
+            provider.stubFor(rpcMethod(HelloService.class, "hello").willReturn(rpcStatus(503)));
+            assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class)
+                    .hasMessageContaining("503");
+
+            provider.stubFor(rpcMethod(HelloService.class, "hello")
+                    .willReturn(rpcResult("never").withFault(Fault.CONNECTION_RESET_BY_PEER)));
+            assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(ConnectionLostException.class);
+
+            provider.stubFor(rpcMethod(HelloService.class, "hello").willReturn(rpcResult("back")));
+            assertThat(hello.hello("x")).isEqualTo("back");
+            provider.verify(1, rpcCalls(HelloService.class, "ping"));
+
+            // Last: WireMock (Jetty) answers the calls of one connection in order, so a call behind this
+            // delayed one would wait for it too.
+            provider.stubFor(rpcMethod(HelloService.class, "hello")
+                    .willReturn(rpcResult("late").withFixedDelay(2_000)));
+            assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcTimeoutException.class);
+        }
     }
 }
