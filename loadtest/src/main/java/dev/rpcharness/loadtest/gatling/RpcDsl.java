@@ -20,6 +20,11 @@ public final class RpcDsl {
         return new RpcRequestBuilder(requestName);
     }
 
+    /** A chaos step named {@code name}: {@code chaos("crash provider 2").crash(2)}. */
+    public static ChaosStepBuilder chaos(String name) {
+        return new ChaosStepBuilder(name);
+    }
+
     /** The protocol that points every RPC and chaos step of the simulation at {@code target}. */
     public static RpcProtocolBuilder rpcProtocol(RpcTarget target) {
         return new RpcProtocolBuilder(target);

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,6 @@ public final class LatencyRecorder implements AutoCloseable {
     private static final double MAX_VALUE_UNIT_RATIO = 1000.0;
 
     private final Path logFile;
-    private final Clock clock;
     private final ConcurrentHashMap<String, Recorder> recorders = new ConcurrentHashMap<>();
     /** Totals per tag, written only under the lock of {@code this}. */
     private final Map<String, Histogram> totals = new TreeMap<>();
@@ -54,6 +52,8 @@ public final class LatencyRecorder implements AutoCloseable {
     private final long baseTimeMillis;
     private final ScheduledExecutorService scheduler;
     private boolean closed;
+    private long firstStartMillis = Long.MAX_VALUE;
+    private long lastEndMillis = Long.MIN_VALUE;
 
     /**
      * Opens {@code logFile} (its folder is created) and writes an interval every {@code interval}.
@@ -61,12 +61,7 @@ public final class LatencyRecorder implements AutoCloseable {
      * @throws UncheckedIOException when the file cannot be created
      */
     public LatencyRecorder(Path logFile, Duration interval) {
-        this(logFile, interval, Clock.systemUTC());
-    }
-
-    LatencyRecorder(Path logFile, Duration interval, Clock clock) {
         this.logFile = Objects.requireNonNull(logFile, "logFile");
-        this.clock = clock;
         try {
             Path parent = logFile.toAbsolutePath().getParent();
             if (parent != null) {
@@ -76,7 +71,7 @@ public final class LatencyRecorder implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create latency log " + logFile, e);
         }
-        this.baseTimeMillis = clock.millis();
+        this.baseTimeMillis = System.currentTimeMillis();
         this.writer = new HistogramLogWriter(out);
         writer.outputComment("RPC Harness call latencies in microseconds (max column in ms), measured from each "
                 + "call's intended start; tags are <method>[@<provider>]/<outcome>");
@@ -149,6 +144,8 @@ public final class LatencyRecorder implements AutoCloseable {
             double end = (h.getEndTimeStamp() - baseTimeMillis) / 1000.0;
             writer.outputIntervalHistogram(start, end, h, MAX_VALUE_UNIT_RATIO);
             totals.computeIfAbsent(tag, t -> new Histogram(SIGNIFICANT_DIGITS)).add(h);
+            firstStartMillis = Math.min(firstStartMillis, h.getStartTimeStamp());
+            lastEndMillis = Math.max(lastEndMillis, h.getEndTimeStamp());
         }
         out.flush();
     }
@@ -169,6 +166,16 @@ public final class LatencyRecorder implements AutoCloseable {
         Map<String, Histogram> copy = new TreeMap<>();
         totals.forEach((tag, h) -> copy.put(tag, h.copy()));
         return copy;
+    }
+
+    /** Start of the first written interval that held values (epoch ms), or the base time when none did. */
+    public synchronized long firstIntervalStartMillis() {
+        return firstStartMillis == Long.MAX_VALUE ? baseTimeMillis : firstStartMillis;
+    }
+
+    /** End of the last written interval that held values (epoch ms), or the base time when none did. */
+    public synchronized long lastIntervalEndMillis() {
+        return lastEndMillis == Long.MIN_VALUE ? baseTimeMillis : lastEndMillis;
     }
 
     /** Per-tag summaries of {@link #totals()}, sorted by tag. */
