@@ -25,6 +25,14 @@ public final class RpcDsl {
         return new ChaosStepBuilder(name);
     }
 
+    /**
+     * A check on the run so far, logged as a request named {@code name}: {@code check} returns null when the
+     * expectation holds, else a message saying what was seen. See {@link VerifyActionBuilder}.
+     */
+    public static VerifyActionBuilder verify(String name, java.util.function.Function<RpcTarget, String> check) {
+        return new VerifyActionBuilder(name, check);
+    }
+
     /** The protocol that points every RPC and chaos step of the simulation at {@code target}. */
     public static RpcProtocolBuilder rpcProtocol(RpcTarget target) {
         return new RpcProtocolBuilder(target);

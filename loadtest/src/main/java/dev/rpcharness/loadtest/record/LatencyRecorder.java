@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.HdrHistogram.Recorder;
@@ -45,6 +46,7 @@ public final class LatencyRecorder implements AutoCloseable {
 
     private final Path logFile;
     private final ConcurrentHashMap<String, Recorder> recorders = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
     /** Totals per tag, written only under the lock of {@code this}. */
     private final Map<String, Histogram> totals = new TreeMap<>();
     private final PrintStream out;
@@ -100,10 +102,40 @@ public final class LatencyRecorder implements AutoCloseable {
      */
     public void record(String method, String provider, Outcome outcome, long latencyNanos) {
         long micros = Math.max(0, latencyNanos / 1_000L);
-        recorder(method + "/" + outcome.label()).recordValue(micros);
+        String tag = method + "/" + outcome.label();
+        recorder(tag).recordValue(micros);
+        counter(tag).increment();
         if (provider != null) {
-            recorder(method + "@" + provider + "/" + outcome.label()).recordValue(micros);
+            String providerTag = method + "@" + provider + "/" + outcome.label();
+            recorder(providerTag).recordValue(micros);
+            counter(providerTag).increment();
         }
+    }
+
+    private LongAdder counter(String tag) {
+        LongAdder c = counts.get(tag);
+        if (c == null) {
+            c = counts.computeIfAbsent(tag, t -> new LongAdder());
+        }
+        return c;
+    }
+
+    /** Live count of calls recorded under {@code tag} so far (not only written intervals); 0 for an unknown tag. */
+    public long count(String tag) {
+        LongAdder c = counts.get(tag);
+        return c == null ? 0L : c.sum();
+    }
+
+    /** Live count of {@code method}'s calls that ended with {@code outcome}, over every provider. */
+    public long count(String method, Outcome outcome) {
+        return count(method + "/" + outcome.label());
+    }
+
+    /** A snapshot of every live count, by tag, sorted. */
+    public Map<String, Long> counts() {
+        Map<String, Long> snapshot = new TreeMap<>();
+        counts.forEach((tag, c) -> snapshot.put(tag, c.sum()));
+        return snapshot;
     }
 
     private Recorder recorder(String tag) {
