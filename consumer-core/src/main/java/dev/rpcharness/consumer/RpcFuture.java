@@ -59,7 +59,7 @@ public final class RpcFuture implements Future<Object> {
 
     /** Ends the call with the provider's answer: its result, or a {@link RemoteInvocationException}. */
     public boolean done(RpcResponse response) {
-        if (response.isError()) {
+        if (response.failed()) {
             String type = response.error().type();
             String message = response.error().message();
             return fail(new RemoteInvocationException("provider threw " + type + ": " + message, type, message));
@@ -89,7 +89,6 @@ public final class RpcFuture implements Future<Object> {
 
     private void finish() {
         endNanos = System.nanoTime();
-        sync.releaseShared(0);
         if (endHook != null) {
             try {
                 endHook.run();
@@ -97,6 +96,7 @@ public final class RpcFuture implements Future<Object> {
                 log.warn("call end hook failed", e);
             }
         }
+        sync.releaseShared(0);
         List<AsyncRpcCallback> pending;
         synchronized (this) {
             pending = callbacks;
@@ -141,7 +141,8 @@ public final class RpcFuture implements Future<Object> {
                 callback.fail(error instanceof Exception e ? e : new RpcException(error.toString(), error));
             }
         } catch (RuntimeException | Error e) {
-            log.warn("RPC callback {} threw; the call and the connection are unaffected", callback, e);
+            log.warn("RPC callback {} threw {}; the call and the connection are unaffected", callback, e.toString());
+            log.debug("stack of the callback's exception", e);
         }
     }
 

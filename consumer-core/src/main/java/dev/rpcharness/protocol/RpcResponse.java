@@ -1,5 +1,6 @@
 package dev.rpcharness.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -24,7 +25,9 @@ public record RpcResponse(String requestId, Object result, RpcError error) {
         return new RpcResponse(requestId, null, error);
     }
 
-    public boolean isError() {
+    /** Whether this answers with the provider's exception. */
+    @JsonIgnore
+    public boolean failed() {
         return error != null;
     }
 }

@@ -76,8 +76,14 @@ public final class ResponseDecoder {
                 if ("result".equals(field) && !method.returnsVoid()) {
                     hasResult = value != JsonToken.VALUE_NULL;
                     result = hasResult ? readResult(method.resultReader(), parser, method) : null;
-                } else if ("error".equals(field) && value == JsonToken.START_OBJECT) {
+                } else if ("error".equals(field) && value != JsonToken.VALUE_NULL) {
+                    if (value != JsonToken.START_OBJECT) {
+                        throw new MalformedBodyException("\"error\" is not an object");
+                    }
                     error = errorReader.readValue(parser);
+                    if (error.type() == null || error.type().isBlank()) {
+                        throw new MalformedBodyException("\"error\" has no \"type\"");
+                    }
                 } else {
                     parser.skipChildren();
                 }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -229,6 +230,8 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             violation("oversized response: " + cause.getMessage());
+        } else if (cause instanceof PrematureChannelClosureException) {
+            violation("truncated response: the connection closed inside a response (" + cause.getMessage() + ")");
         } else if (cause instanceof IOException) {
             log.debug("connection to {} failed: {}", address, cause.toString());
             String why = "connection to " + address + " failed: " + cause.getMessage();

@@ -26,7 +26,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.lang.reflect.InvocationTargetException;
@@ -71,7 +72,13 @@ public final class WirePeer implements AutoCloseable {
     private Channel server;
 
     public WirePeer(Object implementation) {
+        this(implementation, 0);
+    }
+
+    /** A peer that will listen on {@code port} (0 picks a free one). */
+    public WirePeer(Object implementation, int port) {
         this.implementation = implementation;
+        this.port = port;
     }
 
     public WirePeer start() {
@@ -84,7 +91,7 @@ public final class WirePeer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
                         connections.incrementAndGet();
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                        ch.pipeline().addLast(new HttpRequestDecoder(), new HttpResponseEncoder(), new HttpObjectAggregator(1 << 20),
                                 new CallReader());
                     }
                 });

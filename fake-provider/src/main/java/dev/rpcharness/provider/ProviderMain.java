@@ -1,0 +1,14 @@
+package dev.rpcharness.provider;
+
+/**
+ * The stand-alone provider command. Skeleton.
+ */
+public final class ProviderMain {
+
+    private ProviderMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        throw new UnsupportedOperationException("not yet implemented");
+    }
+}

@@ -1,0 +1,120 @@
+package dev.rpcharness.provider;
+
+import dev.rpcharness.provider.fault.FaultKind;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a provider saw and did: calls received, calls answered (a result or an error answer written), and faults
+ * injected by kind, in total and per method name. Live counters: thread-safe, readable while traffic flows, never
+ * reset (they survive restarts of the provider).
+ */
+public final class ProviderStats {
+
+    private final LongAdder received = new LongAdder();
+    private final LongAdder answered = new LongAdder();
+    private final AtomicLongArray faults = new AtomicLongArray(FaultKind.values().length);
+    private final Map<String, MethodCounters> methods = new ConcurrentHashMap<>();
+
+    ProviderStats() {
+    }
+
+    void recordReceived(String method) {
+        received.increment();
+        method(method).received.increment();
+    }
+
+    void recordAnswered(String method) {
+        answered.increment();
+        method(method).answered.increment();
+    }
+
+    void recordFault(String method, FaultKind kind) {
+        faults.incrementAndGet(kind.ordinal());
+        method(method).faults.incrementAndGet(kind.ordinal());
+    }
+
+    private MethodCounters method(String method) {
+        return methods.computeIfAbsent(method == null ? "?" : method, m -> new MethodCounters());
+    }
+
+    /** Calls received (decoded from a POST /rpc), including those later faulted. */
+    public long received() {
+        return received.sum();
+    }
+
+    /** Answers written: results and error answers (injected ERROR faults included). */
+    public long answered() {
+        return answered.sum();
+    }
+
+    /** Faults injected of this kind. */
+    public long faults(FaultKind kind) {
+        return faults.get(kind.ordinal());
+    }
+
+    /** Faults injected of every kind. */
+    public long faults() {
+        long sum = 0;
+        for (int i = 0; i < faults.length(); i++) {
+            sum += faults.get(i);
+        }
+        return sum;
+    }
+
+    /** A snapshot of the fault counters by kind (kinds never injected included with 0). */
+    public Map<FaultKind, Long> faultsByKind() {
+        Map<FaultKind, Long> map = new EnumMap<>(FaultKind.class);
+        for (FaultKind k : FaultKind.values()) {
+            map.put(k, faults.get(k.ordinal()));
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** Calls of the named method received. */
+    public long received(String methodName) {
+        MethodCounters m = methods.get(methodName);
+        return m == null ? 0 : m.received.sum();
+    }
+
+    /** Calls of the named method answered. */
+    public long answered(String methodName) {
+        MethodCounters m = methods.get(methodName);
+        return m == null ? 0 : m.answered.sum();
+    }
+
+    /** Faults of this kind injected into calls of the named method. */
+    public long faults(String methodName, FaultKind kind) {
+        MethodCounters m = methods.get(methodName);
+        return m == null ? 0 : m.faults.get(kind.ordinal());
+    }
+
+    /** The names of the methods called so far (unknown methods included), sorted. */
+    public Set<String> methods() {
+        return Collections.unmodifiableSet(new TreeSet<>(methods.keySet()));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("received=").append(received()).append(" answered=").append(answered());
+        for (FaultKind k : FaultKind.values()) {
+            long n = faults(k);
+            if (n > 0) {
+                sb.append(' ').append(k.name()).append('=').append(n);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final class MethodCounters {
+        final LongAdder received = new LongAdder();
+        final LongAdder answered = new LongAdder();
+        final AtomicLongArray faults = new AtomicLongArray(FaultKind.values().length);
+    }
+}

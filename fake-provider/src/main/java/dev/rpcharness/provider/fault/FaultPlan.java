@@ -1,0 +1,89 @@
+package dev.rpcharness.provider.fault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An ordered list of {@link FaultRule}s and a seed. Immutable; a provider turns it into a {@link FaultDecider}
+ * (which holds the counters and the seeded generator) when the plan is installed, so the faults chosen for the
+ * k-th call are the same on every run with the same seed.
+ *
+ * <p>For each call the rules are tried in order: the first firing latency rule sets the delay, the first firing
+ * answer-fault rule sets what goes on the wire; later rules of the same sort are still counted but do not apply.
+ */
+public final class FaultPlan {
+
+    private static final FaultPlan NONE = new FaultPlan(0L, List.of());
+
+    private final long seed;
+    private final List<FaultRule> rules;
+
+    private FaultPlan(long seed, List<FaultRule> rules) {
+        this.seed = seed;
+        this.rules = List.copyOf(rules);
+    }
+
+    /** The plan without faults. */
+    public static FaultPlan none() {
+        return NONE;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A plan of one rule with seed 0. */
+    public static FaultPlan of(FaultRule... rules) {
+        Builder b = builder();
+        for (FaultRule r : rules) {
+            b.rule(r);
+        }
+        return b.build();
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public List<FaultRule> rules() {
+        return rules;
+    }
+
+    public boolean isEmpty() {
+        return rules.isEmpty();
+    }
+
+    /** A fresh decider for this plan: counters at zero, generator at the seed. */
+    public FaultDecider newDecider() {
+        return new FaultDecider(this);
+    }
+
+    @Override
+    public String toString() {
+        return rules.isEmpty() ? "FaultPlan[none]" : "FaultPlan[seed=" + seed + ", " + rules + "]";
+    }
+
+    /** Builds a {@link FaultPlan}; not thread-safe. */
+    public static final class Builder {
+        private long seed;
+        private final List<FaultRule> rules = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder rule(FaultRule rule) {
+            rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        public FaultPlan build() {
+            return new FaultPlan(seed, rules);
+        }
+    }
+}
