@@ -1,104 +1,428 @@
 package dev.rpcharness.provider;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcharness.protocol.ProviderNode;
+import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A provider that speaks PROTOCOL.md over Netty and injects faults on demand. Skeleton: life-cycle methods are
- * being written.
+ * A provider that speaks PROTOCOL.md over Netty (HTTP/1.1, keep-alive, pipelining, answers out of order),
+ * registers itself in ZooKeeper, and injects faults on demand: a {@link FaultPlan} per call, and whole-provider
+ * chaos ({@link #crash}, {@link #freeze}, {@link #stop}, {@link #restart}, {@link #expireSession}).
+ *
+ * <pre>{@code
+ * try (FakeProvider p = FakeProvider.builder().registry(zk).serve(HelloService.class, new HelloImpl())
+ *         .faultPlan(FaultPlan.of(FaultRule.forMethod("hello", Fault.reset()).everyNth(3))).build().start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Life cycle: {@code NEW -start-> RUNNING <-freeze/thaw-> FROZEN}; {@code crash} and {@code stop} leave
+ * {@code CRASHED} and {@code STOPPED}, from which {@code restart} binds the same port again; {@code close} ends
+ * everything from any state. Life-cycle methods are thread-safe (serialised) and synchronous: they return when
+ * the step is done. Listeners run on the calling thread after the step. The provider owns an I/O event loop
+ * group and a worker pool for implementations; both live from {@code start} to {@code close}.
  */
 public final class FakeProvider implements AutoCloseable {
 
-    private final Builder config;
+    private static final Logger LOG = LoggerFactory.getLogger(FakeProvider.class);
 
-    private FakeProvider(Builder config) {
-        this.config = config;
+    private final String host;
+    private final String registry;
+    private final String basePath;
+    private final String configuredName;
+    private final Duration sessionTimeout;
+    private final Duration drainTimeout;
+    private final int weight;
+    private final int ioThreads;
+    private final int workerThreads;
+    private final int maxRequestBytes;
+    private final ObjectMapper mapper = RpcJson.newMapper();
+    private final ServiceTable services = new ServiceTable();
+    private final ProviderStats stats = new ProviderStats();
+    private final ConnectionSet connections = new ConnectionSet();
+    private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+
+    private volatile int port;
+    private volatile ProviderState state = ProviderState.NEW;
+    private volatile FaultPlan plan;
+    private EventLoopGroup group;
+    private ExecutorService workers;
+    private CallDispatcher dispatcher;
+    private Channel serverChannel;
+    private ProviderRegistration registration;
+
+    private FakeProvider(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.registry = b.registry;
+        this.basePath = b.basePath;
+        this.configuredName = b.name;
+        this.sessionTimeout = b.sessionTimeout;
+        this.drainTimeout = b.drainTimeout;
+        this.weight = b.weight;
+        this.ioThreads = b.ioThreads;
+        this.workerThreads = b.workerThreads;
+        this.maxRequestBytes = b.maxRequestBytes;
+        this.plan = b.faultPlan;
+        b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
+        b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void serveUnchecked(Class<T> iface, Object impl) {
+        services.serve(iface, (T) impl);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Binds the port, then registers (when a registry was given).
+     *
+     * @throws IllegalStateException when not NEW
+     * @throws ProviderRegistryException when ZooKeeper cannot be reached (the port is released again)
+     */
     public FakeProvider start() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lock) {
+            requireState("start", ProviderState.NEW);
+            group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(threadPrefix() + "-io", true),
+                    NioIoHandler.newFactory());
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix() + "-worker", true));
+            pool.allowCoreThreadTimeOut(true);
+            workers = pool;
+            dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider());
+            try {
+                bindAndRegister();
+            } catch (RuntimeException e) {
+                releaseAll();
+                state = ProviderState.CLOSED;
+                throw e;
+            }
+            state = ProviderState.RUNNING;
+        }
+        fire("start", address());
+        return this;
+    }
+
+    private String threadPrefix() {
+        return configuredName != null ? configuredName : "fake-provider";
+    }
+
+    private void bindAndRegister() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 512)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(ServerConnection.FIRST_HANDLER, new HttpRequestDecoder())
+                                .addLast("encoder", new HttpResponseEncoder())
+                                .addLast("aggregator", new HttpObjectAggregator(maxRequestBytes))
+                                .addLast("rpc", new ServerConnection(dispatcher, connections));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(host, port).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("provider " + name() + " cannot bind " + host + ":" + port + ": " + e, e);
+        }
+        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        if (registry != null) {
+            registration = new ProviderRegistration(registry, sessionTimeout, Duration.ofSeconds(15),
+                    WireContract.providerNodePath(basePath, host, port), this::nodeData,
+                    path -> fire("reregister", path), name());
+            try {
+                registration.start();
+            } catch (RuntimeException e) {
+                registration = null;
+                serverChannel.close().syncUninterruptibly();
+                throw e;
+            }
+        }
+        LOG.info("{} listening on {}{}", name(), address(), registry == null ? "" : ", registered at " + registry);
+    }
+
+    private byte[] nodeData() {
+        return new ProviderNode(host, port, services.serviceNames(), weight).toJson(mapper);
     }
 
     public String host() {
-        return config.host;
+        return host;
     }
 
+    /** The bound port (the configured one before the first start; kept across restarts). */
     public int port() {
-        return config.port;
+        return port;
     }
 
+    /** "host:port". */
     public String address() {
-        return host() + ":" + port();
+        return host + ":" + port;
     }
 
+    /** The configured name, or "provider-&lt;port&gt;". */
     public String name() {
-        return config.name != null ? config.name : "provider-" + port();
+        return configuredName != null ? configuredName : "provider-" + port;
     }
 
+    /** Serves {@code impl} for {@code iface}; while running, the registry node is updated to list it. */
     public <T> FakeProvider serve(Class<T> iface, T impl) {
-        throw new UnsupportedOperationException("not yet implemented");
+        services.serve(iface, impl);
+        ProviderRegistration r;
+        synchronized (lock) {
+            r = registration;
+        }
+        if (r != null) {
+            r.update();
+        }
+        return this;
     }
 
+    /** Replaces the fault plan; calls decided from now on use it (counters start again at zero). */
     public void faultPlan(FaultPlan plan) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Objects.requireNonNull(plan, "plan");
+        synchronized (lock) {
+            this.plan = plan;
+            if (dispatcher != null) {
+                dispatcher.decider(plan.newDecider());
+            }
+        }
+        fire("faultPlan", plan.toString());
     }
 
     public FaultPlan faultPlan() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return plan;
     }
 
+    /** Live counters; they survive restarts. */
     public ProviderStats stats() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return stats;
     }
 
     public ProviderState state() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return state;
     }
 
     public void addListener(ProviderListener l) {
-        throw new UnsupportedOperationException("not yet implemented");
+        listeners.add(Objects.requireNonNull(l, "listener"));
     }
 
+    /**
+     * Dies like a killed process: every connection reset (RST), the port closed, the ZooKeeper session abandoned
+     * without closing it, so the node stays until the server expires the session.
+     */
     public void crash() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lock) {
+            requireState("crash", ProviderState.RUNNING, ProviderState.FROZEN);
+            closeServerChannel();
+            connections.resetAll();
+            if (registration != null) {
+                registration.abandon();
+                registration = null;
+            }
+            connections.thaw();
+            state = ProviderState.CRASHED;
+        }
+        fire("crash", address());
     }
 
+    /** Stops reading and answering on every connection and accepting new ones; sockets stay open. */
     public void freeze() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lock) {
+            requireState("freeze", ProviderState.RUNNING);
+            serverChannel.config().setAutoRead(false);
+            connections.freeze();
+            state = ProviderState.FROZEN;
+        }
+        fire("freeze", address());
     }
 
+    /** Resumes a frozen provider: held answers go out, reading and accepting resume. */
     public void thaw() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lock) {
+            requireState("thaw", ProviderState.FROZEN);
+            serverChannel.config().setAutoRead(true);
+            connections.thaw();
+            state = ProviderState.RUNNING;
+        }
+        fire("thaw", address());
     }
 
+    /**
+     * Stops gracefully: deregisters, stops accepting and reading, answers the calls in flight (up to the drain
+     * timeout), then closes the connections.
+     */
     public void stop() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lock) {
+            requireState("stop", ProviderState.RUNNING, ProviderState.FROZEN, ProviderState.CRASHED);
+            stopLocked();
+        }
+        fire("stop", address());
     }
 
+    private void stopLocked() {
+        if (registration != null) {
+            registration.close();
+            registration = null;
+        }
+        closeServerChannel();
+        connections.drainOnly();
+        try {
+            if (!dispatcher.awaitDrained(drainTimeout.toMillis())) {
+                LOG.warn("{}: {} calls still in flight after {} ms; closing anyway", name(), dispatcher.inFlight(),
+                        drainTimeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.closeAll();
+        state = ProviderState.STOPPED;
+    }
+
+    /** Comes back on the same port and registers again (on a new session); a running provider is stopped first. */
     public void restart() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lock) {
+            requireState("restart", ProviderState.RUNNING, ProviderState.FROZEN, ProviderState.CRASHED,
+                    ProviderState.STOPPED);
+            if (state == ProviderState.RUNNING || state == ProviderState.FROZEN) {
+                stopLocked();
+            }
+            bindAndRegister();
+            state = ProviderState.RUNNING;
+        }
+        fire("restart", address());
     }
 
+    /**
+     * Expires the provider's ZooKeeper session on the server, so its ephemeral node disappears now; the provider
+     * notices and registers again on a new session shortly after (a "reregister" event).
+     *
+     * @throws IllegalStateException when the provider is not registered
+     */
     public void expireSession() {
-        throw new UnsupportedOperationException("not yet implemented");
+        ProviderRegistration r;
+        synchronized (lock) {
+            r = registration;
+            if (r == null) {
+                throw new IllegalStateException("provider " + name() + " has no ZooKeeper session to expire (state "
+                        + state + (registry == null ? ", no registry configured)" : ")"));
+            }
+        }
+        r.expireSession();
+        fire("expireSession", address());
     }
 
+    /** Connections currently open. */
     public int openConnections() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return connections.size();
+    }
+
+    /** Calls received whose answer (or fault) is not yet on the wire. */
+    public int callsInFlight() {
+        CallDispatcher d = dispatcher;
+        return d == null ? 0 : d.inFlight();
+    }
+
+    /** Releases everything: connections, port, ZooKeeper session (node deleted), threads. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state == ProviderState.CLOSED) {
+                return;
+            }
+            releaseAll();
+            state = ProviderState.CLOSED;
+        }
+        fire("close", address());
+    }
+
+    private void releaseAll() {
+        if (registration != null) {
+            registration.close();
+            registration = null;
+        }
+        closeServerChannel();
+        connections.closeAll();
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            group = null;
+        }
+        if (workers != null) {
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workers = null;
+        }
+    }
+
+    private void closeServerChannel() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+    }
+
+    private void requireState(String action, ProviderState... allowed) {
+        for (ProviderState s : allowed) {
+            if (state == s) {
+                return;
+            }
+        }
+        throw new IllegalStateException("cannot " + action + " provider " + name() + " (" + address() + ") in state "
+                + state);
+    }
+
+    private void fire(String action, String detail) {
+        ProviderEvent e = new ProviderEvent(name(), action, detail);
+        for (ProviderListener l : listeners) {
+            try {
+                l.onEvent(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("{}: listener failed on {}: {}", name(), action, ex.toString());
+            }
+        }
     }
 
     @Override
-    public void close() {
+    public String toString() {
+        return "FakeProvider[" + name() + " " + address() + " " + state + "]";
     }
 
     /** Configures a {@link FakeProvider}; not thread-safe, used once. */
@@ -109,34 +433,52 @@ public final class FakeProvider implements AutoCloseable {
         private String basePath = WireContract.DEFAULT_BASE_PATH;
         private String name;
         private Duration sessionTimeout = Duration.ofSeconds(10);
+        private Duration drainTimeout = Duration.ofSeconds(5);
         private int weight = 1;
+        private int ioThreads = 1;
+        private int workerThreads = 8;
+        private int maxRequestBytes = 16 * 1024 * 1024;
         private FaultPlan faultPlan = FaultPlan.none();
-        private final Map<Class<?>, Object> services = new LinkedHashMap<>();
-        private final List<Object[]> stubs = new ArrayList<>();
+        private final List<ServiceSpec> services = new ArrayList<>();
+        private final List<StubSpec> stubs = new ArrayList<>();
+
+        private record ServiceSpec(Class<?> iface, Object impl) {
+        }
+
+        private record StubSpec(Class<?> iface, String method, StubAnswer answer) {
+        }
 
         private Builder() {
         }
 
+        /** Interface to listen on and to register; default 127.0.0.1. */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
+        /** Port to listen on; 0 (the default) picks a free one, kept across restarts. */
         public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is out of range 0..65535");
+            }
             this.port = port;
             return this;
         }
 
+        /** ZooKeeper connect string; without one the provider does not register. */
         public Builder registry(String zkConnectString) {
             this.registry = zkConnectString;
             return this;
         }
 
+        /** Registry base path; default {@code /rpc}. */
         public Builder basePath(String basePath) {
             this.basePath = WireContract.normalizeBasePath(basePath);
             return this;
         }
 
+        /** Name in logs, thread names and events; default "provider-&lt;port&gt;". */
         public Builder name(String name) {
             this.name = name;
             return this;
@@ -148,19 +490,44 @@ public final class FakeProvider implements AutoCloseable {
             return this;
         }
 
+        /** How long {@code stop()} waits for calls in flight; default 5 s. */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
         /** The weight written into the registry node; default 1. */
         public Builder weight(int weight) {
             this.weight = weight;
             return this;
         }
 
-        public <T> Builder serve(Class<T> iface, T impl) {
-            services.put(iface, impl);
+        /** I/O event loop threads; default 1. */
+        public Builder ioThreads(int n) {
+            this.ioThreads = Math.max(1, n);
             return this;
         }
 
+        /** Threads that run implementations and stubs; default 8. */
+        public Builder workerThreads(int n) {
+            this.workerThreads = Math.max(1, n);
+            return this;
+        }
+
+        /** Largest request body accepted; default 16 MiB. */
+        public Builder maxRequestBytes(int n) {
+            this.maxRequestBytes = n;
+            return this;
+        }
+
+        public <T> Builder serve(Class<T> iface, T impl) {
+            services.add(new ServiceSpec(iface, impl));
+            return this;
+        }
+
+        /** Answers {@code iface#methodName} with {@code answer} (the interface is then served too). */
         public Builder stub(Class<?> iface, String methodName, StubAnswer answer) {
-            stubs.add(new Object[] {iface, methodName, answer});
+            stubs.add(new StubSpec(iface, methodName, answer));
             return this;
         }
 
@@ -169,6 +536,7 @@ public final class FakeProvider implements AutoCloseable {
             return this;
         }
 
+        /** The provider, not started. */
         public FakeProvider build() {
             return new FakeProvider(this);
         }
