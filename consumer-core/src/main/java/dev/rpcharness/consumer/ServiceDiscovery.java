@@ -163,6 +163,11 @@ public final class ServiceDiscovery implements AutoCloseable {
         }
     }
 
+    /** The Curator client, for tests of this package that expire the session. */
+    CuratorFramework curator() {
+        return curator;
+    }
+
     /** Stops watching and closes the ZooKeeper session. Idempotent. */
     @Override
     public void close() {

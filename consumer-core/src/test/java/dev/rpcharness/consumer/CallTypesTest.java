@@ -52,6 +52,23 @@ class CallTypesTest {
     }
 
     @Test
+    void requestFollowsTheWireContract() {
+        java.util.concurrent.atomic.AtomicReference<WirePeer.Exchange> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        peer.script(exchange -> {
+            seen.set(exchange);
+            exchange.invoke();
+        });
+        assertThat(hello.item("pear", 2)).isEqualTo(new Item("pear", 2));
+        WirePeer.Exchange exchange = seen.get();
+        assertThat(exchange.request().requestId()).isEqualTo(exchange.id()).matches("\\d+");
+        assertThat(exchange.request().className()).isEqualTo(HelloService.class.getName());
+        assertThat(exchange.request().methodName()).isEqualTo("item");
+        assertThat(exchange.request().parameterTypes()).containsExactly("java.lang.String", "int");
+        assertThat(exchange.request().parameters().toString()).isEqualTo("[\"pear\",2]");
+        assertThat(exchange.timeoutHeader()).isEqualTo("3000");
+    }
+
+    @Test
     void voidAndNullsRoundTrip() {
         hello.ping();
         assertThat(hello.maybeNull(null)).isNull();

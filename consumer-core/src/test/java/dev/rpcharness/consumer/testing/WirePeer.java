@@ -150,7 +150,8 @@ public final class WirePeer implements AutoCloseable {
             received.incrementAndGet();
             RpcRequest request = mapper.readValue(http.content().toString(StandardCharsets.UTF_8), RpcRequest.class);
             String headerId = http.headers().get(WireContract.REQUEST_ID_HEADER);
-            Exchange exchange = new Exchange(ctx.channel(), request, headerId);
+            Exchange exchange = new Exchange(ctx.channel(), request, headerId,
+                    http.headers().get(WireContract.TIMEOUT_HEADER));
             Script current = script.get();
             workers.execute(() -> {
                 try {
@@ -167,11 +168,18 @@ public final class WirePeer implements AutoCloseable {
         private final Channel channel;
         private final RpcRequest request;
         private final String headerId;
+        private final String timeoutHeader;
 
-        Exchange(Channel channel, RpcRequest request, String headerId) {
+        Exchange(Channel channel, RpcRequest request, String headerId, String timeoutHeader) {
             this.channel = channel;
             this.request = request;
             this.headerId = headerId;
+            this.timeoutHeader = timeoutHeader;
+        }
+
+        /** The call's {@code X-Rpc-Timeout-Ms} header. */
+        public String timeoutHeader() {
+            return timeoutHeader;
         }
 
         public RpcRequest request() {

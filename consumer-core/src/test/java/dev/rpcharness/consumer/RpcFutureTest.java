@@ -1,0 +1,114 @@
+package dev.rpcharness.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rpcharness.protocol.RpcError;
+import dev.rpcharness.protocol.RpcResponse;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The future on its own: ends exactly once, reports like a Future, runs each callback once. */
+class RpcFutureTest {
+
+    private static final Executor DIRECT = Runnable::run;
+
+    private static final class Calls implements AsyncRpcCallback {
+        final List<Object> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void success(Object result) {
+            seen.add("ok:" + result);
+        }
+
+        @Override
+        public void fail(Exception e) {
+            seen.add("fail:" + e.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void endsExactlyOnceWhateverComesLater() throws Exception {
+        AtomicInteger ends = new AtomicInteger();
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime(), ends::incrementAndGet);
+        Calls calls = new Calls();
+        future.addCallback(calls);
+        assertThat(future.complete("first")).isTrue();
+        assertThat(future.fail(new RpcTimeoutException("late"))).isFalse();
+        assertThat(future.complete("second")).isFalse();
+        assertThat(future.get()).isEqualTo("first");
+        assertThat(calls.seen).containsExactly("ok:first");
+        assertThat(ends).hasValue(1);
+        assertThat(future.endNanos()).isGreaterThanOrEqualTo(future.startNanos());
+    }
+
+    @Test
+    void callbackAddedAfterTheEndRunsOnceToo() {
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+        future.fail(new ConnectionLostException("gone"));
+        Calls calls = new Calls();
+        future.addCallback(calls);
+        assertThat(calls.seen).containsExactly("fail:ConnectionLostException");
+    }
+
+    @Test
+    void doneWithAnErrorResponseFailsWithTheRemoteType() {
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+        future.done(RpcResponse.failure("1", new RpcError("java.io.IOException", "disk")));
+        assertThatThrownBy(future::get).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(RemoteInvocationException.class,
+                        e -> assertThat(e.remoteType()).isEqualTo("java.io.IOException"));
+    }
+
+    @Test
+    void getWithTimeoutThrowsTimeoutExceptionWhileRunning() {
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+        assertThatThrownBy(() -> future.get(10, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(future.isDone()).isFalse();
+        assertThat(future.endNanos()).isZero();
+    }
+
+    @Test
+    void blockedGetIsReleasedByCompletionOnAnotherThread() throws Exception {
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread completer = new Thread(() -> {
+            try {
+                waiting.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            future.complete(7);
+        });
+        completer.start();
+        waiting.countDown();
+        assertThat(future.get(5, TimeUnit.SECONDS)).isEqualTo(7);
+        completer.join();
+    }
+
+    @Test
+    void cancelEndsTheCallWithCancellation() {
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+        assertThat(future.cancel(true)).isTrue();
+        assertThat(future.isCancelled()).isTrue();
+        assertThatThrownBy(future::get).isInstanceOf(CancellationException.class);
+        assertThat(future.complete("late")).isFalse();
+    }
+
+    @Test
+    void completableFutureBridgeFollowsTheCall() throws Exception {
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+        var bridge = future.toCompletableFuture();
+        future.fail(new RpcTimeoutException("slow"));
+        assertThat(bridge).isCompletedExceptionally();
+        assertThatThrownBy(bridge::get).hasCauseInstanceOf(RpcTimeoutException.class);
+    }
+}
