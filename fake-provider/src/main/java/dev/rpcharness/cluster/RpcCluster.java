@@ -6,7 +6,9 @@ import dev.rpcharness.consumer.ServiceDiscovery;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
+import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlan;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -86,6 +88,9 @@ public final class RpcCluster implements AutoCloseable {
                     .basePath(basePath)
                     .name("p" + i)
                     .faultPlan(b.faultPlans.getOrDefault(i, FaultPlan.none()));
+            if (b.providerSessionTimeout != null) {
+                pb.sessionTimeout(b.providerSessionTimeout);
+            }
             services.forEach((iface, supplier) -> serve(pb, iface, supplier));
             FakeProvider provider = pb.build();
             providers.add(provider);
@@ -397,8 +402,18 @@ public final class RpcCluster implements AutoCloseable {
         private ConsumerOptions clientOptions = ConsumerOptions.defaults();
         private long seed;
         private String externalZooKeeper;
+        private Duration providerSessionTimeout;
 
         private Builder() {
+        }
+
+        /**
+         * The providers' ZooKeeper session timeout: how long the node of a crashed provider stays registered.
+         * The provider's default when not set.
+         */
+        public Builder providerSessionTimeout(Duration value) {
+            this.providerSessionTimeout = Objects.requireNonNull(value, "providerSessionTimeout");
+            return this;
         }
 
         /** Number of fake providers, 1 by default (0 is allowed: add your own, e.g. a WireMock provider). */
@@ -476,7 +491,7 @@ public final class RpcCluster implements AutoCloseable {
                 }
             }
             if (services.isEmpty()) {
-                services.put(EchoService.class, (Supplier<EchoService>) () -> text -> text);
+                services.put(EchoService.class, (Supplier<EchoService>) EchoServiceImpl::new);
             }
             RpcCluster cluster = new RpcCluster(this);
             try {

@@ -50,6 +50,7 @@ public final class WireMockProvider implements AutoCloseable {
     private CuratorFramework curator;
     private PersistentNode node;
     private boolean started;
+    private volatile int boundPort;
     private boolean closed;
 
     private WireMockProvider(Builder b) {
@@ -82,6 +83,7 @@ public final class WireMockProvider implements AutoCloseable {
         }
         server.start();
         started = true;
+        boundPort = server.port();
         if (registry != null) {
             register();
         }
@@ -147,9 +149,9 @@ public final class WireMockProvider implements AutoCloseable {
         return host;
     }
 
-    /** The bound port (after {@link #start()}). */
+    /** The bound port (after {@link #start()}; 0 before). */
     public int port() {
-        return server.port();
+        return boundPort;
     }
 
     /** "host:port". */
@@ -158,7 +160,7 @@ public final class WireMockProvider implements AutoCloseable {
     }
 
     public String name() {
-        return name != null ? name : "wiremock-" + (server.isRunning() ? server.port() : "new");
+        return name != null ? name : "wiremock-" + (boundPort == 0 ? "new" : Integer.toString(boundPort));
     }
 
     /** Fully qualified names of the interfaces listed in the registry node. */
@@ -173,24 +175,15 @@ public final class WireMockProvider implements AutoCloseable {
             return;
         }
         closed = true;
-        RuntimeException first = null;
-        try {
-            if (node != null) {
-                node.close();
-            }
-        } catch (Exception e) {
-            first = new IllegalStateException("cannot deregister WireMock provider " + name(), e);
-        }
         if (curator != null) {
+            // Closing the session deletes the ephemeral node at once when ZooKeeper is reachable, and otherwise
+            // when the session expires; an explicit delete would retry for a long time against a dead ensemble.
             curator.close();
         }
         if (started) {
             server.stop();
         }
         log.info("WireMock provider {} closed", name());
-        if (first != null) {
-            throw first;
-        }
     }
 
     @Override

@@ -169,7 +169,7 @@ public class WireMockProviderTest {
 
     @Test
     void consumerClientFindsTheWireMockProviderAndSeesEveryAnswerKind() {
-        ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofMillis(500)).build();
+        ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofMillis(2_000)).build();
         try (ConsumerClient client = new ConsumerClient(new ServiceDiscovery(zk.connectString()), options)) {
             HelloService hello = client.create(HelloService.class);
 
@@ -199,7 +199,7 @@ public class WireMockProviderTest {
             // Last: WireMock (Jetty) answers the calls of one connection in order, so a call behind this
             // delayed one would wait for it too.
             provider.stubFor(rpcMethod(HelloService.class, "hello")
-                    .willReturn(rpcResult("late").withFixedDelay(2_000)));
+                    .willReturn(rpcResult("late").withFixedDelay(4_000)));
             assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcTimeoutException.class);
         }
     }
