@@ -28,7 +28,8 @@ public class OverloadSimulation extends ResilienceSimulation {
     private final AtomicLong timeoutsAtMark = new AtomicLong();
 
     public OverloadSimulation() {
-        super(30, 900, b -> b.providers(1).serve(EchoService.class, OneAtATimeEcho::new));
+        super(30, 900, b -> b.providers(1).serve(EchoService.class, OneAtATimeEcho::new)
+                .warmUp(500, EchoService.class, "echo", "warm-up"));
         Duration overload = at(0.25);
         setUp(
                 scenario("echo load").exec(echo())

@@ -52,6 +52,7 @@ public abstract class ResilienceSimulation extends Simulation {
         LoadTarget.Builder b = LoadTarget.builder(getClass())
                 .providers(3)
                 .serve(EchoService.class, EchoServiceImpl::new)
+                .warmUp(2_000, EchoService.class, "echo", "warm-up")
                 .clientOptions(ConsumerOptions.builder().callTimeout(CALL_TIMEOUT)
                         .providerWaitTimeout(Duration.ofSeconds(2)).build());
         this.target = cluster.apply(b).build();
