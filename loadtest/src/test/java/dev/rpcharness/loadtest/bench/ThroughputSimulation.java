@@ -43,10 +43,10 @@ public class ThroughputSimulation extends Simulation {
     private final double p99LimitMicros = Long.getLong("rpc.bench.p99Millis", 100) * 1000.0;
 
     {
-        double start = Double.parseDouble(System.getProperty("rpc.bench.start", "1000"));
-        double step = Double.parseDouble(System.getProperty("rpc.bench.step", "1000"));
-        int levels = Integer.getInteger("rpc.bench.levels", 6);
-        long levelSeconds = Long.getLong("rpc.bench.levelSeconds", 5);
+        double start = Double.parseDouble(System.getProperty("rpc.bench.start", "2000"));
+        double step = Double.parseDouble(System.getProperty("rpc.bench.step", "2000"));
+        int levels = Integer.getInteger("rpc.bench.levels", 8);
+        long levelSeconds = Long.getLong("rpc.bench.levelSeconds", 4);
         setUp(scenario("echo throughput")
                 .exec(rpc("echo").call(EchoService.class, "echo", "ping"))
                 .injectOpen(incrementUsersPerSec(step).times(levels)
