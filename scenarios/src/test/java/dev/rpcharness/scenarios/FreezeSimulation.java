@@ -31,7 +31,7 @@ public class FreezeSimulation extends ResilienceSimulation {
                         .pause(at(2.0 / 3).minus(FROZEN).plus(CALL_TIMEOUT).plusSeconds(1))
                         .exec(verify("frozen provider only causes timeouts", t -> onlyFailures(t, Outcome.TIMEOUT)))
                         .exec(verify("no call left pending", t -> {
-                            int pending = ((dev.rpcharness.loadtest.target.LoadTarget) t).client().pendingCalls();
+                            int pending = ((dev.rpcharness.loadtest.run.LoadTarget) t).client().pendingCalls();
                             return pending == 0 ? null : pending + " calls still pending after the load";
                         }))
                         .injectOpen(atOnceUsers(1)))

@@ -8,7 +8,7 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.rpcharness.loadtest.gatling.RpcDsl;
 import dev.rpcharness.loadtest.record.Outcome;
-import dev.rpcharness.loadtest.target.LoadTarget;
+import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -9,7 +9,7 @@ import dev.rpcharness.loadtest.gatling.RpcCallBuilder;
 import dev.rpcharness.loadtest.gatling.RpcChecks;
 import dev.rpcharness.loadtest.gatling.RpcTarget;
 import dev.rpcharness.loadtest.record.Outcome;
-import dev.rpcharness.loadtest.target.LoadTarget;
+import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import io.gatling.javaapi.core.PopulationBuilder;

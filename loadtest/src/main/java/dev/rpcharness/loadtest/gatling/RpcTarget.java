@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 
 /**
  * What the RPC and chaos actions of a simulation talk to: the consumer client's async proxies, the latency
- * recorder and, for chaos steps, the cluster under test. {@link dev.rpcharness.loadtest.target.LoadTarget} is the
+ * recorder and, for chaos steps, the cluster under test. {@link dev.rpcharness.loadtest.run.LoadTarget} is the
  * implementation; the simulation starts it in {@code before()} and closes it in {@code after()}, so these methods
  * are only called while the load runs.
  *

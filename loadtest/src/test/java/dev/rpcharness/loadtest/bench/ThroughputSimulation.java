@@ -7,7 +7,7 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.loadtest.record.IntervalLog;
-import dev.rpcharness.loadtest.target.LoadTarget;
+import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import io.gatling.javaapi.core.Simulation;

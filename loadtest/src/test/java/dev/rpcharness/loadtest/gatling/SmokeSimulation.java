@@ -10,7 +10,7 @@ import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.rpcharness.consumer.ConsumerOptions;
-import dev.rpcharness.loadtest.target.LoadTarget;
+import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import io.gatling.javaapi.core.Simulation;
