@@ -169,7 +169,15 @@ public final class RpcCluster implements AutoCloseable {
             throw e;
         }
         clients.add(client);
-        return client;
+        synchronized (lock) {
+            if (!closed) {
+                return client;
+            }
+        }
+        // The cluster closed while this client was being made: it must not outlive the cluster.
+        clients.remove(client);
+        client.close();
+        throw new IllegalStateException("newClient: cluster at " + connectString + " closed meanwhile");
     }
 
     /** Every client made by this cluster and not yet closed by it. */
