@@ -196,7 +196,7 @@ class RpcClusterExtensionTest {
             WireMockProvider slow = WireMockProvider.builder().registry(cluster.connectString())
                     .service(EchoService.class).build().start();
             OUTSIDE.add(slow);
-            slow.stubFor(rpcMethod(EchoService.class, "echo").willReturn(rpcResult("late").withFixedDelay(3_000)));
+            slow.stubFor(rpcMethod(EchoService.class, "echo").willReturn(rpcResult("late").withFixedDelay(1_500)));
             echo.call("echo", "nobody waits for me");
         }
     }
