@@ -77,22 +77,22 @@ final class FaultWriter {
     private void apply(ServerConnection c, RpcResponse outcome, byte[] body) {
         String id = call.requestId();
         if (fault == null) {
-            c.writeNow(json(id, body));
             answered();
+            c.writeNow(json(id, body));
             return;
         }
         switch (fault.kind()) {
             case ERROR: {
                 RpcResponse error = RpcResponse.failure(id, new RpcError(fault.remoteType(), fault.message()));
-                c.writeNow(json(id, dispatcher.encode(error, id)));
                 answered();
+                c.writeNow(json(id, dispatcher.encode(error, id)));
                 return;
             }
             case HTTP_STATUS: {
                 byte[] text = ("injected HTTP status " + fault.httpStatus() + " for " + call.request().label())
                         .getBytes(StandardCharsets.UTF_8);
-                c.writeNow(WireAnswer.of(fault.httpStatus(), id, "text/plain; charset=utf-8", text));
                 answered();
+                c.writeNow(WireAnswer.of(fault.httpStatus(), id, "text/plain; charset=utf-8", text));
                 return;
             }
             case RESET:
@@ -133,21 +133,24 @@ final class FaultWriter {
                 byte[] once = json(id, body).bytes();
                 byte[] twice = Arrays.copyOf(once, once.length * 2);
                 System.arraycopy(once, 0, twice, once.length, once.length);
-                c.writeRaw(twice);
                 answered();
+                c.writeRaw(twice);
                 return;
             }
             case OVERSIZED_BODY: {
                 int size = Math.max(fault.bodyBytes(), body.length);
                 byte[] padded = Arrays.copyOf(body, size);
                 Arrays.fill(padded, body.length, size, (byte) ' ');
-                c.writeNow(json(id, padded));
                 answered();
+                c.writeNow(json(id, padded));
                 return;
             }
             case SLOW_DRIP: {
                 WireAnswer answer = json(id, body);
                 c.beginBusy();
+                if (body.length == 0) {
+                    answered();
+                }
                 c.writeRaw(answer.head());
                 drip(c, body, 0);
                 return;
@@ -164,11 +167,13 @@ final class FaultWriter {
             return;
         }
         if (offset >= body.length) {
-            answered();
             c.endBusy();
             return;
         }
         int end = Math.min(body.length, offset + DRIP_CHUNK_BYTES);
+        if (end == body.length) {
+            answered(); // counted before the last byte leaves, so a reader never sees the answer uncounted
+        }
         c.writeRaw(Arrays.copyOfRange(body, offset, end));
         c.channel().eventLoop().schedule(() -> drip(c, body, end),
                 fault.betweenChunks().toNanos(), TimeUnit.NANOSECONDS);
