@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
@@ -173,6 +174,17 @@ class DiscoveryTest {
                 () -> assertThat(client.connectedProviders()).containsExactly(second.address()));
         assertThat(states).contains(ConnectionState.LOST);
         assertThat(client.create(HelloService.class).hello("resynced")).isEqualTo("Hello resynced");
+    }
+
+    @Test
+    void closingTheClientClosesItsZooKeeperSession() throws Exception {
+        registeredPeer(HelloService.class);
+        ServiceDiscovery discovery = new ServiceDiscovery(zooKeeper.getConnectString());
+        ConsumerClient client = new ConsumerClient(discovery);
+        assertThat(client.create(HelloService.class).hello("x")).isEqualTo("Hello x");
+        assertThat(discovery.curator().getState()).isEqualTo(CuratorFrameworkState.STARTED);
+        client.close();
+        assertThat(discovery.curator().getState()).isEqualTo(CuratorFrameworkState.STOPPED);
     }
 
     @Test

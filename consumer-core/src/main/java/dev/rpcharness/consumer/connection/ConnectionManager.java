@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -200,14 +201,21 @@ public final class ConnectionManager implements AutoCloseable, ProviderConnectio
 
     private void park(RpcCall call) {
         waiting.add(call);
-        call.timer(group.next().schedule(() -> {
+        try {
+            call.waitTimer(group.next().schedule(() -> {
+                if (waiting.remove(call)) {
+                    call.future().fail(call.noProvider(TimeUnit.NANOSECONDS.toMillis(providerWaitNanos)));
+                }
+            }, providerWaitNanos, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException shutDown) {
             if (waiting.remove(call)) {
-                call.future().fail(call.noProvider(TimeUnit.NANOSECONDS.toMillis(providerWaitNanos)));
+                call.future().fail(call.clientClosed());
             }
-        }, providerWaitNanos, TimeUnit.NANOSECONDS));
+            return;
+        }
         if (closed) {
             if (waiting.remove(call)) {
-                call.cancelTimer();
+                call.cancelWaitTimer();
                 call.future().fail(call.clientClosed());
             }
             return;
@@ -221,7 +229,7 @@ public final class ConnectionManager implements AutoCloseable, ProviderConnectio
         for (RpcCall call : waiting) {
             ProviderConnection c = next(call.serviceName());
             if (c != null && waiting.remove(call)) {
-                call.cancelTimer();
+                call.cancelWaitTimer();
                 c.send(call);
             }
         }
@@ -264,7 +272,7 @@ public final class ConnectionManager implements AutoCloseable, ProviderConnectio
         }
         RpcCall call;
         while ((call = waiting.poll()) != null) {
-            call.cancelTimer();
+            call.cancelWaitTimer();
             call.future().fail(call.clientClosed());
         }
         for (io.netty.util.concurrent.Future<?> f : closing) {

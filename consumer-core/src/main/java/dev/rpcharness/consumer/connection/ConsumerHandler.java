@@ -78,7 +78,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         long id = ++lastRequestId;
         call.sentTo(address);
         pending.put(id, call);
-        call.timer(ctx.executor().schedule(() -> onDeadline(id, call), callTimeoutNanos, TimeUnit.NANOSECONDS));
+        call.deadline(ctx.executor().schedule(() -> onDeadline(id, call), callTimeoutNanos, TimeUnit.NANOSECONDS));
         FullHttpRequest request;
         try {
             request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), callTimeoutMillis);
@@ -105,7 +105,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     /** Ends one pending call with {@code error}, if it is still pending under {@code id}. */
     private void end(long id, RpcCall call, RpcException error) {
         if (pending.remove(id) == call) {
-            call.cancelTimer();
+            call.cancelDeadline();
             call.future().fail(error);
             closeIfIdle();
         }
@@ -148,7 +148,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
             log.debug("dropping late response for request {} from {}: the call already ended", id, address);
             return;
         }
-        call.cancelTimer();
+        call.cancelDeadline();
         if (!success) {
             call.future().fail(call.protocolError("HTTP " + response.status()));
             closeIfIdle();
@@ -203,7 +203,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         List<RpcCall> calls = new ArrayList<>(pending.values());
         pending.clear();
         for (RpcCall call : calls) {
-            call.cancelTimer();
+            call.cancelDeadline();
             call.future().fail(reason.apply(call));
         }
     }

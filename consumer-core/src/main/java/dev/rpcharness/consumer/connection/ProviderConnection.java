@@ -15,6 +15,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -171,7 +172,15 @@ public final class ProviderConnection {
     public void send(RpcCall call) {
         outbound.offer(call);
         if (drainScheduled.compareAndSet(false, true)) {
-            eventLoop.execute(drainTask);
+            try {
+                eventLoop.execute(drainTask);
+            } catch (RejectedExecutionException shutDown) {
+                // The client closed and its event loops are gone: nothing will ever drain this queue.
+                RpcCall queued;
+                while ((queued = outbound.poll()) != null) {
+                    queued.future().fail(queued.clientClosed());
+                }
+            }
         }
     }
 

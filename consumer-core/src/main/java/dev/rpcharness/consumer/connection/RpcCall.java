@@ -26,7 +26,8 @@ public final class RpcCall {
     private final RpcFuture future;
     private int dispatchAttempts;
     private String providerAddress;
-    private Future<?> timer;
+    private volatile Future<?> waitTimer;
+    private Future<?> deadline;
 
     public RpcCall(MethodMetadata method, byte[] arguments, RpcFuture future) {
         this.method = method;
@@ -59,15 +60,28 @@ public final class RpcCall {
         this.providerAddress = address;
     }
 
-    /** The pending timer of this call (provider wait or call deadline), cancelled when the call ends. */
-    void timer(Future<?> timer) {
-        this.timer = timer;
+    /** The timer that ends the wait for a provider; set and cancelled by the {@link ConnectionManager}. */
+    void waitTimer(Future<?> timer) {
+        this.waitTimer = timer;
     }
 
-    void cancelTimer() {
-        Future<?> t = timer;
+    void cancelWaitTimer() {
+        Future<?> t = waitTimer;
         if (t != null) {
-            timer = null;
+            waitTimer = null;
+            t.cancel(false);
+        }
+    }
+
+    /** The call's deadline timer, set and cancelled on the event loop of the connection it was written to. */
+    void deadline(Future<?> timer) {
+        this.deadline = timer;
+    }
+
+    void cancelDeadline() {
+        Future<?> t = deadline;
+        if (t != null) {
+            deadline = null;
             t.cancel(false);
         }
     }
