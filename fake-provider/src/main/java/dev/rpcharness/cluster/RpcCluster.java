@@ -303,6 +303,12 @@ public final class RpcCluster implements AutoCloseable {
         step("zk-kill-server", ZOOKEEPER, "member " + index, () -> zk.killServer(index));
     }
 
+    /** Restarts one server of an embedded ensemble killed by {@link #killZooKeeperServer(int)}. */
+    public void restartZooKeeperServer(int index) {
+        EmbeddedZooKeeper zk = embedded("restartZooKeeperServer");
+        step("zk-restart-server", ZOOKEEPER, "member " + index, () -> zk.restartServer(index));
+    }
+
     private EmbeddedZooKeeper embedded(String operation) {
         if (zooKeeper == null) {
             throw new IllegalStateException(operation + ": the cluster uses the external ZooKeeper "
