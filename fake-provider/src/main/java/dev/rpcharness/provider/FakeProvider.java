@@ -59,6 +59,7 @@ public final class FakeProvider implements AutoCloseable {
     private final String configuredName;
     private final Duration sessionTimeout;
     private final Duration drainTimeout;
+    private final Duration registryConnectTimeout;
     private final int weight;
     private final int ioThreads;
     private final int workerThreads;
@@ -78,6 +79,8 @@ public final class FakeProvider implements AutoCloseable {
     private CallDispatcher dispatcher;
     private Channel serverChannel;
     private ProviderRegistration registration;
+    /** Registrations of crashed lives, whose sessions expire on their own; closed with the provider. */
+    private final List<ProviderRegistration> abandoned = new ArrayList<>();
 
     private FakeProvider(Builder b) {
         this.host = b.host;
@@ -87,6 +90,7 @@ public final class FakeProvider implements AutoCloseable {
         this.configuredName = b.name;
         this.sessionTimeout = b.sessionTimeout;
         this.drainTimeout = b.drainTimeout;
+        this.registryConnectTimeout = b.registryConnectTimeout;
         this.weight = b.weight;
         this.ioThreads = b.ioThreads;
         this.workerThreads = b.workerThreads;
@@ -155,14 +159,10 @@ public final class FakeProvider implements AutoCloseable {
                                 .addLast("rpc", new ServerConnection(dispatcher, connections));
                     }
                 });
-        try {
-            serverChannel = bootstrap.bind(host, port).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException("provider " + name() + " cannot bind " + host + ":" + port + ": " + e, e);
-        }
+        serverChannel = bind(bootstrap);
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         if (registry != null) {
-            registration = new ProviderRegistration(registry, sessionTimeout, Duration.ofSeconds(15),
+            registration = new ProviderRegistration(registry, sessionTimeout, registryConnectTimeout,
                     WireContract.providerNodePath(basePath, host, port), this::nodeData,
                     path -> fire("reregister", path), name());
             try {
@@ -174,6 +174,31 @@ public final class FakeProvider implements AutoCloseable {
             }
         }
         LOG.info("{} listening on {}{}", name(), address(), registry == null ? "" : ", registered at " + registry);
+    }
+
+    /**
+     * Binds the port. A port just released by this provider can still be held for a moment (NIO closes a
+     * registered socket only at the event loop's next select), so a busy port is retried for up to a second.
+     */
+    private Channel bind(ServerBootstrap bootstrap) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            try {
+                return bootstrap.bind(host, port).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                boolean busy = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
+                if (!busy || port == 0 || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("provider " + name() + " cannot bind " + host + ":" + port + ": "
+                            + e, e);
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while binding " + host + ":" + port, ie);
+                }
+            }
+        }
     }
 
     private byte[] nodeData() {
@@ -242,8 +267,9 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /**
-     * Dies like a killed process: every connection reset (RST), the port closed, the ZooKeeper session abandoned
-     * without closing it, so the node stays until the server expires the session.
+     * Dies like a killed process: every connection reset (RST), the port closed, and the registry node left in
+     * place until the session would time out (one negotiated session timeout), when the session is expired on the
+     * server and the node disappears, as after a real crash.
      */
     public void crash() {
         synchronized (lock) {
@@ -252,6 +278,7 @@ public final class FakeProvider implements AutoCloseable {
             connections.resetAll();
             if (registration != null) {
                 registration.abandon();
+                abandoned.add(registration);
                 registration = null;
             }
             connections.thaw();
@@ -375,6 +402,8 @@ public final class FakeProvider implements AutoCloseable {
             registration.close();
             registration = null;
         }
+        abandoned.forEach(ProviderRegistration::close);
+        abandoned.clear();
         closeServerChannel();
         connections.closeAll();
         if (group != null) {
@@ -434,6 +463,7 @@ public final class FakeProvider implements AutoCloseable {
         private String name;
         private Duration sessionTimeout = Duration.ofSeconds(10);
         private Duration drainTimeout = Duration.ofSeconds(5);
+        private Duration registryConnectTimeout = Duration.ofSeconds(15);
         private int weight = 1;
         private int ioThreads = 1;
         private int workerThreads = 8;
@@ -487,6 +517,12 @@ public final class FakeProvider implements AutoCloseable {
         /** ZooKeeper session timeout asked for (the server bounds it); default 10 s. */
         public Builder sessionTimeout(Duration timeout) {
             this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long {@code start()} waits for ZooKeeper before failing; default 15 s. */
+        public Builder registryConnectTimeout(Duration timeout) {
+            this.registryConnectTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

@@ -2,8 +2,9 @@ package dev.rpcharness.provider;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One ZooKeeper session of a provider and its ephemeral node {@code <base>/providers/<host>:<port>}. Registers on
  * {@link #start()}, registers again whenever Curator reports a new connection (after a session loss the node is
- * gone), updates the node's data on demand, and ends in one of three ways: {@link #close()} (node deleted,
- * session closed), {@link #abandon()} (the client dies without closing its session, as a crashed process does:
- * the node stays until the server expires the session) or, from outside, {@link #expireSession()}.
+ * gone), updates the node's data on demand, and ends in one of two ways: {@link #close()} (node deleted,
+ * session closed) or {@link #abandon()} (as after a process crash: the node stays for one session timeout, then
+ * the session is expired on the server). {@link #expireSession()} kills the session at once, after which the
+ * registration comes back on a new session.
  *
  * <p>Threading: public methods may be called from any thread; re-registration runs on a single thread the
  * registration owns, stopped on close or abandon.
@@ -41,8 +43,11 @@ final class ProviderRegistration implements AutoCloseable {
     private final Consumer<String> onReregistered;
     private final String providerName;
     private final CuratorFramework client;
-    private final ExecutorService events;
+    private final ScheduledExecutorService events;
     private volatile boolean ended;
+    private Future<?> pendingExpiry;
+    /** Set by whoever ends an abandoned session first: the timer or {@link #close()}. */
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     ProviderRegistration(String connectString, Duration sessionTimeout, Duration connectTimeout, String path,
                          Supplier<byte[]> data, Consumer<String> onReregistered, String providerName) {
@@ -59,7 +64,7 @@ final class ProviderRegistration implements AutoCloseable {
                 .connectionTimeoutMs((int) Math.min(connectTimeout.toMillis(), sessionTimeout.toMillis()))
                 .retryPolicy(new ExponentialBackoffRetry(50, 10, 1_000))
                 .build();
-        this.events = Executors.newSingleThreadExecutor(r -> {
+        this.events = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, providerName + "-registry");
             t.setDaemon(true);
             return t;
@@ -207,32 +212,63 @@ final class ProviderRegistration implements AutoCloseable {
     }
 
     /**
-     * Lets the client die without closing its session, as a killed process would: the node stays until the
-     * server expires the session after its timeout. Idempotent.
+     * Stops looking after the node, as a crashed process would: nothing re-registers it, and one negotiated
+     * session timeout later the session is expired on the server, which deletes the node, exactly when a real
+     * crash would have lost it. The session keeps heart-beating until then (a ZooKeeper client cannot be made to
+     * go silent without closing its session). Idempotent.
      */
-    void abandon() {
+    synchronized void abandon() {
         if (ended) {
             return;
         }
         ended = true;
+        long timeoutMs = sessionTimeout.toMillis();
         try {
-            client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            timeoutMs = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
         } catch (Exception e) {
-            LOG.debug("{} could not abandon its session: {}", providerName, e.toString());
+            LOG.debug("{}: negotiated session timeout unknown, using {} ms", providerName, timeoutMs);
         }
-        client.close();
-        shutdownEvents();
+        LOG.info("{} abandoned its session; {} disappears in {} ms", providerName, path, timeoutMs);
+        pendingExpiry = events.schedule(this::expireAndRelease, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void expireAndRelease() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            expireSession();
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not expire its abandoned session: {}", providerName, e.toString());
+        } finally {
+            client.close();
+        }
     }
 
     /** Deletes the node and closes the session. Idempotent. */
     @Override
     public void close() {
-        if (ended) {
-            return;
+        synchronized (this) {
+            if (pendingExpiry != null) {
+                // Abandoned and not expired yet: end it now, the node goes with the session.
+                pendingExpiry.cancel(false);
+                expireAndRelease();
+                pendingExpiry = null;
+                shutdownEvents();
+                return;
+            }
+            if (ended) {
+                return;
+            }
+            ended = true;
         }
-        ended = true;
         try {
-            client.delete().quietly().forPath(path);
+            if (client.getZookeeperClient().isConnected()) {
+                Stat stat = client.checkExists().forPath(path);
+                if (stat != null && stat.getEphemeralOwner() == sessionId()) {
+                    client.delete().forPath(path);
+                }
+            }
         } catch (Exception e) {
             LOG.debug("{} could not delete {}: {}", providerName, path, e.toString());
         }
