@@ -8,7 +8,6 @@ import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlan;
-import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +18,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -237,40 +235,10 @@ public final class RpcCluster implements AutoCloseable {
         step("stop", p, p::stop);
     }
 
-    /**
-     * Restarts provider {@code i} on the same port; it registers again. While the port is still held by the old
-     * connections (a socket in FIN_WAIT after a graceful stop blocks the bind even with SO_REUSEADDR), the bind
-     * is retried for up to {@value #REBIND_MAX_MS} ms.
-     */
+    /** Restarts provider {@code i} on the same port; it registers again. */
     public void restart(int i) {
         FakeProvider p = provider(i);
-        step("restart", p, () -> restartRetryingBind(p));
-    }
-
-    private static final long REBIND_MAX_MS = 5_000;
-
-    private static void restartRetryingBind(FakeProvider p) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REBIND_MAX_MS);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                p.restart();
-                return;
-            } catch (IllegalStateException e) {
-                if (!(rootCause(e) instanceof BindException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                log.info("{}: port {} still held (attempt {}), binding again shortly", p.name(), p.port(), attempt);
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            }
-        }
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable cause = t;
-        for (int depth = 0; cause.getCause() != null && depth < 10; depth++) {
-            cause = cause.getCause();
-        }
-        return cause;
+        step("restart", p, p::restart);
     }
 
     /** Expires provider {@code i}'s ZooKeeper session on the server, so its node really disappears. */
