@@ -1,14 +1,178 @@
 package dev.rpcharness.provider;
 
+import dev.rpcharness.protocol.RpcJson;
+import dev.rpcharness.protocol.WireContract;
+import dev.rpcharness.provider.demo.EchoService;
+import dev.rpcharness.provider.demo.EchoServiceImpl;
+import dev.rpcharness.provider.fault.FaultPlanJson;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
 /**
- * The stand-alone provider command. Skeleton.
+ * The stand-alone provider: a {@link FakeProvider} against any ZooKeeper, with a loopback-only admin endpoint.
+ *
+ * <pre>
+ * java -jar fake-provider-all.jar --zk 127.0.0.1:2181 --port 20881 [--host H] [--base-path /rpc]
+ *      [--name N] [--session-timeout-ms 10000] [--admin-port 0] [--seed S] [--fault '{"fault":"reset","everyNth":3}']
+ *      [--serve com.example.HelloService=com.example.HelloServiceImpl ...]
+ * </pre>
+ *
+ * <p>Prints {@code listening on HOST:PORT} as its first line on standard output, then
+ * {@code admin on http://127.0.0.1:PORT/admin}, and runs until killed, {@code POST /admin/shutdown}, or end of
+ * input when started with {@code --exit-on-stdin-eof}. Without {@code --serve} it serves
+ * {@link EchoService}. Exit status 2 means bad arguments, 1 a failure to start.
  */
 public final class ProviderMain {
 
     private ProviderMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        throw new UnsupportedOperationException("not yet implemented");
+    /** Parsed command line. */
+    static final class Options {
+        String zk;
+        int port;
+        String host = "127.0.0.1";
+        String basePath = WireContract.DEFAULT_BASE_PATH;
+        String name;
+        long sessionTimeoutMs = 10_000;
+        int adminPort;
+        long seed;
+        boolean exitOnStdinEof;
+        final List<String> serve = new ArrayList<>();
+        final List<String> faults = new ArrayList<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--exit-on-stdin-eof")) {
+                    o.exitOnStdinEof = true;
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + a + " needs a value");
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--zk": o.zk = v; break;
+                    case "--port": o.port = Integer.parseInt(v); break;
+                    case "--host": o.host = v; break;
+                    case "--base-path": o.basePath = v; break;
+                    case "--name": o.name = v; break;
+                    case "--session-timeout-ms": o.sessionTimeoutMs = Long.parseLong(v); break;
+                    case "--admin-port": o.adminPort = Integer.parseInt(v); break;
+                    case "--seed": o.seed = Long.parseLong(v); break;
+                    case "--serve": o.serve.add(v); break;
+                    case "--fault": o.faults.add(v); break;
+                    default: throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            return o;
+        }
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = System.out;
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("usage: ProviderMain [--zk CONNECT] [--port N] [--host H] [--base-path P] [--name N]"
+                    + " [--session-timeout-ms MS] [--admin-port N] [--seed S] [--fault JSON]..."
+                    + " [--serve IFACE=IMPL]... [--exit-on-stdin-eof]");
+            System.exit(2);
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        FakeProvider provider;
+        AdminServer admin;
+        try {
+            provider = build(o).start();
+            out.println("listening on " + provider.address());
+            out.flush();
+            admin = new AdminServer(provider, o.adminPort, done::countDown);
+            out.println("admin on " + admin.uri());
+            out.flush();
+        } catch (Exception e) {
+            System.err.println("error: cannot start the provider: " + e);
+            System.exit(1);
+            return;
+        }
+        FakeProvider p = provider;
+        AdminServer a = admin;
+        Thread hook = new Thread(() -> {
+            a.close();
+            p.close();
+        }, "provider-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (o.exitOnStdinEof) {
+            Thread stdin = new Thread(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // discard
+                    }
+                } catch (java.io.IOException ignored) {
+                    // treat as end of input
+                }
+                done.countDown();
+            }, "provider-stdin");
+            stdin.setDaemon(true);
+            stdin.start();
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.exit(0); // runs the hook, which closes admin and provider
+    }
+
+    static FakeProvider build(Options o) throws ReflectiveOperationException {
+        FakeProvider.Builder b = FakeProvider.builder().host(o.host).port(o.port).basePath(o.basePath)
+                .sessionTimeout(Duration.ofMillis(o.sessionTimeoutMs));
+        if (o.zk != null) {
+            b.registry(o.zk);
+        }
+        if (o.name != null) {
+            b.name(o.name);
+        }
+        if (o.serve.isEmpty()) {
+            b.serve(EchoService.class, new EchoServiceImpl());
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (String spec : o.serve) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--serve needs IFACE=IMPL, got " + spec);
+            }
+            Class<?> iface = Class.forName(spec.substring(0, eq), true, loader);
+            Object impl = Class.forName(spec.substring(eq + 1), true, loader).getDeclaredConstructor().newInstance();
+            serveRaw(b, iface, impl);
+        }
+        if (!o.faults.isEmpty()) {
+            var plan = dev.rpcharness.provider.fault.FaultPlan.builder().seed(o.seed);
+            var mapper = RpcJson.newMapper();
+            for (String f : o.faults) {
+                try {
+                    FaultPlanJson.parsePlan(mapper.readTree(f)).rules().forEach(plan::rule);
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("--fault is not JSON: " + f, e);
+                }
+            }
+            b.faultPlan(plan.build());
+        }
+        return b.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void serveRaw(FakeProvider.Builder b, Class<T> iface, Object impl) {
+        if (!iface.isInstance(impl)) {
+            throw new IllegalArgumentException(impl.getClass().getName() + " does not implement " + iface.getName());
+        }
+        b.serve(iface, (T) impl);
     }
 }

@@ -1,0 +1,171 @@
+package dev.rpcharness.provider;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.rpcharness.protocol.RpcJson;
+import dev.rpcharness.provider.fault.FaultKind;
+import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.fault.FaultPlanJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loopback-only HTTP endpoint that drives one {@link FakeProvider} at run time:
+ * {@code POST /admin/crash|freeze|thaw|stop|restart|expire-session|shutdown}, {@code POST /admin/fault} with a
+ * plan or rule as {@link FaultPlanJson} reads it, {@code DELETE /admin/fault}, and {@code GET /admin/stats}.
+ * Requests are handled one at a time on a thread it owns; {@link #close()} stops it.
+ */
+final class AdminServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    private final FakeProvider provider;
+    private final Runnable onShutdown;
+    private final ObjectMapper json = RpcJson.newMapper();
+    private final HttpServer server;
+    private final ExecutorService thread;
+
+    /**
+     * Binds 127.0.0.1:{@code port} (0 = free).
+     *
+     * @param onShutdown run after {@code POST /admin/shutdown} has been answered
+     */
+    AdminServer(FakeProvider provider, int port, Runnable onShutdown) throws IOException {
+        this.provider = provider;
+        this.onShutdown = onShutdown;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, provider.name() + "-admin");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(thread);
+        server.createContext("/admin", this::handle);
+        server.start();
+    }
+
+    /** The base URI, for example {@code http://127.0.0.1:4567/admin}. */
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/admin");
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String action = path.startsWith("/admin/") ? path.substring("/admin/".length()) : "";
+            String method = ex.getRequestMethod();
+            try {
+                if (action.equals("stats") && method.equals("GET")) {
+                    reply(ex, 200, stats());
+                } else if (action.equals("fault") && method.equals("DELETE")) {
+                    provider.faultPlan(FaultPlan.none());
+                    reply(ex, 200, stats());
+                } else if (action.equals("fault") && method.equals("POST")) {
+                    byte[] body;
+                    try (InputStream in = ex.getRequestBody()) {
+                        body = in.readAllBytes();
+                    }
+                    provider.faultPlan(FaultPlanJson.parsePlan(json.readTree(body)));
+                    reply(ex, 200, stats());
+                } else if (method.equals("POST")) {
+                    chaos(ex, action);
+                } else {
+                    replyText(ex, 404, "unknown admin request " + method + " " + path);
+                }
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                replyText(ex, e instanceof IllegalStateException ? 409 : 400, e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("admin {} {} failed", method, path, e);
+                replyText(ex, 500, e.toString());
+            }
+        }
+    }
+
+    private void chaos(HttpExchange ex, String action) throws IOException {
+        switch (action) {
+            case "crash":
+                provider.crash();
+                break;
+            case "freeze":
+                provider.freeze();
+                break;
+            case "thaw":
+                provider.thaw();
+                break;
+            case "stop":
+                provider.stop();
+                break;
+            case "restart":
+                provider.restart();
+                break;
+            case "expire-session":
+                provider.expireSession();
+                break;
+            case "shutdown":
+                replyText(ex, 200, "shutting down");
+                new Thread(onShutdown, provider.name() + "-shutdown").start();
+                return;
+            default:
+                replyText(ex, 404, "unknown admin action " + action);
+                return;
+        }
+        reply(ex, 200, stats());
+    }
+
+    private ObjectNode stats() {
+        ObjectNode node = json.createObjectNode();
+        node.put("name", provider.name());
+        node.put("address", provider.address());
+        node.put("state", provider.state().name());
+        node.put("openConnections", provider.openConnections());
+        ProviderStats stats = provider.stats();
+        node.put("received", stats.received());
+        node.put("answered", stats.answered());
+        ObjectNode faults = node.putObject("faults");
+        for (FaultKind k : FaultKind.values()) {
+            if (stats.faults(k) > 0) {
+                faults.put(k.name(), stats.faults(k));
+            }
+        }
+        node.put("faultPlan", provider.faultPlan().toString());
+        return node;
+    }
+
+    private void reply(HttpExchange ex, int status, ObjectNode body) throws IOException {
+        send(ex, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    private static void replyText(HttpExchange ex, int status, String text) throws IOException {
+        send(ex, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

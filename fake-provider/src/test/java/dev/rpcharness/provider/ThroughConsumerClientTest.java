@@ -1,0 +1,95 @@
+package dev.rpcharness.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.rpcharness.consumer.ConnectionLostException;
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.RemoteInvocationException;
+import dev.rpcharness.consumer.RpcProtocolException;
+import dev.rpcharness.consumer.RpcTimeoutException;
+import dev.rpcharness.consumer.ServiceDiscovery;
+import dev.rpcharness.provider.fault.Fault;
+import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.fault.FaultRule;
+import dev.rpcharness.provider.testing.CatalogService;
+import dev.rpcharness.provider.testing.CatalogService.Item;
+import dev.rpcharness.provider.testing.CatalogServiceImpl;
+import dev.rpcharness.provider.testing.TestZooKeeper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The provider driven by the real consumer: discovery, typed calls, and the client errors faults produce. */
+class ThroughConsumerClientTest {
+
+    private static ConsumerOptions options(Duration callTimeout) {
+        return ConsumerOptions.builder().callTimeout(callTimeout).providerWaitTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Test
+    void clientDiscoversTheProviderInZooKeeperAndMakesTypedCalls() throws Exception {
+        try (TestZooKeeper zk = new TestZooKeeper();
+             FakeProvider provider = FakeProvider.builder().registry(zk.connectString())
+                     .serve(CatalogService.class, new CatalogServiceImpl()).build().start();
+             ConsumerClient client = new ConsumerClient(new ServiceDiscovery(zk.connectString()),
+                     options(Duration.ofSeconds(5)))) {
+            CatalogService catalog = client.create(CatalogService.class);
+            assertThat(catalog.hello("client")).isEqualTo("Hello client");
+            assertThat(catalog.add(40, 2L)).isEqualTo(42);
+            assertThat(catalog.item("pen", 2)).isEqualTo(new Item("pen", 2));
+            assertThat(catalog.totalQuantity(List.of(new Item("a", 3), new Item("b", 4)))).isEqualTo(7);
+            assertThat(catalog.counts(List.of("x", "x", "y"))).isEqualTo(Map.of("x", 2, "y", 1));
+            CatalogService.Order order = new CatalogService.Order();
+            order.setCustomer("bo");
+            order.setItems(List.of(new Item("c", 1)));
+            assertThat(catalog.order(order).getCustomer()).isEqualTo("BO");
+            catalog.touch();
+            assertThatThrownBy(() -> catalog.fail("bad"))
+                    .isInstanceOfSatisfying(RemoteInvocationException.class, e -> {
+                        assertThat(e.remoteType()).isEqualTo("java.lang.IllegalStateException");
+                        assertThat(e.remoteMessage()).isEqualTo("bad");
+                    });
+            assertThat(provider.stats().received()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void faultsBecomeTheClientErrorsTheProtocolPromises() throws Exception {
+        try (FakeProvider provider = FakeProvider.builder().serve(CatalogService.class, new CatalogServiceImpl())
+                .build().start();
+             ConsumerClient client = new ConsumerClient(provider.address(), options(Duration.ofMillis(700)))) {
+            CatalogService catalog = client.create(CatalogService.class);
+            assertThat(catalog.hello("warm")).isEqualTo("Hello warm");
+
+            provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.error("java.io.UncheckedIOException", "disk"))));
+            assertThatThrownBy(() -> catalog.hello("a")).isInstanceOf(RemoteInvocationException.class)
+                    .hasMessageContaining("disk");
+
+            provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.httpStatus(503))));
+            assertThatThrownBy(() -> catalog.hello("b")).isInstanceOf(RpcProtocolException.class)
+                    .hasMessageContaining("503");
+
+            provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.hang())));
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> catalog.hello("c")).isInstanceOf(RpcTimeoutException.class);
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(650);
+
+            provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.reset())));
+            t0 = System.nanoTime();
+            assertThatThrownBy(() -> catalog.hello("d")).isInstanceOf(ConnectionLostException.class);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("connection loss is reported at once")
+                    .isLessThan(650);
+
+            provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.unknownRequestId())));
+            assertThatThrownBy(() -> catalog.hello("e")).isInstanceOf(RpcProtocolException.class);
+
+            provider.faultPlan(FaultPlan.none());
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> catalog.hello("again").equals("Hello again"));
+        }
+    }
+}
