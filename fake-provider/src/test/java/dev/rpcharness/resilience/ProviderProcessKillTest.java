@@ -16,30 +16,18 @@ import dev.rpcharness.provider.demo.EchoService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The most realistic crash: a provider in its own JVM, killed with SIGKILL while calls flow. */
 @WithRpcCluster(providers = 1, callTimeoutMs = 5_000)
 class ProviderProcessKillTest {
 
-    private static ExternalProviderProcess startProcess(RpcCluster cluster) {
-        ExternalProviderProcess.Builder builder = ExternalProviderProcess.builder().registry(cluster.connectString())
-                .basePath(cluster.basePath()).sessionTimeout(Duration.ofSeconds(2));
-        try {
-            return builder.start();
-        } catch (UnsupportedOperationException e) {
-            // The stand-alone provider command is built on another branch; until it lands this test cannot run.
-            Assumptions.abort("ExternalProviderProcess is not implemented yet: " + e.getMessage());
-            throw e;
-        }
-    }
-
     @Test
     void sigkilledProviderFailsOnlyItsCallsAtOnceAndLeavesTheRegistryAfterItsSession(
             RpcCluster cluster, EchoService echo, @Async(EchoService.class) AsyncObjectProxy async,
             @Provider(0) FakeProvider survivor) {
-        try (ExternalProviderProcess process = startProcess(cluster)) {
+        try (ExternalProviderProcess process = ExternalProviderProcess.builder().registry(cluster.connectString())
+                .basePath(cluster.basePath()).sessionTimeout(Duration.ofSeconds(1)).start()) {
             cluster.record("process-started", "external", process.address());
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.registeredProviders()
                     .contains(process.address()));
@@ -52,23 +40,35 @@ class ProviderProcessKillTest {
                 return survivor.stats().received() - before < 10;
             });
 
+            // The process holds its calls for 2 s, so they are surely in flight when it is killed.
+            process.faultPlan("{\"fault\":\"latencyFixed\",\"ms\":2000}");
+            long survivorBefore = survivor.stats().received();
             List<RpcFuture> futures = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 20; i++) {
                 futures.add(async.call("echo", "load-" + i));
             }
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                long held = futures.size() - (survivor.stats().received() - survivorBefore);
+                return held > 0 && Calls.running(futures) == held;
+            });
+            long heldByProcess = Calls.running(futures);
+
             long killNanos = System.nanoTime();
-            cluster.record("sigkill", "external", process.address());
+            cluster.record("sigkill", "external", process.address() + " holding " + heldByProcess + " calls");
             process.kill();
 
+            int failed = 0;
             for (RpcFuture future : futures) {
                 Throwable failure = Calls.outcome(future, Duration.ofSeconds(4));
                 if (failure != null) {
+                    failed++;
                     assertThat(failure).isInstanceOf(ConnectionLostException.class)
                             .hasMessageContaining(process.address());
                     assertThat(Calls.endedMillisAfter(future, killNanos)).as("at once, not at the 5 s timeout")
-                            .isLessThan(2_500);
+                            .isLessThan(1_500);
                 }
             }
+            assertThat(failed).as("exactly the calls the killed process held").isEqualTo(heldByProcess);
             for (int i = 0; i < 20; i++) {
                 assertThat(echo.echo("after-" + i)).isEqualTo("after-" + i);
             }
