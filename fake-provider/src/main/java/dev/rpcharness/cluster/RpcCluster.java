@@ -169,7 +169,15 @@ public final class RpcCluster implements AutoCloseable {
             throw e;
         }
         clients.add(client);
-        return client;
+        synchronized (lock) {
+            if (!closed) {
+                return client;
+            }
+        }
+        // The cluster closed while this client was being made: it must not outlive the cluster.
+        clients.remove(client);
+        client.close();
+        throw new IllegalStateException("newClient: cluster at " + connectString + " closed meanwhile");
     }
 
     /** Every client made by this cluster and not yet closed by it. */
@@ -261,6 +269,12 @@ public final class RpcCluster implements AutoCloseable {
     public void killZooKeeperServer(int index) {
         EmbeddedZooKeeper zk = embedded("killZooKeeperServer");
         step("zk-kill-server", ZOOKEEPER, "member " + index, () -> zk.killServer(index));
+    }
+
+    /** Restarts one server of an embedded ensemble killed by {@link #killZooKeeperServer(int)}. */
+    public void restartZooKeeperServer(int index) {
+        EmbeddedZooKeeper zk = embedded("restartZooKeeperServer");
+        step("zk-restart-server", ZOOKEEPER, "member " + index, () -> zk.restartServer(index));
     }
 
     private EmbeddedZooKeeper embedded(String operation) {

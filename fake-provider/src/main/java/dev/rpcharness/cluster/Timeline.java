@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -145,14 +146,15 @@ public final class Timeline {
     }
 
     /**
-     * The events as a table for humans, one line each: offset since start, wall time, action, subject, detail.
+     * The events as a table for humans, one line each: seconds since the timeline's start, wall time (UTC, to the
+     * millisecond), action, subject, detail.
      */
     public String render() {
         List<TimelineEvent> snapshot = events();
         StringBuilder out = new StringBuilder("timeline (").append(snapshot.size()).append(" events)\n");
         for (TimelineEvent event : snapshot) {
-            out.append(String.format("  %+10.3fs  %s  %-22s %-24s %s%n", offsetMillis(event) / 1000.0,
-                    event.wallTime(), event.action(), event.subject(), event.detail()));
+            out.append(String.format("  %+9.3fs  %s  %-22s %-16s %s%n", offsetMillis(event) / 1000.0,
+                    event.wallTime().truncatedTo(ChronoUnit.MILLIS), event.action(), event.subject(), event.detail()));
         }
         return out.toString();
     }

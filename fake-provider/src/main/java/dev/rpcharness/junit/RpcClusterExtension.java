@@ -52,7 +52,8 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
     public void beforeEach(ExtensionContext context) {
         RpcCluster cluster = cluster(context);
         context.getStore(NAMESPACE).put(LEAK_MARK, NettyLeakMonitor.instance().mark());
-        cluster.record("test-start", context.getDisplayName(), context.getUniqueId());
+        cluster.record("test-start", context.getDisplayName(),
+                context.getTestClass().map(Class::getName).orElse(""));
     }
 
     @Override

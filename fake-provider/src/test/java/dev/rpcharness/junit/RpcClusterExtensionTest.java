@@ -24,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
@@ -129,7 +131,51 @@ class RpcClusterExtensionTest {
                 finishedWithFailure(message(m -> m.contains("1 services but 0 implementations")))));
     }
 
+    @Test
+    void clustersOfTestsRunningInParallelAreIndependent() {
+        Events events = EngineTestKit.engine("junit-jupiter")
+                .configurationParameters(Map.of(OnlyInTestKit.KEY, "true",
+                        "junit.jupiter.execution.parallel.enabled", "true",
+                        "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism", "3"))
+                .selectors(selectClass(ParallelTests.class))
+                .execute()
+                .testEvents();
+
+        events.assertStatistics(s -> s.succeeded(3).failed(0));
+        assertThat(SEEN).hasSize(3).doesNotHaveDuplicates();
+        assertThat(SEEN.stream().map(RpcCluster::connectString).distinct()).hasSize(3);
+    }
+
     // ---- samples, run only through the EngineTestKit ----
+
+    @WithRpcCluster(providers = 1)
+    @ExtendWith(OnlyInTestKit.class)
+    @Execution(ExecutionMode.CONCURRENT)
+    static class ParallelTests {
+        private static void callsItsOwnCluster(RpcCluster cluster, EchoService echo) {
+            SEEN.add(cluster);
+            for (int i = 0; i < 20; i++) {
+                assertThat(echo.echo("call-" + i)).isEqualTo("call-" + i);
+            }
+            assertThat(cluster.provider(0).stats().received()).isEqualTo(20);
+        }
+
+        @Test
+        void first(RpcCluster cluster, EchoService echo) {
+            callsItsOwnCluster(cluster, echo);
+        }
+
+        @Test
+        void second(RpcCluster cluster, EchoService echo) {
+            callsItsOwnCluster(cluster, echo);
+        }
+
+        @Test
+        void third(RpcCluster cluster, EchoService echo) {
+            callsItsOwnCluster(cluster, echo);
+        }
+    }
 
     @WithRpcCluster(providers = 0)
     @ExtendWith(OnlyInTestKit.class)
@@ -150,7 +196,7 @@ class RpcClusterExtensionTest {
             WireMockProvider slow = WireMockProvider.builder().registry(cluster.connectString())
                     .service(EchoService.class).build().start();
             OUTSIDE.add(slow);
-            slow.stubFor(rpcMethod(EchoService.class, "echo").willReturn(rpcResult("late").withFixedDelay(3_000)));
+            slow.stubFor(rpcMethod(EchoService.class, "echo").willReturn(rpcResult("late").withFixedDelay(1_500)));
             echo.call("echo", "nobody waits for me");
         }
     }

@@ -27,7 +27,7 @@ class ProviderProcessKillTest {
             RpcCluster cluster, EchoService echo, @Async(EchoService.class) AsyncObjectProxy async,
             @Provider(0) FakeProvider survivor) {
         try (ExternalProviderProcess process = ExternalProviderProcess.builder().registry(cluster.connectString())
-                .basePath(cluster.basePath()).sessionTimeout(Duration.ofSeconds(2)).start()) {
+                .basePath(cluster.basePath()).sessionTimeout(Duration.ofSeconds(1)).start()) {
             cluster.record("process-started", "external", process.address());
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.registeredProviders()
                     .contains(process.address()));
@@ -40,23 +40,35 @@ class ProviderProcessKillTest {
                 return survivor.stats().received() - before < 10;
             });
 
+            // The process holds its calls for 2 s, so they are surely in flight when it is killed.
+            process.faultPlan("{\"fault\":\"latencyFixed\",\"ms\":2000}");
+            long survivorBefore = survivor.stats().received();
             List<RpcFuture> futures = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 20; i++) {
                 futures.add(async.call("echo", "load-" + i));
             }
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                long held = futures.size() - (survivor.stats().received() - survivorBefore);
+                return held > 0 && Calls.running(futures) == held;
+            });
+            long heldByProcess = Calls.running(futures);
+
             long killNanos = System.nanoTime();
-            cluster.record("sigkill", "external", process.address());
+            cluster.record("sigkill", "external", process.address() + " holding " + heldByProcess + " calls");
             process.kill();
 
+            int failed = 0;
             for (RpcFuture future : futures) {
                 Throwable failure = Calls.outcome(future, Duration.ofSeconds(4));
                 if (failure != null) {
+                    failed++;
                     assertThat(failure).isInstanceOf(ConnectionLostException.class)
                             .hasMessageContaining(process.address());
                     assertThat(Calls.endedMillisAfter(future, killNanos)).as("at once, not at the 5 s timeout")
-                            .isLessThan(2_500);
+                            .isLessThan(1_500);
                 }
             }
+            assertThat(failed).as("exactly the calls the killed process held").isEqualTo(heldByProcess);
             for (int i = 0; i < 20; i++) {
                 assertThat(echo.echo("after-" + i)).isEqualTo("after-" + i);
             }

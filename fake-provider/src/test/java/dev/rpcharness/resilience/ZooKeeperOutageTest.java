@@ -46,4 +46,28 @@ class ZooKeeperOutageTest {
             });
         }
     }
+
+    @Test
+    @WithRpcCluster(providers = 2, zooKeeperEnsemble = 3)
+    void trafficFlowsWhenAnEnsembleLosesOneMemberAndThenItsQuorum(RpcCluster cluster, EchoService echo) {
+        ProviderCrashTest.warmUp(cluster, echo);
+
+        cluster.killZooKeeperServer(0);
+        for (int i = 0; i < 50; i++) {
+            assertThat(echo.echo("one-member-down-" + i)).isEqualTo("one-member-down-" + i);
+        }
+        assertThat(cluster.registeredProviders()).as("the majority still serves the registry").hasSize(2);
+
+        cluster.killZooKeeperServer(1);
+        for (int i = 0; i < 50; i++) {
+            assertThat(echo.echo("no-quorum-" + i)).isEqualTo("no-quorum-" + i);
+        }
+        assertThat(cluster.timeline().events("zk-kill-server")).hasSize(2);
+
+        // Quorum back: the registry serves again (and the providers can deregister quickly on close).
+        cluster.restartZooKeeperServer(1);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> cluster.registeredProviders().size() == 2);
+        assertThat(echo.echo("quorum-back")).isEqualTo("quorum-back");
+    }
 }

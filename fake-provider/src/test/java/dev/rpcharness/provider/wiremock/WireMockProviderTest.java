@@ -39,7 +39,11 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 public class WireMockProviderTest {
 
@@ -201,6 +205,31 @@ public class WireMockProviderTest {
             provider.stubFor(rpcMethod(HelloService.class, "hello")
                     .willReturn(rpcResult("late").withFixedDelay(4_000)));
             assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcTimeoutException.class);
+        }
+    }
+
+    static Stream<Arguments> wireMockFaults() {
+        return Stream.of(
+                Arguments.of(Fault.CONNECTION_RESET_BY_PEER, ConnectionLostException.class),
+                Arguments.of(Fault.EMPTY_RESPONSE, ConnectionLostException.class),
+                // Random bytes without a line end never form a status line: the client reports the close that
+                // follows (the FakeProvider's garbage fault, which does end its lines, is a protocol error).
+                Arguments.of(Fault.RANDOM_DATA_THEN_CLOSE, ConnectionLostException.class),
+                Arguments.of(Fault.MALFORMED_RESPONSE_CHUNK, RpcProtocolException.class));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("wireMockFaults")
+    void wireMockFaultsReachTheClientAsThePromisedErrors(Fault fault, Class<? extends Exception> expected) {
+        ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofSeconds(3)).build();
+        try (ConsumerClient client = new ConsumerClient(new ServiceDiscovery(zk.connectString()), options)) {
+            HelloService hello = client.create(HelloService.class);
+            provider.stubFor(rpcMethod(HelloService.class, "hello").willReturn(rpcResult("x").withFault(fault)));
+
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(expected);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("at once, not at the timeout")
+                    .isLessThan(1_500);
         }
     }
 }
