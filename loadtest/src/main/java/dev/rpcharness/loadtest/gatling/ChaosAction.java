@@ -5,7 +5,6 @@ import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +19,13 @@ import org.slf4j.LoggerFactory;
 final class ChaosAction extends JavaAction {
 
     private static final Logger log = LoggerFactory.getLogger(ChaosAction.class);
-    private static final AtomicLong IDS = new AtomicLong();
 
     private final String stepName;
     private final Consumer<RpcCluster> step;
     private final RpcTarget target;
 
     ChaosAction(String stepName, Consumer<RpcCluster> step, RpcTarget target, Action next, StatsEngine stats) {
-        super("chaos-" + IDS.incrementAndGet(), next, stats);
+        super("chaos-" + stepName, next, stats);
         this.stepName = stepName;
         this.step = step;
         this.target = target;

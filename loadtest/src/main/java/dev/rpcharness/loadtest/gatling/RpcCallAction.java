@@ -13,7 +13,6 @@ import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;
 import io.netty.channel.EventLoop;
-import java.util.concurrent.atomic.AtomicLong;
 import scala.Option;
 
 /**
@@ -27,7 +26,6 @@ import scala.Option;
  */
 final class RpcCallAction extends JavaAction {
 
-    private static final AtomicLong IDS = new AtomicLong();
 
     private final RpcCallBuilder spec;
     private final RpcTarget target;
@@ -35,7 +33,7 @@ final class RpcCallAction extends JavaAction {
     private final boolean checksJudgeOutcome;
 
     RpcCallAction(RpcCallBuilder spec, RpcTarget target, Action next, StatsEngine statsEngine, Clock clock) {
-        super("rpc-" + spec.requestName() + "-" + IDS.incrementAndGet(), next, statsEngine);
+        super("rpc-" + spec.requestName(), next, statsEngine);
         this.spec = spec;
         this.target = target;
         this.clock = clock;

@@ -6,7 +6,6 @@ import io.gatling.commons.util.Clock;
 import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +18,6 @@ import scala.Option;
 final class VerifyAction extends JavaAction {
 
     private static final Logger log = LoggerFactory.getLogger(VerifyAction.class);
-    private static final AtomicLong IDS = new AtomicLong();
 
     private final String checkName;
     private final Function<RpcTarget, String> check;
@@ -28,7 +26,7 @@ final class VerifyAction extends JavaAction {
 
     VerifyAction(String checkName, Function<RpcTarget, String> check, RpcTarget target, Action next,
             StatsEngine stats, Clock clock) {
-        super("verify-" + IDS.incrementAndGet(), next, stats);
+        super("verify-" + checkName, next, stats);
         this.checkName = checkName;
         this.check = check;
         this.target = target;
