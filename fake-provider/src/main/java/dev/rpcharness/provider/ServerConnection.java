@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -84,19 +85,20 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
-            writeNow(WireAnswer.closing(400, null, "text/plain",
-                    ("malformed HTTP request: " + req.decoderResult().cause()).getBytes(StandardCharsets.UTF_8)));
-            ctx.close();
+            // The framing is lost: answer and close at once, ahead of anything queued.
+            rawCtx.writeAndFlush(Unpooled.wrappedBuffer(WireAnswer.closing(400, null, "text/plain",
+                    ("malformed HTTP request: " + req.decoderResult().cause()).getBytes(StandardCharsets.UTF_8))
+                    .bytes())).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         String headerId = req.headers().get(WireContract.REQUEST_ID_HEADER);
         String path = new QueryStringDecoder(req.uri()).path();
         if (!WireContract.CALL_PATH.equals(path)) {
-            writeNow(text(404, headerId, "no such path " + path + "; calls go to POST " + WireContract.CALL_PATH));
+            answer(text(404, headerId, "no such path " + path + "; calls go to POST " + WireContract.CALL_PATH));
             return;
         }
         if (!HttpMethod.POST.equals(req.method())) {
-            writeNow(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
+            answer(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
             return;
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
@@ -104,17 +106,33 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         try {
             request = dispatcher.mapper().readValue(body, RpcRequest.class);
         } catch (Exception e) {
-            writeNow(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
+            answer(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
             return;
         }
         String id = headerId != null ? headerId : request.requestId();
         if (id == null) {
-            writeNow(text(400, null, "call " + request.label() + " has no request id"));
+            answer(text(400, null, "call " + request.label() + " has no request id"));
             return;
         }
         String previous = lastRequestId;
         lastRequestId = id;
-        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime()));
+        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
+                HttpUtil.isKeepAlive(req)));
+    }
+
+    /** Answers a request that is not a call, in turn with the connection's other answers. */
+    private void answer(WireAnswer answer) {
+        submit(new PendingWrite() {
+            @Override
+            public void write(ServerConnection connection) {
+                connection.writeNow(answer);
+            }
+
+            @Override
+            public void drop() {
+                // not a call: nothing to account for
+            }
+        });
     }
 
     private static WireAnswer text(int status, String id, String message) {
@@ -187,13 +205,9 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         });
     }
 
-    /** Writes the held answers but keeps reading stopped (graceful stop); from any thread. */
-    void drainOnly() {
-        ctx.channel().eventLoop().execute(() -> {
-            ctx.channel().config().setAutoRead(false);
-            frozen = false;
-            flushHeld();
-        });
+    /** Stops reading new calls; answers still go out. From any thread. */
+    void stopReading() {
+        ctx.channel().eventLoop().execute(() -> ctx.channel().config().setAutoRead(false));
     }
 
     /** Sets the frozen state of a connection accepted while the provider is frozen; on the event loop. */
@@ -214,6 +228,11 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
 
     void writeNow(WireAnswer answer) {
         writeRaw(answer.bytes());
+    }
+
+    /** Writes an answer, then closes the connection (FIN) once it is out. */
+    void writeNowAndClose(WireAnswer answer) {
+        writeRawAndClose(answer.bytes());
     }
 
     /** Resets the connection: SO_LINGER 0, then close, so the peer sees RST. Any thread. */
