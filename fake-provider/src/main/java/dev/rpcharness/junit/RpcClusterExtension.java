@@ -206,6 +206,9 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
                 .zooKeeperEnsemble(config.zooKeeperEnsemble())
                 .basePath(config.basePath())
                 .clientOptions(options);
+        if (config.providerSessionTimeoutMs() > 0) {
+            builder.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
+        }
         for (int i = 0; i < config.services().length; i++) {
             addService(builder, config.services()[i], config.implementations()[i]);
         }

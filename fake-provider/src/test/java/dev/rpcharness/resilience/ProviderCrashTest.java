@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A provider process dies: what its callers see, and what everyone else sees. */
-@WithRpcCluster(providers = 3, callTimeoutMs = 5_000)
+@WithRpcCluster(providers = 3, callTimeoutMs = 5_000, providerSessionTimeoutMs = 1_000)
 class ProviderCrashTest {
 
     /** Calls until every provider has answered at least one, so every connection is up. */
@@ -73,6 +73,10 @@ class ProviderCrashTest {
             assertThat(echo.echo("after-" + i)).isEqualTo("after-" + i);
         }
         assertThat(victim.stats().received()).as("no call went to the dead provider").isEqualTo(victimSawBefore);
+
+        // As after a real process death, the node stays until ZooKeeper expires the dead session.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.registeredProviders().contains(victim.address()));
+        assertThat(cluster.registeredProviders()).hasSize(2);
     }
 
     @Test
