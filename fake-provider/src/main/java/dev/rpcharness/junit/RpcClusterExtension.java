@@ -9,6 +9,7 @@ import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Parameter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +48,11 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
             ExtensionContext.Namespace.create(RpcClusterExtension.class);
     private static final String CLUSTER = "cluster";
     private static final String LEAK_MARK = "leak-mark";
+    /**
+     * Configuration parameter (or system property) naming a folder: the timeline of each failed test is also
+     * written there as JSON lines, for CI artifacts and the resilience report.
+     */
+    public static final String TIMELINE_DIR = "rpcharness.timeline.dir";
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -71,10 +77,24 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
             log.error("{} of {}:\n{}", context.getExecutionException().isPresent() ? "test failed" : "leak check failed",
                     context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
+            context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
         }
         if (!problems.isEmpty()) {
             throw new AssertionFailedError("leak check failed after " + context.getDisplayName() + ":\n - "
                     + String.join("\n - ", problems));
+        }
+    }
+
+    private static void writeTimeline(ExtensionContext context, RpcCluster cluster, String dir) {
+        String name = (context.getTestClass().map(Class::getName).orElse("test") + "."
+                + context.getTestMethod().map(java.lang.reflect.Method::getName).orElse("unknown"))
+                .replaceAll("[^A-Za-z0-9._-]", "_") + ".timeline.jsonl";
+        Path file = Path.of(dir).resolve(name);
+        try {
+            cluster.timeline().writeJsonLines(file);
+            log.error("timeline written to {}", file.toAbsolutePath());
+        } catch (RuntimeException e) {
+            log.warn("cannot write the timeline to {}", file, e);
         }
     }
 
