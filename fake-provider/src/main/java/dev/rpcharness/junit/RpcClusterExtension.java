@@ -74,8 +74,8 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         List<String> problems = config.checkLeaks() ? leaks(context, cluster, config) : List.of();
         if (context.getExecutionException().isPresent() || !problems.isEmpty()) {
             String rendered = cluster.timeline().render();
-            log.error("{} of {}:\n{}", context.getExecutionException().isPresent() ? "test failed" : "leak check failed",
-                    context.getDisplayName(), rendered);
+            String what = context.getExecutionException().isPresent() ? "test failed" : "leak check failed";
+            log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
             context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
         }
