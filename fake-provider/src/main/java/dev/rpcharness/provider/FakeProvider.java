@@ -11,8 +11,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -76,7 +78,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile FaultPlan plan;
     private EventLoopGroup group;
     private ExecutorService workers;
-    private CallDispatcher dispatcher;
+    private volatile CallDispatcher dispatcher;
     private Channel serverChannel;
     private ProviderRegistration registration;
     /** Registrations of crashed lives, whose sessions expire on their own; closed with the provider. */
@@ -118,8 +120,9 @@ public final class FakeProvider implements AutoCloseable {
     public FakeProvider start() {
         synchronized (lock) {
             requireState("start", ProviderState.NEW);
+            // epoll arms a timerfd per deadline (microsecond precision); NIO rounds select timeouts up to 1 ms.
             group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(threadPrefix() + "-io", true),
-                    NioIoHandler.newFactory());
+                    Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             ThreadPoolExecutor pool = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix() + "-worker", true));
             pool.allowCoreThreadTimeOut(true);
@@ -145,13 +148,13 @@ public final class FakeProvider implements AutoCloseable {
     private void bindAndRegister() {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ch.pipeline()
                                 .addLast(ServerConnection.FIRST_HANDLER, new HttpRequestDecoder())
                                 .addLast("encoder", new HttpResponseEncoder())

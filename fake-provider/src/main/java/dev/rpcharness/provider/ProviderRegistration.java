@@ -252,7 +252,11 @@ final class ProviderRegistration implements AutoCloseable {
             if (pendingExpiry != null) {
                 // Abandoned and not expired yet: end it now, the node goes with the session.
                 pendingExpiry.cancel(false);
-                expireAndRelease();
+                if (client.getZookeeperClient().isConnected()) {
+                    expireAndRelease();
+                } else if (released.compareAndSet(false, true)) {
+                    client.close(); // ZooKeeper is unreachable: the server expires the session on its own
+                }
                 pendingExpiry = null;
                 shutdownEvents();
                 return;

@@ -84,19 +84,20 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
-            writeNow(WireAnswer.closing(400, null, "text/plain",
-                    ("malformed HTTP request: " + req.decoderResult().cause()).getBytes(StandardCharsets.UTF_8)));
-            ctx.close();
+            // The framing is lost: answer and close at once, ahead of anything queued.
+            rawCtx.writeAndFlush(Unpooled.wrappedBuffer(WireAnswer.closing(400, null, "text/plain",
+                    ("malformed HTTP request: " + req.decoderResult().cause()).getBytes(StandardCharsets.UTF_8))
+                    .bytes())).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         String headerId = req.headers().get(WireContract.REQUEST_ID_HEADER);
         String path = new QueryStringDecoder(req.uri()).path();
         if (!WireContract.CALL_PATH.equals(path)) {
-            writeNow(text(404, headerId, "no such path " + path + "; calls go to POST " + WireContract.CALL_PATH));
+            answer(text(404, headerId, "no such path " + path + "; calls go to POST " + WireContract.CALL_PATH));
             return;
         }
         if (!HttpMethod.POST.equals(req.method())) {
-            writeNow(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
+            answer(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
             return;
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
@@ -104,17 +105,32 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         try {
             request = dispatcher.mapper().readValue(body, RpcRequest.class);
         } catch (Exception e) {
-            writeNow(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
+            answer(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
             return;
         }
         String id = headerId != null ? headerId : request.requestId();
         if (id == null) {
-            writeNow(text(400, null, "call " + request.label() + " has no request id"));
+            answer(text(400, null, "call " + request.label() + " has no request id"));
             return;
         }
         String previous = lastRequestId;
         lastRequestId = id;
         dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime()));
+    }
+
+    /** Answers a request that is not a call, in turn with the connection's other answers. */
+    private void answer(WireAnswer answer) {
+        submit(new PendingWrite() {
+            @Override
+            public void write(ServerConnection connection) {
+                connection.writeNow(answer);
+            }
+
+            @Override
+            public void drop() {
+                // not a call: nothing to account for
+            }
+        });
     }
 
     private static WireAnswer text(int status, String id, String message) {

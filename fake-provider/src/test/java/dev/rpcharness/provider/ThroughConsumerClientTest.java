@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.ConnectionLostException;
+import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RemoteInvocationException;
@@ -54,6 +56,32 @@ class ThroughConsumerClientTest {
                         assertThat(e.remoteMessage()).isEqualTo("bad");
                     });
             assertThat(provider.stats().received()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void concurrentCallsWithRandomDelaysEachGetTheirOwnAnswerOutOfOrder() throws Exception {
+        int calls = 1_000;
+        try (FakeProvider provider = FakeProvider.builder().serve(CatalogService.class, new CatalogServiceImpl())
+                .faultPlan(FaultPlan.builder().seed(3).rule(FaultRule.forAll(
+                        Fault.latencyUniform(Duration.ZERO, Duration.ofMillis(30)))).build())
+                .build().start();
+             ConsumerClient client = new ConsumerClient(provider.address(), ConsumerOptions.builder()
+                     .callTimeout(Duration.ofSeconds(20)).connectionsPerProvider(2).build())) {
+            AsyncObjectProxy async = client.createAsync(CatalogService.class);
+            List<RpcFuture> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                futures.add(async.call("add", i, 1_000_000L));
+            }
+            for (int i = 0; i < calls; i++) {
+                assertThat(futures.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(i + 1_000_000);
+            }
+            assertThat(provider.stats().received("add")).isEqualTo(calls);
+            assertThat(provider.stats().answered("add")).isEqualTo(calls);
+            assertThat(provider.stats().faults(dev.rpcharness.provider.fault.FaultKind.LATENCY_UNIFORM))
+                    .isEqualTo(calls);
+            assertThat(provider.openConnections()).isEqualTo(2);
+            assertThat(client.pendingCalls()).isZero();
         }
     }
 
