@@ -8,6 +8,7 @@ import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,12 +88,12 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
 
     private static void writeTimeline(ExtensionContext context, RpcCluster cluster, String dir) {
         String name = (context.getTestClass().map(Class::getName).orElse("test") + "."
-                + context.getTestMethod().map(java.lang.reflect.Method::getName).orElse("unknown"))
+                + context.getTestMethod().map(Method::getName).orElse("unknown"))
                 .replaceAll("[^A-Za-z0-9._-]", "_") + ".timeline.jsonl";
         Path file = Path.of(dir).resolve(name);
         try {
             cluster.timeline().writeJsonLines(file);
-            log.error("timeline written to {}", file.toAbsolutePath());
+            log.info("timeline written to {}", file.toAbsolutePath());
         } catch (RuntimeException e) {
             log.warn("cannot write the timeline to {}", file, e);
         }
