@@ -8,7 +8,9 @@ import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +49,11 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
             ExtensionContext.Namespace.create(RpcClusterExtension.class);
     private static final String CLUSTER = "cluster";
     private static final String LEAK_MARK = "leak-mark";
+    /**
+     * Configuration parameter (or system property) naming a folder: the timeline of each failed test is also
+     * written there as JSON lines, for CI artifacts and the resilience report.
+     */
+    public static final String TIMELINE_DIR = "rpcharness.timeline.dir";
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -68,13 +75,27 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         List<String> problems = config.checkLeaks() ? leaks(context, cluster, config) : List.of();
         if (context.getExecutionException().isPresent() || !problems.isEmpty()) {
             String rendered = cluster.timeline().render();
-            log.error("{} of {}:\n{}", context.getExecutionException().isPresent() ? "test failed" : "leak check failed",
-                    context.getDisplayName(), rendered);
+            String what = context.getExecutionException().isPresent() ? "test failed" : "leak check failed";
+            log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
+            context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
         }
         if (!problems.isEmpty()) {
             throw new AssertionFailedError("leak check failed after " + context.getDisplayName() + ":\n - "
                     + String.join("\n - ", problems));
+        }
+    }
+
+    private static void writeTimeline(ExtensionContext context, RpcCluster cluster, String dir) {
+        String name = (context.getTestClass().map(Class::getName).orElse("test") + "."
+                + context.getTestMethod().map(Method::getName).orElse("unknown"))
+                .replaceAll("[^A-Za-z0-9._-]", "_") + ".timeline.jsonl";
+        Path file = Path.of(dir).resolve(name);
+        try {
+            cluster.timeline().writeJsonLines(file);
+            log.info("timeline written to {}", file.toAbsolutePath());
+        } catch (RuntimeException e) {
+            log.warn("cannot write the timeline to {}", file, e);
         }
     }
 
@@ -206,6 +227,9 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
                 .zooKeeperEnsemble(config.zooKeeperEnsemble())
                 .basePath(config.basePath())
                 .clientOptions(options);
+        if (config.providerSessionTimeoutMs() > 0) {
+            builder.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
+        }
         for (int i = 0; i < config.services().length; i++) {
             addService(builder, config.services()[i], config.implementations()[i]);
         }

@@ -55,6 +55,12 @@ public @interface WithRpcCluster {
     /** Persistent connections each client opens to each provider. */
     int connectionsPerProvider() default 1;
 
+    /**
+     * The providers' ZooKeeper session timeout in milliseconds: how long a crashed provider stays registered.
+     * 0 keeps the provider's default.
+     */
+    long providerSessionTimeoutMs() default 0;
+
     /** Registry base path. */
     String basePath() default "/rpc";
 

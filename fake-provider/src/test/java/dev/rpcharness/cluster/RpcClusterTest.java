@@ -42,8 +42,8 @@ class RpcClusterTest {
             assertThat(cluster.zooKeeper()).isNotNull();
             assertThat(cluster.connectString()).isEqualTo(cluster.zooKeeper().connectString());
             assertThat(cluster.providers()).hasSize(3).allMatch(p -> p.state() == ProviderState.RUNNING);
-            assertThat(cluster.registeredProviders())
-                    .containsExactlyInAnyOrderElementsOf(cluster.providers().stream().map(FakeProvider::address).toList());
+            List<String> addresses = cluster.providers().stream().map(FakeProvider::address).toList();
+            assertThat(cluster.registeredProviders()).containsExactlyInAnyOrderElementsOf(addresses);
             assertThat(cluster.proxy(EchoService.class).echo("hi")).isEqualTo("hi");
             assertThat(cluster.proxy(EchoService.class)).isSameAs(cluster.proxy(EchoService.class));
         }

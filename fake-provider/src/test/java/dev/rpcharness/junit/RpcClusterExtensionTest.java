@@ -18,12 +18,15 @@ import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.wiremock.WireMockProvider;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.engine.reporting.ReportEntry;
@@ -105,6 +108,21 @@ class RpcClusterExtensionTest {
         assertThat(SEEN).hasSize(1);
         assertThatThrownBy(() -> SEEN.get(0).registeredProviders()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void failedTestTimelineIsWrittenAsJsonLinesWhenAFolderIsConfigured(@TempDir Path dir) throws Exception {
+        EngineTestKit.engine("junit-jupiter")
+                .configurationParameters(Map.of(OnlyInTestKit.KEY, "true",
+                        RpcClusterExtension.TIMELINE_DIR, dir.toString()))
+                .selectors(selectClass(Fails.class))
+                .execute()
+                .testEvents()
+                .assertStatistics(s -> s.failed(1));
+
+        String sampleClass = Fails.class.getName().replace('$', '_');
+        Path file = dir.resolve(sampleClass + ".failsAfterAChaosMark.timeline.jsonl");
+        assertThat(Files.readAllLines(file)).anyMatch(line -> line.contains("\"action\":\"my-mark\""));
     }
 
     @Test

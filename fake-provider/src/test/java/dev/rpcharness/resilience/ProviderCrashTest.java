@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A provider process dies: what its callers see, and what everyone else sees. */
-@WithRpcCluster(providers = 3, callTimeoutMs = 5_000)
+@WithRpcCluster(providers = 3, callTimeoutMs = 5_000, providerSessionTimeoutMs = 1_000)
 class ProviderCrashTest {
 
     /** Calls until every provider has answered at least one, so every connection is up. */
@@ -73,12 +73,20 @@ class ProviderCrashTest {
             assertThat(echo.echo("after-" + i)).isEqualTo("after-" + i);
         }
         assertThat(victim.stats().received()).as("no call went to the dead provider").isEqualTo(victimSawBefore);
+
+        // As after a real process death, the node stays until ZooKeeper expires the dead session.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.registeredProviders().contains(victim.address()));
+        assertThat(cluster.registeredProviders()).hasSize(2);
     }
 
     @Test
     void restartedProviderGetsTrafficAgain(RpcCluster cluster, EchoService echo, @Provider(2) FakeProvider p2) {
         warmUp(cluster, echo);
         cluster.crash(2);
+        // A call written in the instant before the client reads the RST is lost with the connection, as promised;
+        // once the client has seen the reset, the dead provider is out of rotation.
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(ConnectionLostException.class)
+                .until(() -> "probe".equals(echo.echo("probe")));
         for (int i = 0; i < 10; i++) {
             assertThat(echo.echo("while-down-" + i)).isEqualTo("while-down-" + i);
         }

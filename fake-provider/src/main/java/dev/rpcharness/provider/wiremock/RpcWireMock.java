@@ -23,9 +23,11 @@ import dev.rpcharness.protocol.WireContract;
  * WireMock DSL for the RPC wire contract (PROTOCOL.md), to import statically next to WireMock's own:
  * <pre>{@code
  * provider.stubFor(rpcMethod(HelloService.class, "hello").willReturn(rpcResult("hi")));
- * provider.stubFor(rpcMethod(HelloService.class, "fail").willReturn(rpcError("java.lang.IllegalStateException", "boom")));
+ * provider.stubFor(rpcMethod(HelloService.class, "fail")
+ *         .willReturn(rpcError("java.lang.IllegalStateException", "boom")));
  * provider.stubFor(rpcMethod(HelloService.class, "slow").willReturn(rpcResult("late").withFixedDelay(200)));
- * provider.stubFor(rpcMethod(HelloService.class, "dead").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+ * provider.stubFor(rpcMethod(HelloService.class, "dead")
+ *         .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
  * provider.verify(2, rpcCalls(HelloService.class, "hello"));
  * }</pre>
  * Answers echo the call's request id in the {@code X-Rpc-Request-Id} header and the body's {@code requestId}

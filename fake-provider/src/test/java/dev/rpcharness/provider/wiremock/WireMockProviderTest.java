@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -55,13 +57,23 @@ public class WireMockProviderTest {
     }
 
     private final ObjectMapper mapper = RpcJson.newMapper();
-    private EmbeddedZooKeeper zk;
+    /** One ZooKeeper for the class; each test registers its own WireMock provider in it. */
+    private static EmbeddedZooKeeper zk;
     private WireMockProvider provider;
     private HttpClient http;
 
+    @BeforeAll
+    static void startZooKeeper() {
+        zk = EmbeddedZooKeeper.start();
+    }
+
+    @AfterAll
+    static void stopZooKeeper() {
+        zk.close();
+    }
+
     @BeforeEach
     void start() {
-        zk = EmbeddedZooKeeper.start();
         provider = WireMockProvider.builder().registry(zk.connectString()).service(HelloService.class)
                 .name("wm").build().start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -70,7 +82,6 @@ public class WireMockProviderTest {
     @AfterEach
     void stop() {
         provider.close();
-        zk.close();
     }
 
     private HttpResponse<String> call(String id, String method, Object... args) throws Exception {
@@ -224,6 +235,8 @@ public class WireMockProviderTest {
         ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofSeconds(3)).build();
         try (ConsumerClient client = new ConsumerClient(new ServiceDiscovery(zk.connectString()), options)) {
             HelloService hello = client.create(HelloService.class);
+            provider.stubFor(rpcMethod(HelloService.class, "ping").willReturn(rpcVoid()));
+            hello.ping(); // connected and warm: what follows measures the fault alone
             provider.stubFor(rpcMethod(HelloService.class, "hello").willReturn(rpcResult("x").withFault(fault)));
 
             long start = System.nanoTime();
