@@ -131,6 +131,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                 warmUp();
             }
         } catch (RuntimeException e) {
+            recorder.close();
             closeQuietly();
             throw e;
         }
