@@ -30,14 +30,12 @@ final class RpcCallAction extends JavaAction {
     private final RpcCallBuilder spec;
     private final RpcTarget target;
     private final Clock clock;
-    private final boolean checksJudgeOutcome;
 
     RpcCallAction(RpcCallBuilder spec, RpcTarget target, Action next, StatsEngine statsEngine, Clock clock) {
         super("rpc-" + spec.requestName(), next, statsEngine);
         this.spec = spec;
         this.target = target;
         this.clock = clock;
-        this.checksJudgeOutcome = spec.checks().stream().anyMatch(RpcCheck::judgesOutcome);
     }
 
     /** Notes the hand-over time as the call's intended start, then runs the call on the user's event loop. */
@@ -92,7 +90,7 @@ final class RpcCallAction extends JavaAction {
         target.recorder().record(spec.method(), provider, outcome, latencyNanos);
 
         RpcResult result = new RpcResult(outcome, value, error, provider, latencyNanos);
-        String failure = judge(result);
+        String failure = RpcVerdict.judge(spec.checks(), result);
         long endMillis = clock.nowMillis();
         long startMillis = endMillis - Math.round(latencyNanos / 1_000_000.0);
         Status status = failure == null ? OK$.MODULE$ : KO$.MODULE$;
@@ -117,38 +115,5 @@ final class RpcCallAction extends JavaAction {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    /** Null when the call counts as OK, else the KO message Gatling groups errors by. */
-    private String judge(RpcResult result) {
-        if (!checksJudgeOutcome && result.outcome() != Outcome.OK) {
-            return koMessage(result);
-        }
-        for (RpcCheck check : spec.checks()) {
-            String failure;
-            try {
-                failure = check.check(result);
-            } catch (RuntimeException e) {
-                failure = "check threw " + e;
-            }
-            if (failure != null) {
-                return failure;
-            }
-        }
-        return null;
-    }
-
-    private static String koMessage(RpcResult result) {
-        StringBuilder sb = new StringBuilder(result.outcome().label());
-        Throwable error = result.error();
-        if (error instanceof dev.rpcharness.consumer.RemoteInvocationException remote) {
-            sb.append(": ").append(remote.remoteType());
-        } else if (error != null && result.outcome() == Outcome.OTHER_ERROR) {
-            sb.append(": ").append(error.getClass().getName());
-        }
-        if (result.provider() != null) {
-            sb.append(" on ").append(result.provider());
-        }
-        return sb.toString();
     }
 }
