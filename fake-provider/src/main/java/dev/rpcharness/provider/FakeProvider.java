@@ -72,7 +72,10 @@ public final class FakeProvider implements AutoCloseable {
     private final ProviderStats stats = new ProviderStats();
     private final ConnectionSet connections = new ConnectionSet();
     private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
+    /** Serialises life-cycle steps (which may block for a drain). */
     private final Object lock = new Object();
+    /** Guards plan replacement only, so a plan can change while a life-cycle step runs. */
+    private final Object planLock = new Object();
 
     private volatile int port;
     private volatile ProviderState state = ProviderState.NEW;
@@ -81,7 +84,7 @@ public final class FakeProvider implements AutoCloseable {
     private ExecutorService workers;
     private volatile CallDispatcher dispatcher;
     private Channel serverChannel;
-    private ProviderRegistration registration;
+    private volatile ProviderRegistration registration;
     /** Registrations of crashed lives, whose sessions expire on their own; closed with the provider. */
     private final List<ProviderRegistration> abandoned = new ArrayList<>();
 
@@ -129,7 +132,9 @@ public final class FakeProvider implements AutoCloseable {
                     new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix() + "-worker", true));
             pool.allowCoreThreadTimeOut(true);
             workers = pool;
-            dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider());
+            synchronized (planLock) {
+                dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider());
+            }
             try {
                 bindAndRegister();
             } catch (RuntimeException e) {
@@ -232,10 +237,7 @@ public final class FakeProvider implements AutoCloseable {
     /** Serves {@code impl} for {@code iface}; while running, the registry node is updated to list it. */
     public <T> FakeProvider serve(Class<T> iface, T impl) {
         services.serve(iface, impl);
-        ProviderRegistration r;
-        synchronized (lock) {
-            r = registration;
-        }
+        ProviderRegistration r = registration;
         if (r != null) {
             r.update();
         }
@@ -245,7 +247,7 @@ public final class FakeProvider implements AutoCloseable {
     /** Replaces the fault plan; calls decided from now on use it (counters start again at zero). */
     public void faultPlan(FaultPlan plan) {
         Objects.requireNonNull(plan, "plan");
-        synchronized (lock) {
+        synchronized (planLock) {
             this.plan = plan;
             if (dispatcher != null) {
                 dispatcher.decider(plan.newDecider());
