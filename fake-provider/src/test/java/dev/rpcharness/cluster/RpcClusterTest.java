@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,5 +138,38 @@ class RpcClusterTest {
     void builderRejectsAFaultPlanForAMissingProvider() {
         assertThatThrownBy(() -> RpcCluster.builder().providers(2).faultPlan(2, FaultPlan.none()).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("provider 2");
+    }
+
+    /**
+     * Threads of the JVM, of the test tools, or of libraries' JVM-wide pools, which no cluster owns. Curator 5.9's
+     * CuratorFramework.close() does not shut down the executor behind its "SafeNotifyService" thread (started by a
+     * CuratorCache's listeners, as in the consumer's ServiceDiscovery): an idle daemon thread that stays.
+     */
+    private static boolean jvmWide(Thread t) {
+        String name = t.getName();
+        return name.startsWith("ForkJoinPool.commonPool") || name.equals("Common-Cleaner")
+                || name.startsWith("awaitility") || name.startsWith("Curator-SafeNotifyService")
+                || name.startsWith("globalEventExecutor") || name.startsWith("process reaper")
+                || name.startsWith("Attach Listener") || name.startsWith("surefire")
+                || name.startsWith("ObjectCleanerThread") || name.startsWith("HttpClient");
+    }
+
+    @Test
+    void closeLeavesNoThreadOfTheClusterRunning() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        RpcCluster cluster = RpcCluster.builder().providers(2).build();
+        EchoService echo = cluster.proxy(EchoService.class);
+        for (int i = 0; i < 20; i++) {
+            echo.echo("call-" + i);
+        }
+        cluster.crash(1);
+        cluster.registeredProviders();
+
+        cluster.close();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .filteredOn(t -> !before.contains(t) && t.isAlive() && !jvmWide(t))
+                .extracting(Thread::getName)
+                .isEmpty());
     }
 }

@@ -10,6 +10,7 @@ import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +70,30 @@ class ZooKeeperOutageTest {
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> cluster.registeredProviders().size() == 2);
         assertThat(echo.echo("quorum-back")).isEqualTo("quorum-back");
+    }
+
+    @Test
+    @WithRpcCluster(providers = 2, providerSessionTimeoutMs = 1_000)
+    void anOutageLongerThanTheProvidersSessionsKeepsTrafficAndTheyRegisterAgain(
+            RpcCluster cluster, EchoService echo, @Provider(0) FakeProvider p0, @Provider(1) FakeProvider p1) {
+        ProviderCrashTest.warmUp(cluster, echo);
+        cluster.stopZooKeeper();
+
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        int calls = 0;
+        while (System.nanoTime() < end && calls < 5_000) {
+            assertThat(echo.echo("outage-" + calls)).isEqualTo("outage-" + calls);
+            calls++;
+        }
+
+        cluster.restartZooKeeper();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                cluster.registeredProviders().containsAll(List.of(p0.address(), p1.address())));
+        long before0 = p0.stats().received();
+        long before1 = p1.stats().received();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            assertThat(echo.echo("after")).isEqualTo("after");
+            return p0.stats().received() > before0 && p1.stats().received() > before1;
+        });
     }
 }

@@ -42,8 +42,6 @@ public final class RpcWireMock {
     public static final String REQUEST_ID_HEADER_TEMPLATE =
             "{{request.headers.[" + WireContract.REQUEST_ID_HEADER + "]}}";
 
-    private static final ObjectMapper MAPPER = RpcJson.newMapper();
-
     private RpcWireMock() {
     }
 
@@ -82,25 +80,28 @@ public final class RpcWireMock {
 
     /** A successful answer whose {@code result} is {@code value} encoded by plain JSON data binding. */
     public static ResponseDefinitionBuilder rpcResult(Object value) {
-        ObjectNode body = MAPPER.createObjectNode();
+        ObjectMapper mapper = RpcJson.newMapper();
+        ObjectNode body = mapper.createObjectNode();
         body.put("requestId", "@@ID@@");
-        body.set("result", MAPPER.valueToTree(value));
-        return rpcAnswer(body);
+        body.set("result", mapper.valueToTree(value));
+        return rpcAnswer(mapper, body);
     }
 
     /** An answer of a void method: {@code {"requestId":"..."}}. */
     public static ResponseDefinitionBuilder rpcVoid() {
-        ObjectNode body = MAPPER.createObjectNode();
+        ObjectMapper mapper = RpcJson.newMapper();
+        ObjectNode body = mapper.createObjectNode();
         body.put("requestId", "@@ID@@");
-        return rpcAnswer(body);
+        return rpcAnswer(mapper, body);
     }
 
     /** An answer saying the provider's method threw {@code remoteType} with {@code message}. */
     public static ResponseDefinitionBuilder rpcError(String remoteType, String message) {
-        ObjectNode body = MAPPER.createObjectNode();
+        ObjectMapper mapper = RpcJson.newMapper();
+        ObjectNode body = mapper.createObjectNode();
         body.put("requestId", "@@ID@@");
-        body.set("error", MAPPER.valueToTree(new RpcError(remoteType, message)));
-        return rpcAnswer(body);
+        body.set("error", mapper.valueToTree(new RpcError(remoteType, message)));
+        return rpcAnswer(mapper, body);
     }
 
     /** An answer with a non-2xx {@code status} that still carries the request id header (the call fails alone). */
@@ -113,12 +114,12 @@ public final class RpcWireMock {
                 .withTransformers(ResponseTemplateTransformer.NAME);
     }
 
-    private static ResponseDefinitionBuilder rpcAnswer(ObjectNode body) {
+    private static ResponseDefinitionBuilder rpcAnswer(ObjectMapper mapper, ObjectNode body) {
         return aResponse()
                 .withStatus(200)
                 .withHeader("Content-Type", WireContract.CONTENT_TYPE)
                 .withHeader(WireContract.REQUEST_ID_HEADER, REQUEST_ID_HEADER_TEMPLATE)
-                .withBody(templateSafe(body).replace("\"@@ID@@\"", "\"" + REQUEST_ID_TEMPLATE + "\""))
+                .withBody(templateSafe(mapper, body).replace("\"@@ID@@\"", "\"" + REQUEST_ID_TEMPLATE + "\""))
                 .withTransformers(ResponseTemplateTransformer.NAME);
     }
 
@@ -126,9 +127,9 @@ public final class RpcWireMock {
      * Encodes the body so that Handlebars leaves it alone: {@code {{} can only occur inside JSON strings, where
      * {@code \u007b} means the same brace.
      */
-    private static String templateSafe(ObjectNode body) {
+    private static String templateSafe(ObjectMapper mapper, ObjectNode body) {
         try {
-            return MAPPER.writeValueAsString(body).replace("{{", "{\\u007b");
+            return mapper.writeValueAsString(body).replace("{{", "{\\u007b");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode RPC answer " + body, e);
         }
