@@ -1,0 +1,261 @@
+package dev.rpcharness.junit;
+
+import dev.rpcharness.cluster.RpcCluster;
+import dev.rpcharness.cluster.Timeline;
+import dev.rpcharness.consumer.AsyncObjectProxy;
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.provider.FakeProvider;
+import dev.rpcharness.provider.demo.EchoService;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.AssertionFailedError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JUnit 5 extension behind {@link WithRpcCluster}. Stateless itself: every cluster lives in the
+ * {@link ExtensionContext.Store} of the test method (per-method scope) or of the test class (per-class scope), so
+ * JUnit closes it when that context ends, even when the test or a callback failed. Safe under parallel execution:
+ * each cluster uses its own random ports and nothing is shared between tests, except Netty's JVM-wide leak
+ * detector (see {@link NettyLeakMonitor}).
+ *
+ * <p>Order per test: {@code beforeEach} starts (or reuses) the cluster and takes a leak mark; parameters are
+ * resolved from it; {@code afterEach} runs the leak check, failing the test with a message that names each leak,
+ * and logs the timeline if the test or the check failed.
+ */
+public final class RpcClusterExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+
+    private static final Logger log = LoggerFactory.getLogger(RpcClusterExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(RpcClusterExtension.class);
+    private static final String CLUSTER = "cluster";
+    private static final String LEAK_MARK = "leak-mark";
+    /**
+     * Configuration parameter (or system property) naming a folder: the timeline of each failed test is also
+     * written there as JSON lines, for CI artifacts and the resilience report.
+     */
+    public static final String TIMELINE_DIR = "rpcharness.timeline.dir";
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        RpcCluster cluster = cluster(context);
+        context.getStore(NAMESPACE).put(LEAK_MARK, NettyLeakMonitor.instance().mark());
+        cluster.record("test-start", context.getDisplayName(),
+                context.getTestClass().map(Class::getName).orElse(""));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        WithRpcCluster config = config(context);
+        RpcCluster cluster = existingCluster(context);
+        if (cluster == null) {
+            return;
+        }
+        cluster.record("test-end", context.getDisplayName(),
+                context.getExecutionException().map(e -> "failed: " + e).orElse("passed"));
+        List<String> problems = config.checkLeaks() ? leaks(context, cluster, config) : List.of();
+        if (context.getExecutionException().isPresent() || !problems.isEmpty()) {
+            String rendered = cluster.timeline().render();
+            String what = context.getExecutionException().isPresent() ? "test failed" : "leak check failed";
+            log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
+            context.publishReportEntry("rpc-cluster-timeline", rendered);
+            context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionFailedError("leak check failed after " + context.getDisplayName() + ":\n - "
+                    + String.join("\n - ", problems));
+        }
+    }
+
+    private static void writeTimeline(ExtensionContext context, RpcCluster cluster, String dir) {
+        String name = (context.getTestClass().map(Class::getName).orElse("test") + "."
+                + context.getTestMethod().map(Method::getName).orElse("unknown"))
+                .replaceAll("[^A-Za-z0-9._-]", "_") + ".timeline.jsonl";
+        Path file = Path.of(dir).resolve(name);
+        try {
+            cluster.timeline().writeJsonLines(file);
+            log.info("timeline written to {}", file.toAbsolutePath());
+        } catch (RuntimeException e) {
+            log.warn("cannot write the timeline to {}", file, e);
+        }
+    }
+
+    private static List<String> leaks(ExtensionContext context, RpcCluster cluster, WithRpcCluster config) {
+        List<String> problems = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.leakGraceMs());
+        List<ConsumerClient> clients = cluster.clients();
+        for (int i = 0; i < clients.size(); i++) {
+            ConsumerClient client = clients.get(i);
+            int pending = client.pendingCalls();
+            while (pending > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                pending = client.pendingCalls();
+            }
+            if (pending > 0) {
+                problems.add("client " + i + " of the cluster still has " + pending + " pending call(s) "
+                        + config.leakGraceMs() + " ms after the test ended (a call nobody waited for, or a"
+                        + " future that never completes)");
+            }
+        }
+        Long mark = context.getStore(NAMESPACE).get(LEAK_MARK, Long.class);
+        if (mark != null) {
+            problems.addAll(NettyLeakMonitor.instance().leaksSince(mark));
+        }
+        return problems;
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        Parameter parameter = parameterContext.getParameter();
+        Class<?> type = parameter.getType();
+        if (type == RpcCluster.class || type == ConsumerClient.class || type == FakeProvider.class
+                || type == Timeline.class) {
+            return true;
+        }
+        if (type == AsyncObjectProxy.class) {
+            return parameterContext.isAnnotated(Async.class);
+        }
+        return type.isInterface() && services(config(extensionContext)).contains(type);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        RpcCluster cluster = cluster(extensionContext);
+        Class<?> type = parameterContext.getParameter().getType();
+        if (type == RpcCluster.class) {
+            return cluster;
+        }
+        if (type == Timeline.class) {
+            return cluster.timeline();
+        }
+        if (type == ConsumerClient.class) {
+            return cluster.client();
+        }
+        if (type == FakeProvider.class) {
+            int index = parameterContext.findAnnotation(Provider.class).map(Provider::value).orElse(0);
+            if (index < 0 || index >= cluster.providers().size()) {
+                throw new ParameterResolutionException("@Provider(" + index + ") on parameter "
+                        + parameterContext.getParameter() + ", but the cluster has " + cluster.providers().size()
+                        + " providers");
+            }
+            return cluster.provider(index);
+        }
+        if (type == AsyncObjectProxy.class) {
+            Class<?> iface = parameterContext.findAnnotation(Async.class).orElseThrow().value();
+            return cluster.client().createAsync(iface);
+        }
+        return cluster.proxy(type);
+    }
+
+    private RpcCluster cluster(ExtensionContext context) {
+        WithRpcCluster config = config(context);
+        ExtensionContext owner = ownerContext(context, config);
+        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(CLUSTER, key -> start(config), RpcCluster.class);
+    }
+
+    private RpcCluster existingCluster(ExtensionContext context) {
+        WithRpcCluster config = config(context);
+        return ownerContext(context, config).getStore(NAMESPACE).get(CLUSTER, RpcCluster.class);
+    }
+
+    /** The context whose store holds the cluster: the class's for a per-class cluster, else the method's. */
+    private static ExtensionContext ownerContext(ExtensionContext context, WithRpcCluster config) {
+        boolean methodAnnotated = context.getTestMethod()
+                .map(m -> AnnotationSupport.isAnnotated(m, WithRpcCluster.class)).orElse(false);
+        if (config.scope() == WithRpcCluster.Scope.PER_CLASS && !methodAnnotated) {
+            ExtensionContext owner = context;
+            while (owner.getTestMethod().isPresent() && owner.getParent().isPresent()) {
+                owner = owner.getParent().get();
+            }
+            return owner;
+        }
+        return context;
+    }
+
+    private static WithRpcCluster config(ExtensionContext context) {
+        Optional<WithRpcCluster> onMethod = context.getTestMethod()
+                .flatMap(m -> AnnotationSupport.findAnnotation(m, WithRpcCluster.class));
+        if (onMethod.isPresent()) {
+            return onMethod.get();
+        }
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            Optional<WithRpcCluster> onClass = c.get().getTestClass()
+                    .flatMap(k -> AnnotationSupport.findAnnotation(k, WithRpcCluster.class));
+            if (onClass.isPresent()) {
+                return onClass.get();
+            }
+        }
+        throw new ExtensionConfigurationException("RpcClusterExtension needs @WithRpcCluster on "
+                + context.getDisplayName() + " or its class");
+    }
+
+    private static List<Class<?>> services(WithRpcCluster config) {
+        return config.services().length == 0 ? List.of(EchoService.class) : Arrays.asList(config.services());
+    }
+
+    private static RpcCluster start(WithRpcCluster config) {
+        if (config.services().length != config.implementations().length) {
+            throw new ExtensionConfigurationException("@WithRpcCluster lists " + config.services().length
+                    + " services but " + config.implementations().length + " implementations; pair them by position");
+        }
+        ConsumerOptions options = ConsumerOptions.builder()
+                .callTimeout(Duration.ofMillis(config.callTimeoutMs()))
+                .providerWaitTimeout(Duration.ofMillis(config.providerWaitTimeoutMs()))
+                .connectionsPerProvider(config.connectionsPerProvider())
+                .build();
+        RpcCluster.Builder builder = RpcCluster.builder()
+                .providers(config.providers())
+                .zooKeeperEnsemble(config.zooKeeperEnsemble())
+                .basePath(config.basePath())
+                .clientOptions(options);
+        if (config.providerSessionTimeoutMs() > 0) {
+            builder.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
+        }
+        for (int i = 0; i < config.services().length; i++) {
+            addService(builder, config.services()[i], config.implementations()[i]);
+        }
+        return builder.build();
+    }
+
+    private static <T> void addService(RpcCluster.Builder builder, Class<T> iface, Class<?> implementation) {
+        if (!iface.isAssignableFrom(implementation)) {
+            throw new ExtensionConfigurationException(implementation.getName() + " does not implement "
+                    + iface.getName());
+        }
+        Constructor<?> constructor;
+        try {
+            constructor = implementation.getDeclaredConstructor();
+            constructor.setAccessible(true);
+        } catch (NoSuchMethodException | RuntimeException e) {
+            throw new ExtensionConfigurationException(implementation.getName()
+                    + " needs a no-argument constructor to serve " + iface.getName(), e);
+        }
+        Supplier<T> supplier = () -> {
+            try {
+                return iface.cast(constructor.newInstance());
+            } catch (ReflectiveOperationException e) {
+                throw new ExtensionConfigurationException("cannot construct " + implementation.getName(), e);
+            }
+        };
+        builder.serve(iface, supplier);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.rpcharness.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs the annotated test class or method against a fresh {@link dev.rpcharness.cluster.RpcCluster}: an embedded
+ * ZooKeeper and {@link #providers()} fake providers serving {@link #services()}. Test methods (and
+ * {@code @BeforeEach}/{@code @AfterEach} methods) may declare parameters of these types:
+ * <ul>
+ *   <li>{@link dev.rpcharness.cluster.RpcCluster} - the cluster, for chaos steps and the timeline;</li>
+ *   <li>{@link dev.rpcharness.consumer.ConsumerClient} - the cluster's default client;</li>
+ *   <li>{@link dev.rpcharness.provider.FakeProvider} - provider 0, or the one named by {@link Provider};</li>
+ *   <li>any interface in {@link #services()} - a synchronous proxy on the default client;</li>
+ *   <li>{@link dev.rpcharness.consumer.AsyncObjectProxy} annotated with {@link Async} - an async proxy;</li>
+ *   <li>{@link dev.rpcharness.cluster.Timeline} - the cluster's timeline.</li>
+ * </ul>
+ * After each test, every client of the cluster must have no call pending (within {@link #leakGraceMs()}) and
+ * Netty must have reported no leaked buffer; otherwise the test fails, naming the leak. When a test fails, the
+ * cluster's timeline is logged and published as a report entry. A method annotation overrides the class one.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(RpcClusterExtension.class)
+public @interface WithRpcCluster {
+
+    /** Number of fake providers. */
+    int providers() default 1;
+
+    /** Servers of the embedded ZooKeeper ensemble. */
+    int zooKeeperEnsemble() default 1;
+
+    /**
+     * Interfaces the providers serve, each paired by position with a class of {@link #implementations()}.
+     * Empty means the demo {@code EchoService}.
+     */
+    Class<?>[] services() default {};
+
+    /** Implementations of {@link #services()}, by position; each needs a no-argument constructor. */
+    Class<?>[] implementations() default {};
+
+    /** The clients' call timeout in milliseconds. */
+    long callTimeoutMs() default 3_000;
+
+    /** How long a call waits for a connected provider, in milliseconds. */
+    long providerWaitTimeoutMs() default 3_000;
+
+    /** Persistent connections each client opens to each provider. */
+    int connectionsPerProvider() default 1;
+
+    /**
+     * The providers' ZooKeeper session timeout in milliseconds: how long a crashed provider stays registered.
+     * 0 keeps the provider's default.
+     */
+    long providerSessionTimeoutMs() default 0;
+
+    /** Registry base path. */
+    String basePath() default "/rpc";
+
+    /** One cluster per test method (default) or one shared by the class's tests. */
+    Scope scope() default Scope.PER_METHOD;
+
+    /** Whether the leak check runs after each test. */
+    boolean checkLeaks() default true;
+
+    /** How long calls may still be pending after a test before the leak check fails it. */
+    long leakGraceMs() default 2_000;
+
+    /** Lifetime of the cluster. */
+    enum Scope {
+        /** A new cluster for every test method. */
+        PER_METHOD,
+        /** One cluster for all tests of the class (only meaningful on a class). */
+        PER_CLASS
+    }
+}

@@ -1,0 +1,264 @@
+package dev.rpcharness.provider.wiremock;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.rpcharness.protocol.ProviderNode;
+import dev.rpcharness.protocol.RpcJson;
+import dev.rpcharness.protocol.WireContract;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WireMock server that is an RPC provider: it listens on loopback, registers in ZooKeeper exactly like any
+ * provider (PROTOCOL.md node data, an ephemeral node that Curator re-creates after a session loss), and answers
+ * whatever it is stubbed to answer with {@link RpcWireMock}'s DSL, so WireMock's delays and fault catalogue apply
+ * to RPC calls. Use it to prove a client against a provider the project did not write.
+ *
+ * <p>Lifecycle: {@link #builder()} ... {@link Builder#build()} gives a stopped provider; {@link #start()} binds and
+ * registers; {@link #close()} deregisters, stops the server and closes the ZooKeeper session (idempotent).
+ * Stubbing and verifying are thread-safe (WireMock's own guarantees).
+ */
+public final class WireMockProvider implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WireMockProvider.class);
+    private static final Duration REGISTER_WAIT = Duration.ofSeconds(10);
+
+    private final String host;
+    private final String registry;
+    private final String basePath;
+    private final List<String> services;
+    private final String name;
+    private final WireMockServer server;
+    private CuratorFramework curator;
+    private PersistentNode node;
+    private boolean started;
+    private volatile int boundPort;
+    private boolean closed;
+
+    private WireMockProvider(Builder b) {
+        this.host = b.host;
+        this.registry = b.registry;
+        this.basePath = WireContract.normalizeBasePath(b.basePath);
+        this.services = List.copyOf(b.services);
+        WireMockConfiguration config = options()
+                .bindAddress(b.host)
+                .port(b.port)
+                .notifier(new Slf4jNotifier(false))
+                .jettyAcceptors(1)
+                .containerThreads(Math.max(8, b.containerThreads));
+        b.customizer.accept(config);
+        this.server = new WireMockServer(config);
+        this.name = b.name;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts listening, then registers in ZooKeeper when a registry was given. Returns this. */
+    public synchronized WireMockProvider start() {
+        if (closed) {
+            throw new IllegalStateException("WireMock provider " + name() + " is closed");
+        }
+        if (started) {
+            return this;
+        }
+        server.start();
+        started = true;
+        boundPort = server.port();
+        if (registry != null) {
+            register();
+        }
+        log.info("WireMock provider {} listening on {} (services {})", name(), address(), services);
+        return this;
+    }
+
+    private void register() {
+        String path = WireContract.providerNodePath(basePath, host, server.port());
+        byte[] data = new ProviderNode(host, server.port(), services, 1).toJson(RpcJson.newMapper());
+        curator = CuratorFrameworkFactory.builder()
+                .connectString(registry)
+                .sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(5_000)
+                .retryPolicy(new ExponentialBackoffRetry(100, 10, 1_000))
+                .build();
+        curator.start();
+        node = new PersistentNode(curator, CreateMode.EPHEMERAL, false, path, data, true);
+        node.start();
+        try {
+            if (!node.waitForInitialCreate(REGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("WireMock provider " + address() + " could not register " + path
+                        + " in ZooKeeper at " + registry + " within " + REGISTER_WAIT.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering " + path, e);
+        }
+        log.info("WireMock provider {} registered {}", name(), path);
+    }
+
+    /** Adds a stub, typically {@code stubFor(rpcMethod(Iface.class, "m").willReturn(rpcResult(v)))}. */
+    public StubMapping stubFor(MappingBuilder mapping) {
+        return server.stubFor(mapping);
+    }
+
+    /** Verifies that exactly {@code count} matching calls were received. */
+    public void verify(int count, RequestPatternBuilder pattern) {
+        server.verify(count, pattern);
+    }
+
+    /** Verifies that at least one matching call was received. */
+    public void verify(RequestPatternBuilder pattern) {
+        server.verify(pattern);
+    }
+
+    /** The received requests that match {@code pattern}. */
+    public List<LoggedRequest> findAll(RequestPatternBuilder pattern) {
+        return server.findAll(pattern);
+    }
+
+    /** Removes every stub and forgets every received request. */
+    public void resetAll() {
+        server.resetAll();
+    }
+
+    /** The underlying WireMock server, for anything the helpers do not cover. */
+    public WireMockServer server() {
+        return server;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** The bound port (after {@link #start()}; 0 before). */
+    public int port() {
+        return boundPort;
+    }
+
+    /** "host:port". */
+    public String address() {
+        return host + ":" + port();
+    }
+
+    public String name() {
+        return name != null ? name : "wiremock-" + (boundPort == 0 ? "new" : Integer.toString(boundPort));
+    }
+
+    /** Fully qualified names of the interfaces listed in the registry node. */
+    public List<String> services() {
+        return services;
+    }
+
+    /** Deregisters, stops the server and closes the ZooKeeper session. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (curator != null) {
+            // Closing the session deletes the ephemeral node at once when ZooKeeper is reachable, and otherwise
+            // when the session expires; an explicit delete would retry for a long time against a dead ensemble.
+            curator.close();
+        }
+        if (started) {
+            server.stop();
+        }
+        log.info("WireMock provider {} closed", name());
+    }
+
+    @Override
+    public String toString() {
+        return "WireMockProvider[" + name() + (started ? " " + address() : "") + "]";
+    }
+
+    /** Builds a {@link WireMockProvider}. Not thread-safe. */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private int port;
+        private String registry;
+        private String basePath = WireContract.DEFAULT_BASE_PATH;
+        private final List<String> services = new ArrayList<>();
+        private String name;
+        private int containerThreads = 16;
+        private Consumer<WireMockConfiguration> customizer = c -> { };
+
+        private Builder() {
+        }
+
+        /** Interface to bind, 127.0.0.1 by default. */
+        public Builder host(String value) {
+            this.host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /** Port, 0 (a free one) by default. */
+        public Builder port(int value) {
+            if (value < 0 || value > 65_535) {
+                throw new IllegalArgumentException("port " + value + " is out of range 0..65535");
+            }
+            this.port = value;
+            return this;
+        }
+
+        /** ZooKeeper connect string; without one the provider does not register. */
+        public Builder registry(String zkConnectString) {
+            this.registry = zkConnectString;
+            return this;
+        }
+
+        /** Registry base path, {@code /rpc} by default. */
+        public Builder basePath(String value) {
+            this.basePath = WireContract.normalizeBasePath(value);
+            return this;
+        }
+
+        /** Lists {@code serviceInterface} in the registry node, so consumers of it find this provider. */
+        public Builder service(Class<?> serviceInterface) {
+            services.add(serviceInterface.getName());
+            return this;
+        }
+
+        /** Name in logs and timelines; {@code wiremock-<port>} by default. */
+        public Builder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        /** Jetty request threads: calls answered at the same time (WireMock delays hold a thread each). */
+        public Builder containerThreads(int value) {
+            this.containerThreads = value;
+            return this;
+        }
+
+        /** Adjusts WireMock's configuration (extensions, journal, ...) before the server is built. */
+        public Builder configure(Consumer<WireMockConfiguration> value) {
+            this.customizer = Objects.requireNonNull(value, "configure");
+            return this;
+        }
+
+        public WireMockProvider build() {
+            return new WireMockProvider(this);
+        }
+    }
+}
