@@ -4,7 +4,6 @@ import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.AsyncRpcCallback;
 import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.loadtest.record.Outcome;
-import dev.rpcharness.loadtest.record.ProviderAddress;
 import io.gatling.commons.stats.KO$;
 import io.gatling.commons.stats.OK$;
 import io.gatling.commons.stats.Status;
@@ -86,7 +85,7 @@ final class RpcCallAction extends JavaAction {
         long endNanos = future.endNanos() != 0 ? future.endNanos() : System.nanoTime();
         long latencyNanos = Math.max(0, endNanos - Math.min(intendedStartNanos, future.startNanos()));
         Outcome outcome = Outcome.of(error);
-        String provider = error != null ? ProviderAddress.of(error) : providerOf(value);
+        String provider = future.providerAddress() != null ? future.providerAddress() : providerOf(value);
         target.recorder().record(spec.method(), provider, outcome, latencyNanos);
 
         RpcResult result = new RpcResult(outcome, value, error, provider, latencyNanos);

@@ -33,14 +33,4 @@ class OutcomeTest {
         assertThat(Outcome.NO_PROVIDER.label()).isEqualTo("no-provider");
         assertThat(Outcome.OK.label()).isEqualTo("ok");
     }
-
-    @Test
-    void providerAddressIsTakenFromTheFailureMessageWhereTheConsumerNamesIt() {
-        assertThat(ProviderAddress.of(new RpcTimeoutException(
-                "EchoService#echo on 127.0.0.1:20881 timed out after 500 ms (call took 501 ms in all)")))
-                .isEqualTo("127.0.0.1:20881");
-        assertThat(ProviderAddress.of(new NoProviderException("no provider available for EchoService#echo")))
-                .isNull();
-        assertThat(ProviderAddress.of(null)).isNull();
-    }
 }
