@@ -33,8 +33,10 @@ final class CallDispatcher {
      * @param previousRequestId the id of the call received before it on the same connection, or null
      * @param request           the call
      * @param receivedNanos     {@link System#nanoTime} at receipt
+     * @param keepAlive         false when the request asked to close the connection after its answer
      */
-    record Call(String requestId, String previousRequestId, RpcRequest request, long receivedNanos) {
+    record Call(String requestId, String previousRequestId, RpcRequest request, long receivedNanos,
+                boolean keepAlive) {
         String method() {
             return request.methodName();
         }
@@ -48,6 +50,7 @@ final class CallDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
     private volatile FaultDecider decider;
+    private volatile long lastReceivedNanos = System.nanoTime();
 
     CallDispatcher(ServiceTable services, ProviderStats stats, ObjectMapper mapper, Executor workers,
                    Supplier<String> providerName, FaultDecider decider) {
@@ -84,19 +87,26 @@ final class CallDispatcher {
         return inFlight.get();
     }
 
-    /** Waits until no call is in flight or the timeout passes; returns whether it drained. */
-    boolean awaitDrained(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    /**
+     * Waits until no call is in flight and none has arrived for {@code quietNanos}, or until
+     * {@code deadlineNanos} (a {@link System#nanoTime} value); returns whether it got quiet.
+     */
+    boolean awaitQuiet(long quietNanos, long deadlineNanos) throws InterruptedException {
         synchronized (drainLock) {
-            while (inFlight.get() > 0) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
+            while (true) {
+                long now = System.nanoTime();
+                long quietLeft = quietNanos - (now - lastReceivedNanos);
+                if (inFlight.get() == 0 && quietLeft <= 0) {
+                    return true;
+                }
+                long left = deadlineNanos - now;
                 if (left <= 0) {
                     return false;
                 }
-                drainLock.wait(left);
+                long waitNanos = inFlight.get() > 0 ? left : Math.min(left, quietLeft);
+                drainLock.wait(Math.max(1L, waitNanos / 1_000_000L));
             }
         }
-        return true;
     }
 
     /** Marks a call finished (answered, faulted or dropped). */
@@ -111,6 +121,7 @@ final class CallDispatcher {
     /** Handles one call; on the connection's event loop. */
     void dispatch(ServerConnection connection, Call call) {
         String method = call.method();
+        lastReceivedNanos = call.receivedNanos();
         stats.recordReceived(method);
         inFlight.incrementAndGet();
         FaultDecider current = decider;

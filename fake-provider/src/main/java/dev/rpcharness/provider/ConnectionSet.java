@@ -43,10 +43,9 @@ final class ConnectionSet {
         open.forEach(ServerConnection::thaw);
     }
 
-    /** Writes held answers, keeps reading stopped: the first step of a graceful stop. */
-    void drainOnly() {
-        frozen = false;
-        open.forEach(ServerConnection::drainOnly);
+    /** Stops reading on every connection (answers still go out): the last step before a graceful close. */
+    void stopReading() {
+        open.forEach(ServerConnection::stopReading);
     }
 
     void resetAll() {

@@ -61,6 +61,7 @@ public final class FakeProvider implements AutoCloseable {
     private final String configuredName;
     private final Duration sessionTimeout;
     private final Duration drainTimeout;
+    private final Duration quietPeriod;
     private final Duration registryConnectTimeout;
     private final int weight;
     private final int ioThreads;
@@ -71,7 +72,10 @@ public final class FakeProvider implements AutoCloseable {
     private final ProviderStats stats = new ProviderStats();
     private final ConnectionSet connections = new ConnectionSet();
     private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
+    /** Serialises life-cycle steps (which may block for a drain). */
     private final Object lock = new Object();
+    /** Guards plan replacement only, so a plan can change while a life-cycle step runs. */
+    private final Object planLock = new Object();
 
     private volatile int port;
     private volatile ProviderState state = ProviderState.NEW;
@@ -80,7 +84,7 @@ public final class FakeProvider implements AutoCloseable {
     private ExecutorService workers;
     private volatile CallDispatcher dispatcher;
     private Channel serverChannel;
-    private ProviderRegistration registration;
+    private volatile ProviderRegistration registration;
     /** Registrations of crashed lives, whose sessions expire on their own; closed with the provider. */
     private final List<ProviderRegistration> abandoned = new ArrayList<>();
 
@@ -92,6 +96,7 @@ public final class FakeProvider implements AutoCloseable {
         this.configuredName = b.name;
         this.sessionTimeout = b.sessionTimeout;
         this.drainTimeout = b.drainTimeout;
+        this.quietPeriod = b.quietPeriod;
         this.registryConnectTimeout = b.registryConnectTimeout;
         this.weight = b.weight;
         this.ioThreads = b.ioThreads;
@@ -127,7 +132,9 @@ public final class FakeProvider implements AutoCloseable {
                     new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix() + "-worker", true));
             pool.allowCoreThreadTimeOut(true);
             workers = pool;
-            dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider());
+            synchronized (planLock) {
+                dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider());
+            }
             try {
                 bindAndRegister();
             } catch (RuntimeException e) {
@@ -230,10 +237,7 @@ public final class FakeProvider implements AutoCloseable {
     /** Serves {@code impl} for {@code iface}; while running, the registry node is updated to list it. */
     public <T> FakeProvider serve(Class<T> iface, T impl) {
         services.serve(iface, impl);
-        ProviderRegistration r;
-        synchronized (lock) {
-            r = registration;
-        }
+        ProviderRegistration r = registration;
         if (r != null) {
             r.update();
         }
@@ -243,7 +247,7 @@ public final class FakeProvider implements AutoCloseable {
     /** Replaces the fault plan; calls decided from now on use it (counters start again at zero). */
     public void faultPlan(FaultPlan plan) {
         Objects.requireNonNull(plan, "plan");
-        synchronized (lock) {
+        synchronized (planLock) {
             this.plan = plan;
             if (dispatcher != null) {
                 dispatcher.decider(plan.newDecider());
@@ -313,8 +317,9 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: deregisters, stops accepting and reading, answers the calls in flight (up to the drain
-     * timeout), then closes the connections.
+     * Stops gracefully: deregisters and stops accepting, keeps serving the open connections until no call is in
+     * flight and none has arrived for the quiet period (consumers have seen the node go), then stops reading,
+     * answers what was read and closes the connections (FIN). Bounded by the drain timeout.
      */
     public void stop() {
         synchronized (lock) {
@@ -330,9 +335,16 @@ public final class FakeProvider implements AutoCloseable {
             registration = null;
         }
         closeServerChannel();
-        connections.drainOnly();
+        if (state == ProviderState.FROZEN) {
+            connections.thaw();
+        }
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
         try {
-            if (!dispatcher.awaitDrained(drainTimeout.toMillis())) {
+            // Keep serving the open connections until consumers have seen the node go and stopped calling
+            // (no call in flight, none for the quiet period), then stop reading and answer what was read.
+            dispatcher.awaitQuiet(quietPeriod.toNanos(), deadline);
+            connections.stopReading();
+            if (!dispatcher.awaitQuiet(0L, deadline)) {
                 LOG.warn("{}: {} calls still in flight after {} ms; closing anyway", name(), dispatcher.inFlight(),
                         drainTimeout.toMillis());
             }
@@ -466,6 +478,7 @@ public final class FakeProvider implements AutoCloseable {
         private String name;
         private Duration sessionTimeout = Duration.ofSeconds(10);
         private Duration drainTimeout = Duration.ofSeconds(5);
+        private Duration quietPeriod = Duration.ofMillis(200);
         private Duration registryConnectTimeout = Duration.ofSeconds(15);
         private int weight = 1;
         private int ioThreads = 1;
@@ -529,7 +542,16 @@ public final class FakeProvider implements AutoCloseable {
             return this;
         }
 
-        /** How long {@code stop()} waits for calls in flight; default 5 s. */
+        /**
+         * How long {@code stop()} keeps serving open connections after the last call arrived, so consumers that
+         * have not yet seen the node go lose nothing; default 200 ms (bounded by the drain timeout).
+         */
+        public Builder quietPeriod(Duration period) {
+            this.quietPeriod = Objects.requireNonNull(period, "period");
+            return this;
+        }
+
+        /** How long {@code stop()} waits in all for calls in flight and the quiet period; default 5 s. */
         public Builder drainTimeout(Duration timeout) {
             this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;

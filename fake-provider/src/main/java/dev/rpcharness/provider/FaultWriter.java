@@ -78,21 +78,21 @@ final class FaultWriter {
         String id = call.requestId();
         if (fault == null) {
             answered();
-            c.writeNow(json(id, body));
+            send(c, WireContract.CONTENT_TYPE, 200, body);
             return;
         }
         switch (fault.kind()) {
             case ERROR: {
                 RpcResponse error = RpcResponse.failure(id, new RpcError(fault.remoteType(), fault.message()));
                 answered();
-                c.writeNow(json(id, dispatcher.encode(error, id)));
+                send(c, WireContract.CONTENT_TYPE, 200, dispatcher.encode(error, id));
                 return;
             }
             case HTTP_STATUS: {
                 byte[] text = ("injected HTTP status " + fault.httpStatus() + " for " + call.request().label())
                         .getBytes(StandardCharsets.UTF_8);
                 answered();
-                c.writeNow(WireAnswer.of(fault.httpStatus(), id, "text/plain; charset=utf-8", text));
+                send(c, "text/plain; charset=utf-8", fault.httpStatus(), text);
                 return;
             }
             case RESET:
@@ -177,6 +177,15 @@ final class FaultWriter {
         c.writeRaw(Arrays.copyOfRange(body, offset, end));
         c.channel().eventLoop().schedule(() -> drip(c, body, end),
                 fault.betweenChunks().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Writes an answer under the call's id, closing afterwards when the request asked for it. */
+    private void send(ServerConnection c, String contentType, int status, byte[] body) {
+        if (call.keepAlive()) {
+            c.writeNow(WireAnswer.of(status, call.requestId(), contentType, body));
+        } else {
+            c.writeNowAndClose(WireAnswer.closing(status, call.requestId(), contentType, body));
+        }
     }
 
     private static WireAnswer json(String id, byte[] body) {

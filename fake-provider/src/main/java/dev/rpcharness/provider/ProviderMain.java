@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar fake-provider-all.jar --zk 127.0.0.1:2181 --port 20881 [--host H] [--base-path /rpc]
  *      [--name N] [--session-timeout-ms 10000] [--admin-port 0] [--seed S] [--fault '{"fault":"reset","everyNth":3}']
+ *      [--io-threads 1] [--worker-threads 8]
  *      [--serve com.example.HelloService=com.example.HelloServiceImpl ...]
  * </pre>
  *
@@ -40,6 +41,8 @@ public final class ProviderMain {
         long sessionTimeoutMs = 10_000;
         int adminPort;
         long seed;
+        int ioThreads = 1;
+        int workerThreads = 8;
         boolean exitOnStdinEof;
         final List<String> serve = new ArrayList<>();
         final List<String> faults = new ArrayList<>();
@@ -65,6 +68,8 @@ public final class ProviderMain {
                     case "--session-timeout-ms": o.sessionTimeoutMs = Long.parseLong(v); break;
                     case "--admin-port": o.adminPort = Integer.parseInt(v); break;
                     case "--seed": o.seed = Long.parseLong(v); break;
+                    case "--io-threads": o.ioThreads = Integer.parseInt(v); break;
+                    case "--worker-threads": o.workerThreads = Integer.parseInt(v); break;
                     case "--serve": o.serve.add(v); break;
                     case "--fault": o.faults.add(v); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
@@ -83,6 +88,7 @@ public final class ProviderMain {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: ProviderMain [--zk CONNECT] [--port N] [--host H] [--base-path P] [--name N]"
                     + " [--session-timeout-ms MS] [--admin-port N] [--seed S] [--fault JSON]..."
+                    + " [--io-threads N] [--worker-threads N]"
                     + " [--serve IFACE=IMPL]... [--exit-on-stdin-eof]");
             System.exit(2);
             return;
@@ -133,7 +139,8 @@ public final class ProviderMain {
 
     static FakeProvider build(Options o) throws ReflectiveOperationException {
         FakeProvider.Builder b = FakeProvider.builder().host(o.host).port(o.port).basePath(o.basePath)
-                .sessionTimeout(Duration.ofMillis(o.sessionTimeoutMs));
+                .sessionTimeout(Duration.ofMillis(o.sessionTimeoutMs)).ioThreads(o.ioThreads)
+                .workerThreads(o.workerThreads);
         if (o.zk != null) {
             b.registry(o.zk);
         }

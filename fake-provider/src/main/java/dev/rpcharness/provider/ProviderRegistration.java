@@ -143,6 +143,9 @@ final class ProviderRegistration implements AutoCloseable {
                 // raced with another writer; look again
             }
         }
+        if (ended) {
+            return false; // closed meanwhile: nothing to register
+        }
         throw new ProviderRegistryException("provider " + providerName + " could not claim " + path);
     }
 

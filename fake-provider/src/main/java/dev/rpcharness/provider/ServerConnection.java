@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -115,7 +116,8 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         }
         String previous = lastRequestId;
         lastRequestId = id;
-        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime()));
+        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
+                HttpUtil.isKeepAlive(req)));
     }
 
     /** Answers a request that is not a call, in turn with the connection's other answers. */
@@ -203,13 +205,9 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         });
     }
 
-    /** Writes the held answers but keeps reading stopped (graceful stop); from any thread. */
-    void drainOnly() {
-        ctx.channel().eventLoop().execute(() -> {
-            ctx.channel().config().setAutoRead(false);
-            frozen = false;
-            flushHeld();
-        });
+    /** Stops reading new calls; answers still go out. From any thread. */
+    void stopReading() {
+        ctx.channel().eventLoop().execute(() -> ctx.channel().config().setAutoRead(false));
     }
 
     /** Sets the frozen state of a connection accepted while the provider is frozen; on the event loop. */
@@ -230,6 +228,11 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
 
     void writeNow(WireAnswer answer) {
         writeRaw(answer.bytes());
+    }
+
+    /** Writes an answer, then closes the connection (FIN) once it is out. */
+    void writeNowAndClose(WireAnswer answer) {
+        writeRawAndClose(answer.bytes());
     }
 
     /** Resets the connection: SO_LINGER 0, then close, so the peer sees RST. Any thread. */

@@ -162,6 +162,20 @@ class FakeProviderCallTest {
     }
 
     @Test
+    void connectionCloseRequestIsAnsweredThenTheConnectionCloses() throws Exception {
+        byte[] body = callBody("1", CATALOG, "hello", "[\"java.lang.String\"]", "[\"bye\"]")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        wire.sendRaw(("POST /rpc HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\nX-Rpc-Request-Id: 1\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        wire.sendRaw(body);
+        WireClient.Response r = wire.read(WAIT);
+        assertThat(r.bodyText()).contains("Hello bye");
+        assertThat(r.header("Connection")).isEqualTo("close");
+        assertThat(wire.readToEnd(WAIT).ending()).isEqualTo(WireClient.Ending.EOF);
+    }
+
+    @Test
     void closeReleasesThePortAndIsIdempotent() throws Exception {
         int port = provider.port();
         provider.close();

@@ -124,6 +124,25 @@ class ProviderChaosTest {
     }
 
     @Test
+    void callsArrivingOnOpenConnectionsWhileStoppingAreStillAnswered() throws Exception {
+        try (WireClient w = connect()) {
+            gate(w, "1");
+            await().atMost(WAIT).until(() -> provider.callsInFlight() == 1);
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(provider::stop);
+            await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(
+                    () -> new WireClient(provider.host(), provider.port()).close())
+                    .isInstanceOf(ConnectException.class));
+            hello(w, "2"); // a consumer that has not yet seen the node go
+            WireClient.Response late = w.read(WAIT);
+            assertThat(late.header("X-Rpc-Request-Id")).isEqualTo("2");
+            impl.gate.countDown();
+            assertThat(w.read(WAIT).header("X-Rpc-Request-Id")).isEqualTo("1");
+            stopping.get(5, TimeUnit.SECONDS);
+            assertThat(w.readToEnd(WAIT).ending()).isEqualTo(Ending.EOF);
+        }
+    }
+
+    @Test
     void restartServesAgainOnTheSamePortAfterCrashOrStop() throws Exception {
         int port = provider.port();
         provider.crash();

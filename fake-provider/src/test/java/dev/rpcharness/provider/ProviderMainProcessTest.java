@@ -7,7 +7,10 @@ import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
+import dev.rpcharness.provider.testing.CatalogService;
+import dev.rpcharness.provider.testing.CatalogServiceImpl;
 import dev.rpcharness.provider.testing.TestZooKeeper;
+import dev.rpcharness.provider.testing.WireClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,11 +66,18 @@ class ProviderMainProcessTest {
     }
 
     @Test
-    void adminCrashAndRestartWorkAcrossTheProcessBoundary() throws Exception {
-        try (ExternalProviderProcess p = ExternalProviderProcess.builder().start()) {
+    void userClassesAreServedAndAdminCrashAndRestartWorkAcrossTheProcessBoundary() throws Exception {
+        try (ExternalProviderProcess p = ExternalProviderProcess.builder()
+                .serve(CatalogService.class.getName(), CatalogServiceImpl.class.getName()).start()) {
             assertThat(p.admin("crash")).contains("\"state\":\"CRASHED\"");
             assertThat(p.admin("restart")).contains("\"state\":\"RUNNING\"");
-            assertThat(echo(p, "1", "back").body()).contains("back");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + p.address() + "/rpc"))
+                    .header("X-Rpc-Request-Id", "1").timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(WireClient.callBody("1", CatalogService.class.getName(),
+                            "add", "[\"int\",\"long\"]", "[1,2]"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("{\"requestId\":\"1\",\"result\":3}");
+            assertThat(echo(p, "2", "x").body()).as("the demo service is not served when --serve is given")
+                    .contains("ClassNotFoundException");
         }
     }
 }

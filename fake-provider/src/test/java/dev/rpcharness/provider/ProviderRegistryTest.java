@@ -137,6 +137,25 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void closeAfterChaosLeavesNoThreadOfTheProviderBehind() throws Exception {
+        String name = "threadcheck";
+        try (FakeProvider p = provider("/reg7").name(name).build().start()) {
+            try (dev.rpcharness.provider.testing.WireClient w =
+                         new dev.rpcharness.provider.testing.WireClient(p.host(), p.port())) {
+                w.send("1", dev.rpcharness.provider.testing.WireClient.callBody("1", CatalogService.class.getName(),
+                        "hello", "[\"java.lang.String\"]", "[\"t\"]"));
+                assertThat(w.read(WAIT).status()).isEqualTo(200);
+            }
+            p.crash();
+            p.restart();
+            p.expireSession();
+            p.freeze();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(n -> n.startsWith(name));
+    }
+
+    @Test
     void unreachableZooKeeperFailsStartNamingItAndReleasesThePort() {
         FakeProvider p = FakeProvider.builder().registry("127.0.0.1:1").sessionTimeout(Duration.ofSeconds(1))
                 .registryConnectTimeout(Duration.ofMillis(500))

@@ -60,6 +60,63 @@ class ThroughConsumerClientTest {
     }
 
     @Test
+    void rollingGracefulRestartUnderLoadLosesNoCall() throws Exception {
+        try (TestZooKeeper zk = new TestZooKeeper();
+             FakeProvider a = FakeProvider.builder().name("roll-a").registry(zk.connectString())
+                     .serve(CatalogService.class, new CatalogServiceImpl()).build().start();
+             FakeProvider b = FakeProvider.builder().name("roll-b").registry(zk.connectString())
+                     .serve(CatalogService.class, new CatalogServiceImpl()).build().start();
+             ConsumerClient client = new ConsumerClient(new ServiceDiscovery(zk.connectString()),
+                     options(Duration.ofSeconds(5)))) {
+            AsyncObjectProxy async = client.createAsync(CatalogService.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<RpcFuture> futures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(50);
+            Thread load = new Thread(() -> {
+                try {
+                    for (int i = 0; running.get() && i < 200_000; i++) {
+                        if (!window.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                            return;
+                        }
+                        RpcFuture f = async.call("add", i, 0L);
+                        futures.add(f);
+                        f.toCompletableFuture().whenComplete((v, e) -> window.release());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "rolling-load");
+            load.start();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> a.stats().received() > 100
+                        && b.stats().received() > 100);
+                a.restart();
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
+                long before = a.stats().received();
+                await().atMost(Duration.ofSeconds(10)).until(() -> a.stats().received() > before + 100);
+                b.restart();
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
+            } finally {
+                running.set(false);
+                load.join(10_000);
+            }
+            List<Throwable> failures = new java.util.ArrayList<>();
+            synchronized (futures) {
+                for (RpcFuture f : futures) {
+                    try {
+                        f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failures.add(e.getCause());
+                    }
+                }
+            }
+            System.out.printf("rolling restart: %d calls, %d failed%n", futures.size(), failures.size());
+            assertThat(failures).isEmpty();
+        }
+    }
+
+    @Test
     void concurrentCallsWithRandomDelaysEachGetTheirOwnAnswerOutOfOrder() throws Exception {
         int calls = 1_000;
         try (FakeProvider provider = FakeProvider.builder().serve(CatalogService.class, new CatalogServiceImpl())
@@ -89,9 +146,11 @@ class ThroughConsumerClientTest {
     void faultsBecomeTheClientErrorsTheProtocolPromises() throws Exception {
         try (FakeProvider provider = FakeProvider.builder().serve(CatalogService.class, new CatalogServiceImpl())
                 .build().start();
-             ConsumerClient client = new ConsumerClient(provider.address(), options(Duration.ofMillis(700)))) {
+             ConsumerClient client = new ConsumerClient(provider.address(), options(Duration.ofMillis(1_500)))) {
             CatalogService catalog = client.create(CatalogService.class);
-            assertThat(catalog.hello("warm")).isEqualTo("Hello warm");
+            // A cold JVM on a busy machine may miss the first deadline: warm up until a call gets through.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> catalog.hello("warm").equals("Hello warm"));
 
             provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.error("java.io.UncheckedIOException", "disk"))));
             assertThatThrownBy(() -> catalog.hello("a")).isInstanceOf(RemoteInvocationException.class)
@@ -104,13 +163,13 @@ class ThroughConsumerClientTest {
             provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.hang())));
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> catalog.hello("c")).isInstanceOf(RpcTimeoutException.class);
-            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(650);
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(1_450);
 
             provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.reset())));
             t0 = System.nanoTime();
             assertThatThrownBy(() -> catalog.hello("d")).isInstanceOf(ConnectionLostException.class);
             assertThat((System.nanoTime() - t0) / 1_000_000).as("connection loss is reported at once")
-                    .isLessThan(650);
+                    .isLessThan(1_450);
 
             provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.unknownRequestId())));
             assertThatThrownBy(() -> catalog.hello("e")).isInstanceOf(RpcProtocolException.class);
