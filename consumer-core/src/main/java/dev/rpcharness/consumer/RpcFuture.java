@@ -33,6 +33,7 @@ public final class RpcFuture implements Future<Object> {
     private volatile long endNanos;
     private volatile Object result;
     private volatile Throwable failure;
+    private volatile String providerAddress;
     /** Callbacks added before the end; null once they were handed to the executor. Guarded by {@code this}. */
     private List<AsyncRpcCallback> callbacks = new ArrayList<>(2);
     private final Runnable endHook;
@@ -212,6 +213,19 @@ public final class RpcFuture implements Future<Object> {
     /** The exception the call ended with, or null while running or after success. */
     public Throwable failure() {
         return isDone() ? failure : null;
+    }
+
+    /**
+     * "host:port" of the provider the call was written to, or null while it waits for a provider (and for calls
+     * that never reached one). Set before the call ends, so callbacks see it.
+     */
+    public String providerAddress() {
+        return providerAddress;
+    }
+
+    /** Internal: the client records where it wrote the call. */
+    public void providerAddress(String address) {
+        this.providerAddress = address;
     }
 
     /** {@link System#nanoTime()} at the call's start. */

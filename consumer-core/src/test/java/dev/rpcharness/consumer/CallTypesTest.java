@@ -85,6 +85,7 @@ class CallTypesTest {
         assertThat(sum.get(5, TimeUnit.SECONDS)).isEqualTo(3);
         assertThat(none.get(5, TimeUnit.SECONDS)).isNull();
         assertThat(items.endNanos()).isGreaterThanOrEqualTo(items.startNanos());
+        assertThat(items.providerAddress()).isEqualTo(peer.address());
         assertThat(client.pendingCalls()).isZero();
     }
 

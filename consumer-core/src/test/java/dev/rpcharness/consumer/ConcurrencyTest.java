@@ -63,7 +63,9 @@ class ConcurrencyTest {
             pool.shutdownNow();
             assertThat(mismatches).hasValue(0);
             assertThat(first.received() + second.received()).isEqualTo(threads * callsPerThread);
-            assertThat(first.received()).isEqualTo(second.received());
+            // Both providers took a share (the exact split depends on when each connection became ready).
+            assertThat(first.received()).isPositive();
+            assertThat(second.received()).isPositive();
             assertThat(client.pendingCalls()).isZero();
         }
     }

@@ -34,11 +34,17 @@ final class CallDispatcher {
      * @param request           the call
      * @param receivedNanos     {@link System#nanoTime} at receipt
      * @param keepAlive         false when the request asked to close the connection after its answer
+     * @param budgetNanos       the caller's budget from {@code X-Rpc-Timeout-Ms}, 0 when it sent none
      */
     record Call(String requestId, String previousRequestId, RpcRequest request, long receivedNanos,
-                boolean keepAlive) {
+                boolean keepAlive, long budgetNanos) {
         String method() {
             return request.methodName();
+        }
+
+        /** Whether the caller's budget ran out before {@code nowNanos}: the caller has given up. */
+        boolean expiredAt(long nowNanos) {
+            return budgetNanos > 0 && nowNanos - receivedNanos > budgetNanos;
         }
     }
 
@@ -153,7 +159,17 @@ final class CallDispatcher {
             return;
         }
         try {
-            workers.execute(() -> connection.at(deadline, writer.withOutcome(invoke(call, target))));
+            workers.execute(() -> {
+                if (call.expiredAt(System.nanoTime())) {
+                    // Queued behind slower work until the caller gave up: drop it rather than add to a backlog.
+                    stats.recordExpired(method);
+                    LOG.debug("{} drops {} id {}: the caller's budget is spent", providerName(),
+                            call.request().label(), call.requestId());
+                    finished();
+                    return;
+                }
+                connection.at(deadline, writer.withOutcome(invoke(call, target)));
+            });
         } catch (RejectedExecutionException e) {
             // The provider is closing: nobody will answer this call.
             finished();

@@ -19,6 +19,7 @@ public final class ProviderStats {
 
     private final LongAdder received = new LongAdder();
     private final LongAdder answered = new LongAdder();
+    private final LongAdder expired = new LongAdder();
     private final AtomicLongArray faults = new AtomicLongArray(FaultKind.values().length);
     private final Map<String, MethodCounters> methods = new ConcurrentHashMap<>();
 
@@ -33,6 +34,10 @@ public final class ProviderStats {
     void recordAnswered(String method) {
         answered.increment();
         method(method).answered.increment();
+    }
+
+    void recordExpired(String method) {
+        expired.increment();
     }
 
     void recordFault(String method, FaultKind kind) {
@@ -52,6 +57,14 @@ public final class ProviderStats {
     /** Answers written: results and error answers (injected ERROR faults included). */
     public long answered() {
         return answered.sum();
+    }
+
+    /**
+     * Calls dropped unanswered because the caller's budget ({@code X-Rpc-Timeout-Ms}) was spent before the
+     * implementation could run them.
+     */
+    public long expired() {
+        return expired.sum();
     }
 
     /** Faults injected of this kind. */

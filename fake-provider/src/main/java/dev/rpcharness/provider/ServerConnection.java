@@ -117,7 +117,20 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         String previous = lastRequestId;
         lastRequestId = id;
         dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
-                HttpUtil.isKeepAlive(req)));
+                HttpUtil.isKeepAlive(req), budgetNanos(req.headers().get(WireContract.TIMEOUT_HEADER))));
+    }
+
+    /** The caller's budget from {@code X-Rpc-Timeout-Ms}; 0 (none) when absent or not a positive number. */
+    private static long budgetNanos(String header) {
+        if (header == null) {
+            return 0L;
+        }
+        try {
+            long millis = Long.parseLong(header.trim());
+            return millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : 0L;
+        } catch (NumberFormatException e) {
+            return 0L;
+        }
     }
 
     /** Answers a request that is not a call, in turn with the connection's other answers. */

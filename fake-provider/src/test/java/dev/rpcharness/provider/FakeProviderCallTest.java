@@ -186,4 +186,32 @@ class FakeProviderCallTest {
             s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
         }
     }
+
+    @Test
+    void callWhoseBudgetIsSpentWhileQueuedIsDroppedUnanswered() throws Exception {
+        try (FakeProvider single = FakeProvider.builder().name("single-worker").workerThreads(1)
+                .serve(CatalogService.class, impl).build().start();
+             WireClient client = new WireClient(single.host(), single.port())) {
+            // The first call holds the only worker; the second waits behind it with a 50 ms budget.
+            String gate = callBody("1", CATALOG, "gate", "[\"java.lang.String\"]", "[\"first\"]");
+            String hello = callBody("2", CATALOG, "hello", "[\"java.lang.String\"]", "[\"late\"]");
+            client.sendRaw(client.request("1", gate));
+            client.sendRaw(withBudget(client.request("2", hello), 50));
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> single.stats().received() == 2);
+            Thread.sleep(100); // let the second call's 50 ms budget run out while it is queued
+            impl.gate.countDown();
+            WireClient.Response first = client.read(WAIT);
+            assertThat(first.header("X-Rpc-Request-Id")).isEqualTo("1");
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> single.stats().expired() == 1);
+            assertThat(single.stats().answered()).isEqualTo(1);
+            assertThat(single.callsInFlight()).isZero();
+        }
+    }
+
+    /** Adds {@code X-Rpc-Timeout-Ms} to the head of a request made by {@link WireClient#request}. */
+    private static byte[] withBudget(byte[] request, long millis) {
+        String text = new String(request, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return text.replaceFirst("\r\n\r\n", "\r\nX-Rpc-Timeout-Ms: " + millis + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
 }

@@ -58,6 +58,7 @@ public final class RpcCall {
 
     void sentTo(String address) {
         this.providerAddress = address;
+        future.providerAddress(address);
     }
 
     /** The timer that ends the wait for a provider; set and cancelled by the {@link ConnectionManager}. */

@@ -1,0 +1,105 @@
+package dev.rpcharness.loadtest.gatling;
+
+import io.gatling.core.action.Action;
+import io.gatling.core.structure.ScenarioContext;
+import io.gatling.javaapi.core.ActionBuilder;
+import io.gatling.javaapi.core.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One RPC call step of a scenario, built by {@code RpcDsl.rpc("echo").call(EchoService.class, "echo", session ->
+ * new Object[]{"hi"})}. Immutable: every method returns a new builder.
+ */
+public final class RpcCallBuilder implements ActionBuilder {
+
+    private final String requestName;
+    private final Class<?> service;
+    private final String method;
+    private final Function<Session, Object[]> args;
+    private final List<RpcCheck> checks;
+    private final String saveAs;
+    private final Function<Object, String> providerOfResult;
+
+    RpcCallBuilder(String requestName, Class<?> service, String method, Function<Session, Object[]> args,
+            List<RpcCheck> checks, String saveAs, Function<Object, String> providerOfResult) {
+        this.requestName = requestName;
+        this.service = service;
+        this.method = method;
+        this.args = args;
+        this.checks = List.copyOf(checks);
+        this.saveAs = saveAs;
+        this.providerOfResult = providerOfResult;
+    }
+
+    /** Adds checks; a failed check makes the call a KO. */
+    public RpcCallBuilder check(RpcCheck... more) {
+        List<RpcCheck> all = new ArrayList<>(checks);
+        for (RpcCheck c : more) {
+            all.add(Objects.requireNonNull(c, "check"));
+        }
+        return new RpcCallBuilder(requestName, service, method, args, all, saveAs, providerOfResult);
+    }
+
+    /** Saves a successful call's result in the session under {@code key}. */
+    public RpcCallBuilder saveAs(String key) {
+        return new RpcCallBuilder(requestName, service, method, args, checks, Objects.requireNonNull(key, "key"),
+                providerOfResult);
+    }
+
+    /**
+     * Tells which provider answered a successful call from its result (for per-provider histograms), for services
+     * whose answers name their provider. Failures name their provider themselves.
+     */
+    public RpcCallBuilder providerFromResult(Function<Object, String> extractor) {
+        return new RpcCallBuilder(requestName, service, method, args, checks, saveAs,
+                Objects.requireNonNull(extractor, "extractor"));
+    }
+
+    @Override
+    public io.gatling.core.action.builder.ActionBuilder asScala() {
+        return new io.gatling.core.action.builder.ActionBuilder() {
+            @Override
+            public Action build(ScenarioContext ctx, Action next) {
+                RpcProtocol.Components components = ctx.protocolComponentsRegistry().components(RpcProtocol.KEY);
+                return new RpcCallAction(RpcCallBuilder.this, components.target(), next,
+                        ctx.coreComponents().statsEngine(), ctx.coreComponents().clock());
+            }
+
+            @Override
+            public io.gatling.core.structure.ChainBuilder toChainBuilder() {
+                return io.gatling.core.action.builder.ActionBuilder.super.toChainBuilder();
+            }
+        };
+    }
+
+    String requestName() {
+        return requestName;
+    }
+
+    Class<?> service() {
+        return service;
+    }
+
+    String method() {
+        return method;
+    }
+
+    Function<Session, Object[]> args() {
+        return args;
+    }
+
+    List<RpcCheck> checks() {
+        return checks;
+    }
+
+    String saveAs() {
+        return saveAs;
+    }
+
+    Function<Object, String> providerOfResult() {
+        return providerOfResult;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.rpcharness.loadtest.gatling;
+
+import dev.rpcharness.consumer.RemoteInvocationException;
+import dev.rpcharness.loadtest.record.Outcome;
+import java.util.List;
+
+/**
+ * Decides whether a call is OK or KO for Gatling, and with which message (Gatling groups its error table by
+ * message, so the message names the outcome class, the remote exception type and the provider, never a duration).
+ */
+final class RpcVerdict {
+
+    private RpcVerdict() {
+    }
+
+    /**
+     * Null when the call counts as OK, else its KO message. Without a check that judges the outcome, any failed
+     * call is KO with {@link #koMessage}; then every check runs in order and the first failure is the message.
+     */
+    static String judge(List<RpcCheck> checks, RpcResult result) {
+        boolean outcomeJudged = checks.stream().anyMatch(RpcCheck::judgesOutcome);
+        if (!outcomeJudged && result.outcome() != Outcome.OK) {
+            return koMessage(result);
+        }
+        for (RpcCheck check : checks) {
+            String failure;
+            try {
+                failure = check.check(result);
+            } catch (RuntimeException e) {
+                failure = "check threw " + e;
+            }
+            if (failure != null) {
+                return failure;
+            }
+        }
+        return null;
+    }
+
+    /** For example {@code timeout on 127.0.0.1:20881}, {@code remote-error: java.lang.IllegalStateException}. */
+    static String koMessage(RpcResult result) {
+        StringBuilder sb = new StringBuilder(result.outcome().label());
+        Throwable error = result.error();
+        if (error instanceof RemoteInvocationException remote) {
+            sb.append(": ").append(remote.remoteType());
+        } else if (error != null && result.outcome() == Outcome.OTHER_ERROR) {
+            sb.append(": ").append(error.getClass().getName());
+        }
+        if (result.provider() != null) {
+            sb.append(" on ").append(result.provider());
+        }
+        return sb.toString();
+    }
+}

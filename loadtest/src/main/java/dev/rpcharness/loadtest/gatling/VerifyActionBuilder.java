@@ -1,0 +1,45 @@
+package dev.rpcharness.loadtest.gatling;
+
+import io.gatling.core.action.Action;
+import io.gatling.core.structure.ScenarioContext;
+import io.gatling.javaapi.core.ActionBuilder;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A check on the whole run so far, as a Gatling step: {@code verify("only timeouts", target -> ...)} evaluates a
+ * function of the {@link RpcTarget} (its live outcome counts, its cluster) and logs the result as a request named
+ * after the check, OK or KO with the function's message. Gatling assertions then see it like any request:
+ * {@code details("only timeouts").failedRequests().count().is(0L)}. This is how expectations that Gatling's own
+ * statistics cannot express (which outcome classes failed, whether a restarted provider serves again) fail a run.
+ */
+public final class VerifyActionBuilder implements ActionBuilder {
+
+    private final String name;
+    private final Function<RpcTarget, String> check;
+
+    VerifyActionBuilder(String name, Function<RpcTarget, String> check) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("verify step name is empty");
+        }
+        this.name = name;
+        this.check = Objects.requireNonNull(check, "check");
+    }
+
+    @Override
+    public io.gatling.core.action.builder.ActionBuilder asScala() {
+        return new io.gatling.core.action.builder.ActionBuilder() {
+            @Override
+            public Action build(ScenarioContext ctx, Action next) {
+                RpcProtocol.Components components = ctx.protocolComponentsRegistry().components(RpcProtocol.KEY);
+                return new VerifyAction(name, check, components.target(), next, ctx.coreComponents().statsEngine(),
+                        ctx.coreComponents().clock());
+            }
+
+            @Override
+            public io.gatling.core.structure.ChainBuilder toChainBuilder() {
+                return io.gatling.core.action.builder.ActionBuilder.super.toChainBuilder();
+            }
+        };
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Gatling protocol and Java DSL for RPC load through the consumer core: {@link
+ * dev.rpcharness.loadtest.gatling.RpcDsl#rpc rpc(name).call(...)} (an asynchronous call whose end is logged to
+ * Gatling's stats engine and to the latency recorder, the user going on from the callback thread with
+ * {@code next ! session}), {@link dev.rpcharness.loadtest.gatling.RpcDsl#chaos chaos(name).crash(i)} and the other
+ * chaos steps (run through the cluster, so they land on its timeline), and
+ * {@link dev.rpcharness.loadtest.gatling.RpcDsl#verify verify(name, check)} for run-level expectations that Gatling
+ * assertions then judge. The actions are Java classes implementing Gatling's Scala {@code Action}.
+ */
+package dev.rpcharness.loadtest.gatling;
