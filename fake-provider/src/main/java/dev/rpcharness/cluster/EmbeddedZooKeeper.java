@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
@@ -64,7 +66,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         Path root = createDataRoot();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            InstanceSpec spec = spec(root, attempt, 1, true);
+            InstanceSpec spec = spec(root, attempt, 1, true, new HashSet<>());
             TestingServer server = null;
             try {
                 server = new TestingServer(spec, true);
@@ -97,11 +99,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             List<InstanceSpec> specs = new ArrayList<>();
+            Set<Integer> taken = new HashSet<>();
             for (int id = 1; id <= n; id++) {
-                specs.add(spec(root, attempt, id, false));
+                specs.add(spec(root, attempt, id, false, taken));
             }
-            TestingCluster cluster = new TestingCluster(specs);
+            TestingCluster cluster = null;
             try {
+                cluster = new TestingCluster(specs);
                 cluster.start();
                 EmbeddedZooKeeper zk = new EmbeddedZooKeeper(root, null, cluster, List.copyOf(specs),
                         cluster.getConnectString());
@@ -118,7 +122,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         throw last;
     }
 
-    private static InstanceSpec spec(Path root, int attempt, int serverId, boolean standalone) {
+    /**
+     * A server's spec on three free ports. A free port is found by binding port 0 and closing it, so the OS may
+     * hand the same one out twice: {@code taken} keeps the ports of one ensemble apart.
+     */
+    private static InstanceSpec spec(Path root, int attempt, int serverId, boolean standalone, Set<Integer> taken) {
         Path dir = root.resolve("attempt-" + attempt + "-server-" + serverId);
         try {
             Files.createDirectories(dir);
@@ -131,8 +139,18 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                         "maxSessionTimeout", String.valueOf(MAX_SESSION_MS), "admin.enableServer", "false")
                 : Map.of("minSessionTimeout", String.valueOf(MIN_SESSION_MS),
                         "maxSessionTimeout", String.valueOf(MAX_SESSION_MS), "admin.enableServer", "false");
-        return new InstanceSpec(dir.toFile(), InstanceSpec.getRandomPort(), InstanceSpec.getRandomPort(),
-                InstanceSpec.getRandomPort(), false, serverId, TICK_MS, -1, properties, LOOPBACK);
+        return new InstanceSpec(dir.toFile(), freePort(taken), freePort(taken), freePort(taken), false, serverId,
+                TICK_MS, -1, properties, LOOPBACK);
+    }
+
+    private static int freePort(Set<Integer> taken) {
+        for (int draw = 0; draw < 50; draw++) {
+            int port = InstanceSpec.getRandomPort();
+            if (taken.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no distinct free port found in 50 draws (taken: " + taken + ")");
     }
 
     /** The client connect string, for example {@code 127.0.0.1:40123} (comma separated for an ensemble). */
