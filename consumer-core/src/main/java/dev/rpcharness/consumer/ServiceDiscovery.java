@@ -5,6 +5,7 @@ import dev.rpcharness.protocol.InvalidProviderNodeException;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
@@ -43,6 +46,7 @@ public final class ServiceDiscovery implements AutoCloseable {
     private final String connectString;
     private final String providersPath;
     private final ObjectMapper mapper = RpcJson.newMapper();
+    private final ExecutorService notifyExecutor;
     private final CuratorFramework curator;
     private final CuratorCache cache;
     private final List<Consumer<List<ProviderNode>>> listeners = new CopyOnWriteArrayList<>();
@@ -72,7 +76,11 @@ public final class ServiceDiscovery implements AutoCloseable {
         }
         this.connectString = zkConnectString;
         this.providersPath = WireContract.providersPath(basePath);
+        // Curator's default "safe" notification thread is shared and never stopped; this one closes with us.
+        this.notifyExecutor = Executors.newSingleThreadExecutor(
+                new DefaultThreadFactory("rpc-discovery-" + Integer.toHexString(System.identityHashCode(this)), true));
         this.curator = CuratorFrameworkFactory.builder()
+                .runSafeService(notifyExecutor)
                 .connectString(zkConnectString)
                 .sessionTimeoutMs(15_000)
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, connectWait.toMillis()))
@@ -87,9 +95,11 @@ public final class ServiceDiscovery implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             curator.close();
+            notifyExecutor.shutdownNow();
             throw new RegistryException("interrupted while connecting to ZooKeeper at " + zkConnectString, e);
         } catch (RegistryException e) {
             curator.close();
+            notifyExecutor.shutdownNow();
             throw e;
         }
         this.cache = CuratorCache.build(curator, providersPath);
@@ -180,6 +190,15 @@ public final class ServiceDiscovery implements AutoCloseable {
         listeners.clear();
         cache.close();
         curator.close();
+        notifyExecutor.shutdown();
+        try {
+            if (!notifyExecutor.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                notifyExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notifyExecutor.shutdownNow();
+        }
     }
 
     @Override

@@ -112,6 +112,50 @@ class ProtocolViolationTest {
     }
 
     @Test
+    void cutOffStatusLineThenCloseIsAProtocolErrorNotAConnectionLoss() {
+        peer.script(exchange -> {
+            exchange.raw("HTTP/1.1 20");
+            Thread.sleep(50);
+            exchange.close();
+        });
+        assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class);
+    }
+
+    @Test
+    void onlySkippableBytesThenCloseIsAProtocolErrorNotAConnectionLoss() {
+        peer.script(exchange -> {
+            exchange.raw("\r\n\r\n \t ");
+            Thread.sleep(50);
+            exchange.close();
+        });
+        assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class)
+                .hasMessageContaining("not a complete response");
+    }
+
+    @Test
+    void garbageThenCloseIsAProtocolError() {
+        peer.script(exchange -> {
+            exchange.raw("\u0007\u0003random bytes with no line end");
+            Thread.sleep(50);
+            exchange.close();
+        });
+        assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class);
+    }
+
+    @Test
+    void cleanCloseBetweenResponsesIsAConnectionLoss() throws Exception {
+        peer.script(exchange -> {
+            if (exchange.method().equals("hello")) {
+                exchange.invoke();
+            } else {
+                exchange.close();
+            }
+        });
+        assertThat(hello.hello("first")).isEqualTo("Hello first");
+        assertThatThrownBy(() -> hello.add(1, 1)).isInstanceOf(ConnectionLostException.class);
+    }
+
+    @Test
     void truncatedBodyIsAProtocolError() {
         peer.script(exchange -> {
             exchange.raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"

@@ -223,10 +223,11 @@ class FaultWireBytesTest {
         hello("1", "a");
         wire.send("2", callBody("2", CATALOG, "add", "[\"int\",\"long\"]", "[1,2]"));
         // The add answer is due while the hello body is still dripping: it must wait, not split the drip.
+        // (On a loaded machine the hello worker may start after the add is due: then add goes first, whole.)
         WireClient.Response first = wire.read(WAIT);
         WireClient.Response second = wire.read(WAIT);
-        assertThat(first.bodyText()).isEqualTo(NORMAL_BODY);
-        assertThat(second.bodyText()).isEqualTo("{\"requestId\":\"2\",\"result\":3}");
+        assertThat(java.util.List.of(first.bodyText(), second.bodyText()))
+                .containsExactlyInAnyOrder(NORMAL_BODY, "{\"requestId\":\"2\",\"result\":3}");
     }
 
     @Test

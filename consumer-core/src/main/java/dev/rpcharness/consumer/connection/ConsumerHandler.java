@@ -45,19 +45,21 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     private final ResponseDecoder decoder;
     private final long callTimeoutNanos;
     private final long callTimeoutMillis;
+    private final ResponseProgress progress;
     private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
     private ChannelHandlerContext ctx;
     private long lastRequestId;
     private boolean closeWhenIdle;
     private boolean violated;
 
-    ConsumerHandler(String address, ResponseDecoder decoder, long callTimeoutNanos) {
+    ConsumerHandler(String address, ResponseDecoder decoder, long callTimeoutNanos, ResponseProgress progress) {
         super(FullHttpResponse.class, true);
         this.address = address;
         this.encoder = new RequestEncoder(address);
         this.decoder = decoder;
         this.callTimeoutNanos = callTimeoutNanos;
         this.callTimeoutMillis = TimeUnit.NANOSECONDS.toMillis(callTimeoutNanos);
+        this.progress = progress;
     }
 
     @Override
@@ -116,6 +118,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         if (violated) {
             return;
         }
+        progress.responseComplete();
         if (!response.decoderResult().isSuccess()) {
             violation("malformed HTTP response: " + response.decoderResult().cause());
             return;
@@ -222,8 +225,23 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        failPartialResponse();
         failAll(call -> call.connectionLost("connection to " + address + " closed"));
         super.channelInactive(ctx);
+    }
+
+    /**
+     * The connection ends with bytes received that never became a response (garbage, a cut-off status line or
+     * header): that is the provider's protocol error, not a plain connection loss.
+     */
+    private void failPartialResponse() {
+        long partial = progress.bytesSinceResponse();
+        if (partial > 0 && !violated && !pending.isEmpty()) {
+            violated = true;
+            String reason = "connection ended after " + partial + " bytes that are not a complete response";
+            log.warn("protocol violation by {}: {}; failing {} call(s) in flight", address, reason, pending.size());
+            failAll(call -> call.protocolError(reason));
+        }
     }
 
     @Override
@@ -234,6 +252,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
             violation("truncated response: the connection closed inside a response (" + cause.getMessage() + ")");
         } else if (cause instanceof IOException) {
             log.debug("connection to {} failed: {}", address, cause.toString());
+            failPartialResponse();
             String why = "connection to " + address + " failed: " + cause.getMessage();
             failAll(call -> call.connectionLost(why));
             ctx.close();

@@ -79,10 +79,12 @@ public final class ProviderConnection {
         this.bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                ResponseProgress progress = new ResponseProgress();
+                ch.pipeline().addLast("progress", progress);
                 ch.pipeline().addLast("http-decoder", new HttpResponseDecoder());
                 ch.pipeline().addLast("http-encoder", new HttpRequestEncoder());
                 ch.pipeline().addLast("aggregator", new HttpObjectAggregator(maxResponseBytes));
-                ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, callTimeoutNanos));
+                ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, callTimeoutNanos, progress));
             }
         });
     }
