@@ -24,7 +24,8 @@ class ReadmeExampleTest {
         assertThat(echo.echo("hi")).isEqualTo("hi");
         cluster.freeze(0);                      // stops answering, sockets stay open (a GC pause)
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOf(RpcTimeoutException.class);
-        cluster.thaw(0);
+        cluster.thaw(0);                        // the held call is answered now, too late for its caller
+        assertThat(echo.echo("thawed")).isEqualTo("thawed");
         cluster.faultPlan(0, FaultPlan.of(FaultRule.forAll(Fault.error("java.io.IOException", "disk")).firstN(1)));
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOf(RemoteInvocationException.class);
         assertThat(echo.echo("back")).isEqualTo("back");
