@@ -114,9 +114,7 @@ class ProtocolViolationTest {
     @Test
     void cutOffStatusLineThenCloseIsAProtocolErrorNotAConnectionLoss() {
         peer.script(exchange -> {
-            exchange.raw("HTTP/1.1 20");
-            Thread.sleep(50);
-            exchange.close();
+            exchange.rawThenClose("HTTP/1.1 20");
         });
         assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class);
     }
@@ -124,9 +122,7 @@ class ProtocolViolationTest {
     @Test
     void onlySkippableBytesThenCloseIsAProtocolErrorNotAConnectionLoss() {
         peer.script(exchange -> {
-            exchange.raw("\r\n\r\n \t ");
-            Thread.sleep(50);
-            exchange.close();
+            exchange.rawThenClose("\r\n\r\n \t ");
         });
         assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class)
                 .hasMessageContaining("not a complete response");
@@ -135,9 +131,7 @@ class ProtocolViolationTest {
     @Test
     void garbageThenCloseIsAProtocolError() {
         peer.script(exchange -> {
-            exchange.raw("\u0007\u0003random bytes with no line end");
-            Thread.sleep(50);
-            exchange.close();
+            exchange.rawThenClose("\u0007\u0003random bytes with no line end");
         });
         assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class);
     }
@@ -158,10 +152,8 @@ class ProtocolViolationTest {
     @Test
     void truncatedBodyIsAProtocolError() {
         peer.script(exchange -> {
-            exchange.raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
+            exchange.rawThenClose("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
                     + "X-Rpc-Request-Id: " + exchange.id() + "\r\n\r\n{\"requestId\":\"" + exchange.id() + "\",\"res");
-            Thread.sleep(50);
-            exchange.close();
         });
         assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class)
                 .hasMessageContaining("truncated");
@@ -172,9 +164,7 @@ class ProtocolViolationTest {
         peer.script(exchange -> {
             exchange.raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nX-Rpc-Request-Id: " + exchange.id()
                     + "\r\n\r\n{\"requestId\":");
-            Thread.sleep(50);
-            exchange.raw("\r\n\r\n"); // still short of the promised length
-            exchange.close();
+            exchange.rawThenClose("\r\n\r\n"); // still short of the promised length
         });
         assertThatThrownBy(() -> hello.hello("x")).isInstanceOf(RpcProtocolException.class)
                 .hasMessageContaining("truncated");

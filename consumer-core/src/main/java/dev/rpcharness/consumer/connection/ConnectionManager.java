@@ -240,11 +240,6 @@ public final class ConnectionManager implements AutoCloseable, ProviderConnectio
         return routing.ready.stream().map(ProviderConnection::address).distinct().sorted().toList();
     }
 
-    /** Addresses of all providers currently listed, connected or not. */
-    public synchronized List<String> listedProviders() {
-        return List.copyOf(connections.keySet());
-    }
-
     /**
      * Fails every parked and in-flight call with a client-closed error and closes every connection; waits a
      * bounded time for the connections' event loops to do so.

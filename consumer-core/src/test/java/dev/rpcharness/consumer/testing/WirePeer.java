@@ -11,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -35,7 +36,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -253,6 +253,13 @@ public final class WirePeer implements AutoCloseable {
             });
         }
 
+        /** Writes raw bytes, then closes (FIN) once they are flushed: a response cut off by the close. */
+        public void rawThenClose(String bytes) {
+            ByteBuf buf = Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1);
+            channel.eventLoop().execute(() -> channel.pipeline().firstContext().writeAndFlush(buf)
+                    .addListener(ChannelFutureListener.CLOSE));
+        }
+
         /** Resets the connection (RST). */
         public void reset() {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
@@ -262,12 +269,6 @@ public final class WirePeer implements AutoCloseable {
         /** Closes the connection (FIN) without answering. */
         public void close() {
             channel.close();
-        }
-
-        /** Answers later, on the same pool, by running {@code then} after {@code delay}. */
-        public void after(Duration delay, Script then) throws Exception {
-            Thread.sleep(delay.toMillis());
-            then.answer(this);
         }
     }
 }
