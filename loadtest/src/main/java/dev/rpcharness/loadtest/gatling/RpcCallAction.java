@@ -12,6 +12,8 @@ import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;
 import io.netty.channel.EventLoop;
+import java.util.Arrays;
+import java.util.List;
 import scala.Option;
 
 /**
@@ -19,7 +21,8 @@ import scala.Option;
  *
  * <p>Threading: {@link #$bang} notes the moment the user is handed over (the call's intended start) and starts the
  * call on the user's event loop; {@code call} never blocks. The call's end arrives on the consumer's callback
- * thread, which records the latency, logs OK or KO (with the outcome class) to Gatling's stats engine and hands the
+ * thread, which runs the checks (they see the result, the arguments and the session), records the latency, logs OK
+ * or KO (with the outcome class as status code) to Gatling's stats engine and hands the
  * session to the next action with {@code next ! session}, which runs it on the user's own event loop. Every call
  * ends, at the latest at the consumer's call timeout, so every virtual user ends too.
  */
@@ -57,10 +60,12 @@ final class RpcCallAction extends JavaAction {
     private void start(Session session, long intendedStartNanos) {
         Object[] args;
         RpcFuture future;
+        io.gatling.javaapi.core.Session javaSession = new io.gatling.javaapi.core.Session(session);
         try {
-            args = spec.args().apply(new io.gatling.javaapi.core.Session(session));
+            Object[] computed = spec.args().apply(javaSession);
+            args = computed == null ? new Object[0] : computed;
             AsyncObjectProxy proxy = target.proxy(spec.service());
-            future = proxy.call(spec.method(), args == null ? new Object[0] : args);
+            future = proxy.call(spec.method(), args);
         } catch (RuntimeException e) {
             String message = "cannot start " + spec.service().getSimpleName() + "#" + spec.method() + ": " + e;
             logger().underlying().error("{} ({})", message, spec.requestName());
@@ -68,28 +73,36 @@ final class RpcCallAction extends JavaAction {
             proceed(session.markAsFailed());
             return;
         }
+        List<Object> argList = Arrays.asList(args.clone());
         future.addCallback(new AsyncRpcCallback() {
             @Override
             public void success(Object result) {
-                end(session, future, intendedStartNanos, result, null);
+                end(session, javaSession, argList, future, intendedStartNanos, result, null);
             }
 
             @Override
             public void fail(Exception e) {
-                end(session, future, intendedStartNanos, null, e);
+                end(session, javaSession, argList, future, intendedStartNanos, null, e);
             }
         });
     }
 
-    private void end(Session session, RpcFuture future, long intendedStartNanos, Object value, Throwable error) {
+    /**
+     * Judges the call (its outcome on the wire, then the checks), then records it under one outcome everywhere:
+     * a call that returned but failed a check is {@link Outcome#CHECK_FAILED} in the latency log, the summary and
+     * Gatling's status, and KO in Gatling.
+     */
+    private void end(Session session, io.gatling.javaapi.core.Session javaSession, List<Object> args,
+            RpcFuture future, long intendedStartNanos, Object value, Throwable error) {
         long endNanos = future.endNanos() != 0 ? future.endNanos() : System.nanoTime();
         long latencyNanos = Math.max(0, endNanos - Math.min(intendedStartNanos, future.startNanos()));
-        Outcome outcome = Outcome.of(error);
+        Outcome wire = Outcome.of(error);
         String provider = future.providerAddress() != null ? future.providerAddress() : providerOf(value);
+        RpcResult result = new RpcResult(wire, value, error, provider, latencyNanos, args, javaSession);
+        String failure = RpcVerdict.judge(spec.checks(), result);
+        Outcome outcome = RpcVerdict.recordedOutcome(wire, failure);
         target.recorder().record(spec.method(), provider, outcome, latencyNanos);
 
-        RpcResult result = new RpcResult(outcome, value, error, provider, latencyNanos);
-        String failure = RpcVerdict.judge(spec.checks(), result);
         long endMillis = clock.nowMillis();
         long startMillis = endMillis - Math.round(latencyNanos / 1_000_000.0);
         Status status = failure == null ? OK$.MODULE$ : KO$.MODULE$;

@@ -1,5 +1,9 @@
 package dev.rpcharness.loadtest.gatling;
 
+import dev.rpcharness.loadtest.record.Outcome;
+import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.CoreDsl;
+
 /**
  * Entry points of the Java DSL for RPC load, in the style of Gatling's own DSLs:
  *
@@ -26,11 +30,32 @@ public final class RpcDsl {
     }
 
     /**
-     * A check on the run so far, logged as a request named {@code name}: {@code check} returns null when the
+     * A check on the run so far, logged as a Gatling group (not a request) named {@code name}: {@code check} returns null when the
      * expectation holds, else a message saying what was seen. See {@link VerifyActionBuilder}.
      */
     public static VerifyActionBuilder verify(String name, java.util.function.Function<RpcTarget, String> check) {
         return new VerifyActionBuilder(name, check);
+    }
+
+    /** A ready-made verify step, such as a {@link #latency latency} assertion: {@code exec(verify(step))}. */
+    public static VerifyActionBuilder verify(VerifyActionBuilder step) {
+        return java.util.Objects.requireNonNull(step, "step");
+    }
+
+    /**
+     * The latency histogram of {@code method}'s calls that ended with {@code outcome}, for an assertion:
+     * {@code verify(latency("echo", Outcome.OK).percentile(99).lt(Duration.ofMillis(100)))}.
+     */
+    public static LatencyAssertion latency(String method, Outcome outcome) {
+        return new LatencyAssertion(method, outcome, null);
+    }
+
+    /**
+     * The Gatling assertion that fails the run when a verify step failed (or never ran):
+     * {@code .assertions(passes(sloStep))} is {@code details(step.name()).failedRequests().count().is(0L)}.
+     */
+    public static Assertion passes(VerifyActionBuilder step) {
+        return CoreDsl.details(step.name()).failedRequests().count().is(0L);
     }
 
     /** The protocol that points every RPC and chaos step of the simulation at {@code target}. */

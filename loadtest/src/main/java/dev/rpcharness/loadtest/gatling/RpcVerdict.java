@@ -5,10 +5,14 @@ import dev.rpcharness.loadtest.record.Outcome;
 import java.util.List;
 
 /**
- * Decides whether a call is OK or KO for Gatling, and with which message (Gatling groups its error table by
- * message, so the message names the outcome class, the remote exception type and the provider, never a duration).
+ * Decides whether a call is OK or KO for Gatling, and with which message. Gatling groups its error table by message,
+ * so a message names a kind of failure, never a value: the outcome class, the remote exception type and the
+ * provider for failed calls ({@code timeout on 127.0.0.1:20881}); {@code check-failed: } and the check's own
+ * (stable) message for a call that returned but failed a check. Never a duration, a returned value or an argument.
  */
 final class RpcVerdict {
+
+    private static final String CHECK_FAILED_PREFIX = Outcome.CHECK_FAILED.label() + ": ";
 
     private RpcVerdict() {
     }
@@ -27,13 +31,21 @@ final class RpcVerdict {
             try {
                 failure = check.check(result);
             } catch (RuntimeException e) {
-                failure = "check threw " + e;
+                failure = "check threw " + e.getClass().getName();
             }
             if (failure != null) {
-                return failure;
+                return result.outcome() == Outcome.OK ? CHECK_FAILED_PREFIX + failure : failure;
             }
         }
         return null;
+    }
+
+    /**
+     * The outcome a call is recorded under: {@link Outcome#CHECK_FAILED} when it returned ({@code wire} is OK) but
+     * {@code failure} says a check rejected it, else its outcome on the wire.
+     */
+    static Outcome recordedOutcome(Outcome wire, String failure) {
+        return wire == Outcome.OK && failure != null ? Outcome.CHECK_FAILED : wire;
     }
 
     /** For example {@code timeout on 127.0.0.1:20881}, {@code remote-error: java.lang.IllegalStateException}. */

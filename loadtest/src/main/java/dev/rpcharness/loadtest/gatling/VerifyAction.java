@@ -4,16 +4,22 @@ import io.gatling.commons.stats.KO$;
 import io.gatling.commons.stats.OK$;
 import io.gatling.commons.util.Clock;
 import io.gatling.core.action.Action;
+import io.gatling.commons.stats.Status;
+import io.gatling.core.session.GroupBlock;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Gatling action of {@link VerifyActionBuilder}: evaluates its check on the user's event loop (checks read
- * counters and must not block) and logs it as a request, OK or KO with the check's message.
+ * counters and must not block) and logs it to Gatling as a group of its own named after the check, OK or KO, never
+ * as a request: Gatling's request statistics and {@code global()} assertions count only calls, while
+ * {@code details(name)} assertions find the group. The check's message goes to the log.
  */
 final class VerifyAction extends JavaAction {
 
@@ -43,15 +49,17 @@ final class VerifyAction extends JavaAction {
             failure = "check threw " + e;
         }
         long end = clock.nowMillis();
+        Status status = failure == null ? OK$.MODULE$ : KO$.MODULE$;
+        List<String> path = new ArrayList<>(CollectionConverters.asJava(session.groups()));
+        path.add(checkName);
+        GroupBlock block = GroupBlock.apply(CollectionConverters.asScala(path).toList(), start,
+                (int) Math.min(Integer.MAX_VALUE, end - start), status);
+        statsEngine().logGroupEnd(session.scenario(), block, end);
         if (failure == null) {
-            log.info("verified: {}", checkName);
-            statsEngine().logResponse(session.scenario(), session.groups(), checkName, start, end, OK$.MODULE$,
-                    Option.empty(), Option.empty());
+            log.info("verified: {} : true", checkName);
             proceed(session);
         } else {
-            log.warn("verification failed: {}: {}", checkName, failure);
-            statsEngine().logResponse(session.scenario(), session.groups(), checkName, start, end, KO$.MODULE$,
-                    Option.apply("verify"), Option.apply(failure));
+            log.warn("verified: {} : false ({})", checkName, failure);
             proceed(session.markAsFailed());
         }
     }

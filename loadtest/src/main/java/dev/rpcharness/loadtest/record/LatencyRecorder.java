@@ -200,6 +200,16 @@ public final class LatencyRecorder implements AutoCloseable {
         return copy;
     }
 
+    /**
+     * The histogram of every value recorded under {@code tag} so far: writes the interval that ends now first, so
+     * it includes the latest calls. An empty histogram for an unknown tag. A copy: the caller may keep it.
+     */
+    public synchronized Histogram totalSoFar(String tag) {
+        writeInterval();
+        Histogram h = totals.get(tag);
+        return h == null ? new Histogram(SIGNIFICANT_DIGITS) : h.copy();
+    }
+
     /** Start of the first written interval that held values (epoch ms), or the base time when none did. */
     public synchronized long firstIntervalStartMillis() {
         return firstStartMillis == Long.MAX_VALUE ? baseTimeMillis : firstStartMillis;

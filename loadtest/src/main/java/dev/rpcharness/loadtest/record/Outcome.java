@@ -28,9 +28,15 @@ public enum Outcome {
     /** The client was closed ({@link ClientClosedException}). */
     CLIENT_CLOSED,
     /** Any other failure (a bug, a cancellation, an encoding error). */
-    OTHER_ERROR;
+    OTHER_ERROR,
+    /**
+     * The call returned a result, but a check of the scenario rejected it (a wrong answer). Never the outcome of
+     * {@link #of(Throwable)}: the load generator decides it after the checks, and uses it everywhere a call is
+     * counted (histogram tags, summaries, Gatling's status), so a wrong answer is never counted as {@link #OK}.
+     */
+    CHECK_FAILED;
 
-    /** The outcome of a call that ended with {@code error}; null means success. */
+    /** The outcome of a call that ended with {@code error} on the wire; null means success. */
     public static Outcome of(Throwable error) {
         if (error == null) {
             return OK;

@@ -35,7 +35,8 @@ class RpcVerdictTest {
     void successfulCallIsOkUnlessACheckFails() {
         assertThat(RpcVerdict.judge(List.of(), ok("hi"))).isNull();
         assertThat(RpcVerdict.judge(List.of(RpcChecks.resultIs("hi")), ok("hi"))).isNull();
-        assertThat(RpcVerdict.judge(List.of(RpcChecks.resultIs("hi")), ok("ho"))).isEqualTo("result 'ho' is not 'hi'");
+        assertThat(RpcVerdict.judge(List.of(RpcChecks.resultIs("hi")), ok("ho")))
+                .isEqualTo("check-failed: result is not 'hi'");
         assertThat(RpcVerdict.judge(List.of(RpcChecks.latencyAtMost(Duration.ofNanos(10))), ok("hi")))
                 .contains("took longer than");
     }
@@ -55,6 +56,32 @@ class RpcVerdictTest {
             throw new IllegalStateException("bug in check");
         };
 
-        assertThat(RpcVerdict.judge(List.of(broken), ok("hi"))).startsWith("check threw");
+        assertThat(RpcVerdict.judge(List.of(broken), ok("hi")))
+                .isEqualTo("check-failed: check threw java.lang.IllegalStateException");
+    }
+
+    @Test
+    void failedCheckMessagesNameTheKindOfFailureNeverTheValue() {
+        RpcCheck even = RpcChecks.result(v -> ((Integer) v) % 2 == 0, "even");
+        RpcCheck echoes = RpcChecks.resultMatches((args, v) -> v.equals(args.get(0)), "the argument");
+
+        assertThat(RpcVerdict.judge(List.of(even), ok(1))).isEqualTo(RpcVerdict.judge(List.of(even), ok(3)))
+                .isEqualTo("check-failed: result is not even");
+        assertThat(RpcVerdict.judge(List.of(echoes), withArgs("a", "b")))
+                .isEqualTo(RpcVerdict.judge(List.of(echoes), withArgs("c", "d")))
+                .isEqualTo("check-failed: result does not match the arguments: not the argument");
+        assertThat(RpcVerdict.judge(List.of(echoes), withArgs("a", "a"))).isNull();
+    }
+
+    @Test
+    void aReturnedCallThatFailsACheckIsRecordedAsCheckFailedAndAFailedCallKeepsItsOutcome() {
+        assertThat(RpcVerdict.recordedOutcome(Outcome.OK, "check-failed: x")).isEqualTo(Outcome.CHECK_FAILED);
+        assertThat(RpcVerdict.recordedOutcome(Outcome.OK, null)).isEqualTo(Outcome.OK);
+        assertThat(RpcVerdict.recordedOutcome(Outcome.TIMEOUT, "timeout on 127.0.0.1:1")).isEqualTo(Outcome.TIMEOUT);
+        assertThat(Outcome.CHECK_FAILED.label()).isEqualTo("check-failed");
+    }
+
+    private static RpcResult withArgs(Object value, Object arg) {
+        return new RpcResult(Outcome.OK, value, null, null, 1L, List.of(arg), null);
     }
 }
