@@ -1,6 +1,9 @@
 package dev.rpcharness.loadtest.record;
 
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #record} is lock-free on the hot path and may be called from any thread (the consumer's
  * callback threads). Intervals are written by one daemon thread the recorder owns; it also accumulates the
- * interval histograms into per-tag totals for {@link #totals()}. Lifecycle: started by the constructor,
- * {@link #close()} writes the last interval, closes the file and stops the thread; idempotent.
+ * interval histograms into per-tag totals for {@link #totals()}. Lifecycle: started by the constructor;
+ * {@link #close()} lets the thread finish the interval it writes (it never interrupts it), writes the last interval
+ * and closes the file; idempotent. A failed write is never silent: it is logged once, and close then throws.
  */
 public final class LatencyRecorder implements AutoCloseable {
 
@@ -54,6 +58,8 @@ public final class LatencyRecorder implements AutoCloseable {
     private final long baseTimeMillis;
     private final ScheduledExecutorService scheduler;
     private boolean closed;
+    /** Set once a write to the log failed (PrintStream keeps no exception, only this state). */
+    private boolean writeFailed;
     private long firstStartMillis = Long.MAX_VALUE;
     private long lastEndMillis = Long.MIN_VALUE;
 
@@ -63,16 +69,13 @@ public final class LatencyRecorder implements AutoCloseable {
      * @throws UncheckedIOException when the file cannot be created
      */
     public LatencyRecorder(Path logFile, Duration interval) {
+        this(logFile, interval, open(logFile));
+    }
+
+    /** Writes to {@code stream} (named {@code logFile} in messages); for tests of failing streams. */
+    LatencyRecorder(Path logFile, Duration interval, OutputStream stream) {
         this.logFile = Objects.requireNonNull(logFile, "logFile");
-        try {
-            Path parent = logFile.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            this.out = new PrintStream(Files.newOutputStream(logFile), false, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create latency log " + logFile, e);
-        }
+        this.out = new PrintStream(stream, false, StandardCharsets.US_ASCII);
         this.baseTimeMillis = System.currentTimeMillis();
         this.writer = new HistogramLogWriter(out);
         writer.outputComment("RPC Harness call latencies in microseconds (max column in ms), measured from each "
@@ -82,7 +85,11 @@ public final class LatencyRecorder implements AutoCloseable {
         writer.outputStartTime(baseTimeMillis);
         writer.outputBaseTime(baseTimeMillis);
         writer.outputLegend();
-        out.flush();
+        if (out.checkError()) {
+            out.close();
+            throw new UncheckedIOException("cannot write the header of latency log " + logFile,
+                    new IOException("the stream reported a write error"));
+        }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "latency-log-" + logFile.getFileName());
             t.setDaemon(true);
@@ -109,6 +116,19 @@ public final class LatencyRecorder implements AutoCloseable {
             String providerTag = method + "@" + provider + "/" + outcome.label();
             recorder(providerTag).recordValue(micros);
             counter(providerTag).increment();
+        }
+    }
+
+    private static OutputStream open(Path logFile) {
+        try {
+            Path parent = logFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            // A FileOutputStream: no interrupt of any thread can close it under the writer.
+            return new BufferedOutputStream(new FileOutputStream(logFile.toFile()), 64 * 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create latency log " + logFile, e);
         }
     }
 
@@ -179,7 +199,10 @@ public final class LatencyRecorder implements AutoCloseable {
             firstStartMillis = Math.min(firstStartMillis, h.getStartTimeStamp());
             lastEndMillis = Math.max(lastEndMillis, h.getEndTimeStamp());
         }
-        out.flush();
+        if (out.checkError() && !writeFailed) {
+            writeFailed = true;
+            log.error("cannot write latency log {}: intervals from now on are lost (the totals keep them)", logFile);
+        }
     }
 
     private void writeIntervalQuietly() {
@@ -227,24 +250,41 @@ public final class LatencyRecorder implements AutoCloseable {
         return list;
     }
 
-    /** Writes the last interval, closes the log file and stops the writer thread. Idempotent. */
+    /**
+     * Stops the writer thread without interrupting it (an interval being written is finished), writes the last
+     * interval and closes the log file. Idempotent.
+     *
+     * @throws UncheckedIOException naming the log when any interval could not be written (the log is incomplete)
+     */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdown(); // cancels the periodic task; never interrupts a write in progress
+        boolean interrupted = false;
         try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("latency log writer of {} did not stop within 5 s", logFile);
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("latency log writer of {} still writes after 30 s; closing after it", logFile);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true; // keep closing: the last interval must still be written
         }
-        synchronized (this) {
-            if (closed) {
-                return;
+        try {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                writeInterval();
+                closed = true;
+                out.close();
+                if (out.checkError() || writeFailed) {
+                    throw new UncheckedIOException("latency log " + logFile + " is incomplete: writing it failed "
+                            + "(the recorder's totals and summaries are complete)",
+                            new IOException("the stream reported a write error"));
+                }
             }
-            writeInterval();
-            closed = true;
-            out.close();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -131,7 +131,11 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                 warmUp();
             }
         } catch (RuntimeException e) {
-            recorder.close();
+            try {
+                recorder.close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
             closeQuietly();
             throw e;
         }
@@ -261,7 +265,11 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         }
         LatencyRecorder r = recorder;
         if (r != null) {
-            r.close();
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                log.error("the latency log of {} is incomplete", this, e);
+            }
             try {
                 writeRunFiles(r);
             } catch (RuntimeException e) {

@@ -1,14 +1,22 @@
 package dev.rpcharness.loadtest.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -80,6 +88,82 @@ class LatencyRecorderTest {
         }
         recorder.close(); // idempotent
         assertThat(readAll(log)).extracting(EncodableHistogram::getTag).contains("echo/ok", "echo/no-provider");
+    }
+
+    @Test
+    void closeWhileTheWriterThreadWaitsToWriteLosesNoInterval() throws Exception {
+        Path log = dir.resolve("busy.hlog");
+        // A stream that an interrupt breaks, like an interruptible channel: what an interrupted writer leaves.
+        OutputStream interruptible = new FilterOutputStream(Files.newOutputStream(log)) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("write interrupted");
+                }
+                out.write(b, off, len);
+            }
+        };
+        LatencyRecorder recorder = new LatencyRecorder(log, Duration.ofMillis(1), interruptible);
+        Thread writer = writerThreadOf(log);
+        Thread closer = new Thread(recorder::close, "closer");
+        synchronized (recorder) {
+            // The writer's next interval waits for the recorder's lock, which this test holds.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> writer.getState() == Thread.State.BLOCKED);
+            for (int i = 0; i < 1_000; i++) {
+                recorder.record("echo", null, Outcome.OK, 1_000_000L);
+            }
+            closer.start();
+            // close() now waits for the writer to stop; the writer still waits for the lock
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> closer.getState() == Thread.State.TIMED_WAITING
+                            || closer.getState() == Thread.State.BLOCKED);
+        }
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+
+        assertThat(closer.isAlive()).isFalse();
+        long written = readAll(log).stream().mapToLong(h -> ((Histogram) h).getTotalCount()).sum();
+        assertThat(written).as("calls in the log after close").isEqualTo(1_000L);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !writer.isAlive());
+    }
+
+    @Test
+    void aLogThatCannotBeWrittenIsReportedNotLostSilently() {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "needs /dev/full");
+
+        assertThatThrownBy(() -> {
+            try (LatencyRecorder recorder = new LatencyRecorder(full, Duration.ofHours(1))) {
+                recorder.record("echo", null, Outcome.OK, 1_000L);
+            }
+        }).isInstanceOf(UncheckedIOException.class).hasMessageContaining("/dev/full");
+    }
+
+    @Test
+    void intervalsThatCannotBeWrittenMakeCloseFailNamingTheLog() throws Exception {
+        Path log = dir.resolve("breaks.hlog");
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        OutputStream breaking = new FilterOutputStream(Files.newOutputStream(log)) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (broken.get()) {
+                    throw new IOException("disk gone");
+                }
+                out.write(b, off, len);
+            }
+        };
+        LatencyRecorder recorder = new LatencyRecorder(log, Duration.ofHours(1), breaking);
+        recorder.record("echo", null, Outcome.OK, 1_000L);
+        broken.set(true);
+
+        assertThatThrownBy(recorder::close).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(log.toString());
+    }
+
+    private static Thread writerThreadOf(Path log) {
+        String name = "latency-log-" + log.getFileName();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread named " + name));
     }
 
     private static List<EncodableHistogram> readAll(Path log) throws FileNotFoundException {
