@@ -1,6 +1,7 @@
 package dev.rpcharness.loadtest.gatling;
 
 import dev.rpcharness.cluster.RpcCluster;
+import dev.rpcharness.cluster.TimelineAction;
 import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;
@@ -51,7 +52,7 @@ final class ChaosAction extends JavaAction {
         } catch (RuntimeException e) {
             log.error("chaos step '{}' failed after {} ms", stepName, (System.nanoTime() - started) / 1_000_000L, e);
             try {
-                target.cluster().record("chaos-failed", stepName, String.valueOf(e));
+                target.cluster().record(TimelineAction.CHAOS_FAILED.label(), stepName, String.valueOf(e));
             } catch (RuntimeException ignored) {
                 // no cluster to record on (external fleet)
             }

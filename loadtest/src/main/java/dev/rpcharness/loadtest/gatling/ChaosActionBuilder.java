@@ -17,6 +17,16 @@ public final class ChaosActionBuilder implements ActionBuilder {
         this.step = step;
     }
 
+    /** The step's name, in logs and on the timeline when it fails. */
+    String name() {
+        return name;
+    }
+
+    /** What the step does to the cluster. */
+    Consumer<RpcCluster> step() {
+        return step;
+    }
+
     @Override
     public io.gatling.core.action.builder.ActionBuilder asScala() {
         return new io.gatling.core.action.builder.ActionBuilder() {

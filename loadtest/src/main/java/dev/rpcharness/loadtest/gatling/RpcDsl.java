@@ -26,12 +26,25 @@ public final class RpcDsl {
 
     /** A chaos step named {@code name}: {@code chaos("crash provider 2").crash(2)}. */
     public static ChaosStepBuilder chaos(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException(
+                    "chaos step name is null; use chaos() for a step named after its action");
+        }
         return new ChaosStepBuilder(name);
     }
 
     /**
-     * A check on the run so far, logged as a Gatling group (not a request) named {@code name}: {@code check} returns null when the
-     * expectation holds, else a message saying what was seen. See {@link VerifyActionBuilder}.
+     * A chaos step named after its timeline action and subject, as docs/timeline.md lists them:
+     * {@code chaos().crash(2)} is named {@code crash p2}.
+     */
+    public static ChaosStepBuilder chaos() {
+        return new ChaosStepBuilder(null);
+    }
+
+    /**
+     * A check on the run so far, logged as a Gatling group (not a request) named {@code name}: {@code check}
+     * returns null when the expectation holds, else a message saying what was seen. See
+     * {@link VerifyActionBuilder}.
      */
     public static VerifyActionBuilder verify(String name, java.util.function.Function<RpcTarget, String> check) {
         return new VerifyActionBuilder(name, check);

@@ -1,6 +1,7 @@
 package dev.rpcharness.loadtest.run;
 
 import dev.rpcharness.cluster.RpcCluster;
+import dev.rpcharness.cluster.TimelineAction;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.AsyncRpcCallback;
 import dev.rpcharness.consumer.ConsumerClient;
@@ -186,7 +187,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         log.info("warm-up of {}: {} calls of {}#{}, {} failed", config.name, sent,
                 config.warmUpService.getSimpleName(), config.warmUpMethod, failed);
         if (cluster != null) {
-            cluster.record("warm-up", config.name, sent + " calls, " + failed + " failed");
+            cluster.record(TimelineAction.WARM_UP.label(), config.name, sent + " calls, " + failed + " failed");
         }
     }
 
