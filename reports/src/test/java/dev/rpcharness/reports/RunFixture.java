@@ -157,6 +157,26 @@ public final class RunFixture {
     }
 
     /**
+     * The registry-outage shape: ZooKeeper down from 4.0 s to 9.0 s (no error), p0's session expired at 12.0 s (an
+     * instant), 2 providers at 100 ok calls/s with latencies that differ by percentile.
+     */
+    public static RunFixture registryOutage(long t0) {
+        String a = "127.0.0.1:20001";
+        String b = "127.0.0.1:20002";
+        RunFixture f = new RunFixture("registryoutagesimulation", t0).providers(a, b)
+                .event(4.0, "zk-stop", "zookeeper", "127.0.0.1:2181").event(9.0, "zk-restart", "zookeeper",
+                        "127.0.0.1:2181")
+                .event(12.0, "expire-session", "p0", a)
+                .assertion("echo: count of failed events is 0.0", true);
+        for (int k = 0; k < 16; k++) {
+            f.okTraffic(k, k, a, 90, 250).okTraffic(k, k, b, 90, 400);
+            f.calls(k, "echo/ok", 18, 2_000 + 100L * k).calls(k, "echo@" + a + "/ok", 18, 2_000 + 100L * k);
+            f.calls(k, "echo/ok", 2, 9_000).calls(k, "echo@" + b + "/ok", 2, 9_000);
+        }
+        return f;
+    }
+
+    /**
      * The freeze shape: p2 (C) frozen from 5.1 s to 10.1 s; 20 timeouts of 1 s in each of seconds 6..10, C serves
      * nothing ok in 5..10, again from 11.
      */

@@ -1,42 +1,48 @@
 package dev.rpcharness.reports.analysis;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * A whole run's latency percentile distribution, as HdrHistogram plots it: latency against percentile on a
- * log-scale axis of {@code 1 / (1 - percentile)}, so 90%, 99%, 99.9% and 99.99% are equally far apart.
- * Immutable.
+ * log-scale axis of {@code 1 / (1 - percentile)}, so 90%, 99%, 99.9% and 99.99% are equally far apart. The points
+ * are evenly spaced on that axis ({@value #POINTS_PER_DECADE} per nine) up to the last nine the call count
+ * resolves, so distributions of different runs share their points. Immutable.
  *
  * @param percentiles the percentiles (0 to 100, 100 excluded), increasing
  * @param millis      the latency at each percentile, ms
  */
 public record Distribution(double[] percentiles, double[] millis) {
 
-    /** Steps per halving of the remaining distance to 100%, as in HdrHistogram's own percentile output. */
-    private static final int TICKS_PER_HALF = 5;
+    static final int POINTS_PER_DECADE = 20;
+    /** Six nines at most: 99.9999%. */
+    private static final int MAX_DECADES = 6;
 
-    /** The distribution of {@code h} (µs); empty when it holds nothing. */
+    /** The points to draw for {@code count} calls: up to the percentile where one call is left above. */
+    public static double[] percentilesFor(long count) {
+        if (count <= 0) {
+            return new double[0];
+        }
+        double decades = Math.min(MAX_DECADES, Math.log10(count));
+        int n = (int) Math.floor(decades * POINTS_PER_DECADE) + 1;
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = 100.0 * (1.0 - Math.pow(10, -(double) i / POINTS_PER_DECADE));
+        }
+        return p;
+    }
+
+    /** The distribution of {@code h} (µs) at {@code percentiles}. */
+    public static Distribution of(Histogram h, double[] percentiles) {
+        double[] ms = new double[percentiles.length];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = h == null || h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentiles[i]) / 1000.0;
+        }
+        return new Distribution(percentiles.clone(), ms);
+    }
+
+    /** The distribution of {@code h} (µs) at the points its own count resolves. */
     public static Distribution of(Histogram h) {
-        List<double[]> points = new ArrayList<>();
-        if (h != null && h.getTotalCount() > 0) {
-            for (HistogramIterationValue v : h.percentiles(TICKS_PER_HALF)) {
-                double p = v.getPercentileLevelIteratedTo();
-                if (p >= 100.0) {
-                    break;
-                }
-                points.add(new double[] {p, h.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0});
-            }
-        }
-        double[] ps = new double[points.size()];
-        double[] ms = new double[points.size()];
-        for (int i = 0; i < ps.length; i++) {
-            ps[i] = points.get(i)[0];
-            ms[i] = points.get(i)[1];
-        }
-        return new Distribution(ps, ms);
+        return of(h, percentilesFor(h == null ? 0 : h.getTotalCount()));
     }
 
     /** The log axis coordinate of each percentile: {@code 1 / (1 - p/100)}. */

@@ -146,8 +146,9 @@ public final class ScenarioAnalysis {
         return Distribution.of(all);
     }
 
+    /** The ok calls' distribution at the points of {@link #distribution()}, so both share one axis. */
     public Distribution okDistribution() {
-        return Distribution.of(ok);
+        return Distribution.of(ok, Distribution.percentilesFor(all.getTotalCount()));
     }
 
     public Verdict verdict() {
