@@ -3,6 +3,7 @@ package dev.rpcharness.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcharness.reports.analysis.ScenarioAnalysis;
 import dev.rpcharness.reports.compare.Comparison;
@@ -87,16 +88,16 @@ public final class ReportWriter {
         Instant now = Instant.now();
         try {
             Files.createDirectories(outDir);
-            Path previous = baseline != null ? resolveBaseline(baseline) : findBaseline ? findPrevious() : null;
             ObjectNode current = SummaryJson.of(analyses, null, now, mapper);
             Comparison comparison = null;
-            if (previous != null) {
-                JsonNode before = mapper.readTree(previous.toFile());
-                if (!SummaryJson.FORMAT.equals(before.path("format").asText())) {
-                    throw new IllegalArgumentException(previous + " is not a report summary (format "
-                            + SummaryJson.FORMAT + ")");
+            if (baseline != null) {
+                Path previous = resolveBaseline(baseline);
+                comparison = Comparison.of(previous.toString(), readSummary(previous), current, tolerance);
+            } else if (findBaseline) {
+                ObjectNode found = findPrevious(current);
+                if (found != null) {
+                    comparison = Comparison.of(found.path("from").asText(), found, current, tolerance);
                 }
-                comparison = Comparison.of(previous.toString(), before, current, tolerance);
             }
             ChartAssets assets = ChartAssets.load();
             for (ScenarioAnalysis a : analyses) {
@@ -125,19 +126,56 @@ public final class ReportWriter {
         return json;
     }
 
-    /** The JSON of the newest report folder beside {@link #outDir} whose name sorts before it. */
-    private Path findPrevious() throws IOException {
+    private JsonNode readSummary(Path json) throws IOException {
+        JsonNode before = mapper.readTree(json.toFile());
+        if (!SummaryJson.FORMAT.equals(before.path("format").asText())) {
+            throw new IllegalArgumentException(json + " is not a report summary (format " + SummaryJson.FORMAT + ")");
+        }
+        return before;
+    }
+
+    /**
+     * The previous figures of each scenario of {@code current}: from the newest report folder beside
+     * {@link #outDir} whose name sorts before it and that holds the scenario; null when no scenario has any.
+     */
+    private ObjectNode findPrevious(JsonNode current) throws IOException {
         Path parent = outDir.toAbsolutePath().normalize().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             return null;
         }
         String self = outDir.toAbsolutePath().normalize().getFileName().toString();
+        List<Path> earlier;
         try (Stream<Path> s = Files.list(parent)) {
-            return s.filter(d -> d.getFileName().toString().startsWith(PREFIX))
+            earlier = s.filter(d -> d.getFileName().toString().startsWith(PREFIX))
                     .filter(d -> d.getFileName().toString().compareTo(self) < 0)
                     .filter(d -> Files.isRegularFile(d.resolve(JSON)))
-                    .max((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-                    .map(d -> d.resolve(JSON)).orElse(null);
+                    .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+                    .toList();
         }
+        ObjectNode merged = mapper.createObjectNode();
+        merged.put("format", SummaryJson.FORMAT);
+        ArrayNode scenarios = merged.putArray("scenarios");
+        java.util.Set<String> from = new java.util.LinkedHashSet<>();
+        for (JsonNode now : current.path("scenarios")) {
+            String name = now.path("name").asText();
+            for (Path d : earlier) {
+                JsonNode hit = null;
+                for (JsonNode s : readSummary(d.resolve(JSON)).path("scenarios")) {
+                    if (name.equals(s.path("name").asText())) {
+                        hit = s;
+                    }
+                }
+                if (hit != null) {
+                    scenarios.add(hit);
+                    from.add(d.resolve(JSON).toString());
+                    break;
+                }
+            }
+        }
+        if (earlier.isEmpty()) {
+            return null;
+        }
+        merged.put("from", from.isEmpty() ? earlier.get(0).resolve(JSON).toString() : String.join(", ", from));
+        return merged;
     }
 }
