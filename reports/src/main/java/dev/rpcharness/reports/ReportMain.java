@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  *   --last-run              from a results folder, the run folders of Gatling's last execution (lastRun.txt)
  *                           rather than the newest folder of each scenario
  *   --merge                 every run folder given is one injector of the same scenario: one merged report
+ *   --timeline FILE         also draw the events of this timeline JSONL (e.g. the fleet's chaos steps when
+ *                           injectors ran on other hosts); repeatable
  *   --baseline PATH|none    previous rpc-report.json (or its folder) to compare with; default: the newest
  *                           earlier rpc-report-* folder beside the report folder
  *   --tolerance 0.25        relative worsening allowed before a figure is a regression
@@ -51,6 +53,7 @@ public final class ReportMain {
         boolean failOnRegression = false;
         double tolerance = 0.25;
         List<Path> paths = new ArrayList<>();
+        List<Path> timelines = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -74,12 +77,20 @@ public final class ReportMain {
                 case "--fail-on-regression" -> failOnRegression = true;
                 case "--last-run" -> lastRun = true;
                 case "--merge" -> merge = true;
+                case "--timeline" -> {
+                    Path t = Paths.get(value(args, ++i, a));
+                    if (!Files.isRegularFile(t)) {
+                        throw new IllegalArgumentException("--timeline " + t + ": no such file");
+                    }
+                    timelines.add(t);
+                }
                 default -> {
                     if (a.startsWith("--fail-on-regression=")) {
                         failOnRegression = Boolean.parseBoolean(a.substring(a.indexOf('=') + 1));
                     } else if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + a + "; options: --out DIR, "
-                                + "--last-run, --merge, --baseline PATH|none, --tolerance X, --fail-on-regression");
+                                + "--last-run, --merge, --timeline FILE, --baseline PATH|none, --tolerance X, "
+                                + "--fail-on-regression");
                     } else if (!a.isBlank()) {
                         paths.add(Paths.get(a));
                     }
@@ -88,7 +99,8 @@ public final class ReportMain {
         }
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("usage: ReportMain [--out DIR] [--last-run] [--merge] "
-                    + "[--baseline PATH|none] [--tolerance 0.25] [--fail-on-regression] RUN_OR_RESULTS_FOLDER...");
+                    + "[--timeline FILE] [--baseline PATH|none] [--tolerance 0.25] [--fail-on-regression] "
+                    + "RUN_OR_RESULTS_FOLDER...");
         }
         List<Path> runs = new ArrayList<>();
         Path resultsRoot = null;
@@ -112,13 +124,15 @@ public final class ReportMain {
         if (outDir == null) {
             outDir = resultsRoot.resolve(ReportWriter.PREFIX + LocalDateTime.now().format(STAMP));
         }
-        ReportWriter.Result result = new ReportWriter(outDir, baseline, findBaseline, tolerance).write(groups);
+        ReportWriter.Result result = new ReportWriter(outDir, baseline, findBaseline, tolerance)
+                .write(groups, timelines);
         out.println();
         out.println(result.markdown());
         out.println("Resilience report: " + result.index().toUri());
         if (result.comparison() != null && !result.comparison().regressions().isEmpty()) {
             String list = result.comparison().regressions().stream()
-                    .map(c -> c.scenario() + " " + c.metric() + " " + c.before() + " -> " + c.after())
+                    .map(c -> c.scenario() + " " + c.metric()
+                            + (c.before() == null ? "" : " " + c.before() + " -> " + c.after()))
                     .collect(Collectors.joining("; "));
             if (failOnRegression) {
                 throw new RegressionException(result.comparison().regressions().size()

@@ -78,12 +78,20 @@ public final class ReportWriter {
      * the report.
      */
     public Result write(List<List<Path>> scenarioFolders) {
+        return write(scenarioFolders, List.of());
+    }
+
+    /**
+     * As {@link #write(List)}, adding to every scenario the events of {@code extraTimelines} (the fleet's timeline
+     * when injectors ran elsewhere).
+     */
+    public Result write(List<List<Path>> scenarioFolders, List<Path> extraTimelines) {
         if (scenarioFolders.isEmpty()) {
             throw new IllegalArgumentException("no run folder to report on");
         }
         List<ScenarioAnalysis> analyses = new ArrayList<>();
         for (List<Path> group : scenarioFolders) {
-            analyses.add(ScenarioAnalysis.of(ScenarioRun.read(group)));
+            analyses.add(ScenarioAnalysis.of(ScenarioRun.read(group, extraTimelines)));
         }
         Instant now = Instant.now();
         try {

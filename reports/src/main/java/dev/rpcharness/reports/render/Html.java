@@ -47,6 +47,14 @@ final class Html {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /** A compared figure: a whole number as such (counts), anything else like {@link #ms}. */
+    static String figure(Double v) {
+        if (v == null) {
+            return "-";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf(v.longValue()) : ms(v);
+    }
+
     /** Seconds to one decimal, or a dash for null. */
     static String sec(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.1f", v);

@@ -70,8 +70,8 @@ public final class IndexPage {
         for (Change ch : c.changes()) {
             h.append("<tr").append(ch.regression() ? " class=\"regression\"" : "").append("><td>")
                     .append(Html.esc(ch.scenario())).append("</td><td>").append(Html.esc(ch.metric())).append("</td>");
-            num(h, ch.before() == null ? "-" : Html.ms(ch.before()));
-            num(h, ch.after() == null ? "-" : Html.ms(ch.after()));
+            num(h, Html.figure(ch.before()));
+            num(h, Html.figure(ch.after()));
             num(h, ch.relative() == null ? "-" : String.format(java.util.Locale.ROOT, "%+.0f%%",
                     100 * ch.relative()));
             h.append("<td>").append(ch.regression() ? "<span class=\"ko\">regression</span>" : "").append("</td></tr>\n");

@@ -51,8 +51,8 @@ public final class MarkdownSummary {
                 }
                 m.append("| ").append(ch.scenario()).append(" | ").append(ch.metric())
                         .append(ch.regression() ? " **REGRESSION**" : "").append(" | ")
-                        .append(ch.before() == null ? "-" : Html.ms(ch.before())).append(" | ")
-                        .append(ch.after() == null ? "-" : Html.ms(ch.after())).append(" | ")
+                        .append(Html.figure(ch.before())).append(" | ")
+                        .append(Html.figure(ch.after())).append(" | ")
                         .append(ch.relative() == null ? "-" : String.format(Locale.ROOT, "%+.0f%%",
                                 100 * ch.relative())).append(" |\n");
             }

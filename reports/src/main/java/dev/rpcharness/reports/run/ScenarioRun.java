@@ -67,6 +67,17 @@ public final class ScenarioRun {
      * @throws RunFormatException       when a folder has no latency log or a file cannot be read
      */
     public static ScenarioRun read(List<Path> folders) {
+        return read(folders, List.of());
+    }
+
+    /**
+     * Reads and merges the run folders of one scenario, adding the events of {@code extraTimelines} (timeline files
+     * kept apart from any injector, such as the fleet's chaos timeline when injectors run on other hosts).
+     *
+     * @throws IllegalArgumentException when {@code folders} is empty
+     * @throws RunFormatException       when a folder has no latency log or a file cannot be read
+     */
+    public static ScenarioRun read(List<Path> folders, List<Path> extraTimelines) {
         if (folders.isEmpty()) {
             throw new IllegalArgumentException("no run folder given");
         }
@@ -114,6 +125,13 @@ public final class ScenarioRun {
                 }
                 if (title == null) {
                     title = GatlingReport.title(index).orElse(null);
+                }
+            }
+        }
+        for (Path extra : extraTimelines) {
+            for (TimelineEntry e : TimelineFile.read(extra, String.valueOf(extra.getFileName()))) {
+                if (timeline.stream().noneMatch(e::sameEvent)) {
+                    timeline.add(e);
                 }
             }
         }
