@@ -35,6 +35,9 @@ final class ChartData {
             } else {
                 n.put("end", round(s.end()));
             }
+            if (s.endKind() != null) {
+                n.put("endLabel", s.endKind());
+            }
         }
         SecondSeries s = a.series();
         ObjectNode latency = chart(root, "latency", "Latency per second, every call (log scale)", "ms", " ms",

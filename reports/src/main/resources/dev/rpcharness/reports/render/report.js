@@ -48,6 +48,12 @@
       label.style.top = (2 + (i % 3) * 15) + 'px';
       label.textContent = s.label;
       el.appendChild(label);
+      if (s.endLabel) {
+        var end = document.createElement('div');
+        end.className = 'chaos-end-label';
+        end.textContent = s.endLabel;
+        el.appendChild(end);
+      }
       layer.appendChild(el);
     });
   }

@@ -101,6 +101,8 @@ class ReportPagesBrowserTest {
         open("crashonesimulation.html");
         assertChartsDrew();
         assertBands(List.of(new double[] {5.2, 10.2}), "p1 crashed");
+        assertThat(driver.findElements(By.cssSelector("#chart-latency .chaos-end-label")))
+                .extracting(WebElement::getText).containsExactly("restart");
         assertThat(driver.findElements(By.cssSelector("#recovery tbody tr"))).hasSize(1);
         assertThat(driver.findElement(By.cssSelector("#recovery tbody tr")).getText())
                 .contains("p1 crashed", "3 (3 connection-lost)", "at once");
