@@ -150,6 +150,7 @@ public final class Injector {
                      ? new ConsumerClient(new ServiceDiscovery(zooKeeper, basePath, Duration.ofSeconds(10)), options)
                      : new ConsumerClient(direct, options)) {
             AsyncObjectProxy echo = client.createAsync(EchoService.class);
+            awaitFirstAnswer(client);
             timeline.record("injector-start", name, String.format(Locale.ROOT, "%s %.0f calls/s for %d s",
                     zooKeeper != null ? "zk " + zooKeeper + basePath : "direct " + direct, rate,
                     duration.toSeconds()));
@@ -203,6 +204,27 @@ public final class Injector {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run files of " + name + " to " + out, e);
         }
+    }
+
+    /**
+     * Waits until one call is answered (discovery found a provider and it serves), at most 30 s, so the load does
+     * not start with calls that fail only because the injector has not found the fleet yet. Not recorded.
+     */
+    private void awaitFirstAnswer(ConsumerClient client) {
+        EchoService echo = client.create(EchoService.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                echo.echo("ready");
+                return;
+            } catch (RuntimeException e) {
+                // Each attempt waits for a provider up to the client's provider wait: no busy loop.
+                last = e;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+        throw new IllegalStateException(name + ": no provider answered within 30 s", last);
     }
 
     @Override

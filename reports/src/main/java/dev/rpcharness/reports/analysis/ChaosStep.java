@@ -12,9 +12,11 @@ package dev.rpcharness.reports.analysis;
  * @param end      seconds since t0 when it ended (thaw, restart, ...), or null for an instant or a step that never
  *                 ended within the run
  * @param endKind  the action that ended it, or null
+ * @param chaos    true for a step the harness performed (crash, freeze, zk-stop, ...); false for any other event
+ *                 on the timeline (a routing event of the client, a user mark), which is drawn but has no recovery
  */
 public record ChaosStep(String kind, String label, String subject, String address, double start, Double end,
-        String endKind) {
+        String endKind, boolean chaos) {
 
     /** True for a step with a duration, drawn as a band. */
     public boolean interval() {

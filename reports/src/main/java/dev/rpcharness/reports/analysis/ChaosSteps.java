@@ -16,7 +16,9 @@ import java.util.Set;
  * member killed until restarted, a fault plan until the next fault plan of that provider. A beginning never ended
  * lasts to the end of the run; every other step (expire-session, an end without a beginning, a failed step, a
  * routing event) is an instant. Start-up and shut-down bookkeeping (cluster and provider start, registration,
- * warm-up, close) and the providers' own echoes of the cluster's steps are not chaos. Stateless.
+ * warm-up, close) and the providers' own echoes of the cluster's steps are left out. Any other event (a routing
+ * event of the client, a user mark) is kept as an instant that is not {@linkplain ChaosStep#chaos() chaos}: it is
+ * drawn, but neither has a recovery nor ends another step's recovery window. Stateless.
  */
 public final class ChaosSteps {
 
@@ -33,6 +35,9 @@ public final class ChaosSteps {
             "zk-kill-server", "ZooKeeper member down", "fault-plan", "fault plan");
     private static final Set<String> NOT_CHAOS = Set.of("cluster-start", "cluster-close", "warm-up",
             "injector-start", "injector-stop");
+    /** Instant steps the harness performs; with the beginnings and ends above, the actions that are chaos. */
+    private static final Set<String> INSTANT_CHAOS = Set.of("expire-session", "restart", "thaw", "zk-restart",
+            "zk-restart-server");
 
     private ChaosSteps() {
     }
@@ -95,7 +100,10 @@ public final class ChaosSteps {
         }
         String word = WORDS.getOrDefault(e.action(), e.action());
         String label = e.action().startsWith("zk-") ? word + memberSuffix(e) : (e.subject() + " " + word).trim();
-        return new ChaosStep(e.action(), label, e.subject(), address, run.seconds(e.wallMillis()), end, endKind);
+        boolean chaos = ENDS.containsKey(e.action()) || INSTANT_CHAOS.contains(e.action())
+                || e.action().endsWith("-failed");
+        return new ChaosStep(e.action(), label, e.subject(), address, run.seconds(e.wallMillis()), end, endKind,
+                chaos);
     }
 
     private static String memberSuffix(TimelineEntry e) {

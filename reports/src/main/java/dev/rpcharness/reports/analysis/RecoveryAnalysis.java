@@ -18,8 +18,12 @@ public final class RecoveryAnalysis {
     private RecoveryAnalysis() {
     }
 
-    /** One recovery per step of {@code steps} (sorted by start), in the same order. */
-    public static List<Recovery> of(ScenarioRun run, List<ChaosStep> steps) {
+    /**
+     * One recovery per chaos step of {@code steps} (sorted by start), in the same order; each counted until the
+     * next chaos step starts. Steps that are not {@linkplain ChaosStep#chaos() chaos} are left out.
+     */
+    public static List<Recovery> of(ScenarioRun run, List<ChaosStep> all) {
+        List<ChaosStep> steps = all.stream().filter(ChaosStep::chaos).toList();
         List<Recovery> out = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             Double nextStart = i + 1 < steps.size() ? steps.get(i + 1).start() : null;

@@ -29,6 +29,7 @@ final class ChartData {
             ObjectNode n = steps.addObject();
             n.put("label", s.label());
             n.put("kind", s.kind());
+            n.put("chaos", s.chaos());
             n.put("start", round(s.start()));
             if (s.end() == null) {
                 n.putNull("end");

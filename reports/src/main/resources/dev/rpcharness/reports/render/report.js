@@ -40,7 +40,7 @@
         el.style.left = left + 'px';
         el.style.width = Math.max(2, right - left) + 'px';
       } else {
-        el.className = 'chaos-marker';
+        el.className = s.chaos ? 'chaos-marker' : 'chaos-marker event-marker';
         el.style.left = left + 'px';
       }
       var label = document.createElement('div');

@@ -62,6 +62,18 @@ class RecoveryAnalysisTest {
     }
 
     @Test
+    void routingEventsAreDrawnButNeitherRecoverNorCutTheCrashWindow() {
+        RunFixture f = RunFixture.crashOne(T0).event(5.3, "ejected", "127.0.0.1:20002", "3 failures")
+                .event(10.5, "connected", "127.0.0.1:20002", "");
+        ScenarioAnalysis a = ScenarioAnalysis.of(ScenarioRun.read(f.writeTo(dir, "1")));
+
+        assertThat(a.steps()).extracting(ChaosStep::kind).containsExactly("crash", "ejected", "connected");
+        assertThat(a.steps()).extracting(ChaosStep::chaos).containsExactly(true, false, false);
+        assertThat(a.recoveries()).hasSize(1);
+        assertThat(a.recoveries().get(0).trafficBackAfter()).isEqualTo(1.8, within(1e-9));
+    }
+
+    @Test
     void errorsStillComingAtTheEndOfTheRunAreNotRecovered() {
         RunFixture f = new RunFixture("stormsimulation", T0).providers("127.0.0.1:1")
                 .okTraffic(0, 9, "127.0.0.1:1", 50, 300)
