@@ -122,9 +122,9 @@ public final class SecondSeries {
         return ok.clone();
     }
 
-    /** Failed calls per second, by error class in report order. */
+    /** Failed calls per second, by error class in report order (copies). */
     public Map<String, double[]> errors() {
-        return Collections.unmodifiableMap(errors);
+        return copy(errors);
     }
 
     /** Failed calls of every class, per second. */
@@ -140,11 +140,17 @@ public final class SecondSeries {
 
     /** Calls per second that provider (host:port, sorted) answered with a result. */
     public Map<String, double[]> providerOk() {
-        return Collections.unmodifiableMap(providerOk);
+        return copy(providerOk);
     }
 
     /** Calls per second to that provider that failed. */
     public Map<String, double[]> providerFailed() {
-        return Collections.unmodifiableMap(providerFailed);
+        return copy(providerFailed);
+    }
+
+    private static Map<String, double[]> copy(Map<String, double[]> m) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.clone()));
+        return Collections.unmodifiableMap(out);
     }
 }
