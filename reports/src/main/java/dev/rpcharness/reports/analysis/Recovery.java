@@ -33,7 +33,11 @@ public record Recovery(ChaosStep step, long errors, Map<String, Long> errorsByCl
         errorsByClass = Map.copyOf(errorsByClass);
     }
 
-    /** How the failed calls failed, in words: {@code none}, {@code at once}, {@code slowly} or {@code mixed}. */
+    /**
+     * How the failed calls failed, in words: {@code none}; {@code at once} (every one within 100 ms);
+     * {@code at timeout} (every one slower, and all were timeouts); {@code slowly} (every one slower, not all
+     * timeouts); or {@code mixed}.
+     */
     public String failSpeed() {
         if (errors == 0) {
             return "none";
@@ -42,7 +46,7 @@ public record Recovery(ChaosStep step, long errors, Map<String, Long> errorsByCl
             return "at once";
         }
         if (failedAtOnce == 0) {
-            return "slowly";
+            return errorsByClass.keySet().equals(java.util.Set.of("timeout")) ? "at timeout" : "slowly";
         }
         return "mixed";
     }

@@ -55,7 +55,7 @@ class RecoveryAnalysisTest {
         assertThat(r.errorsEndedAfterStepEnd()).isEqualTo(0.9, within(1e-9));
         assertThat(r.recovered()).isTrue();
         assertThat(r.trafficBackAfter()).isEqualTo(1.9, within(1e-9));  // thaw 10.1, ok again in second 11
-        assertThat(r.failSpeed()).isEqualTo("slowly");
+        assertThat(r.failSpeed()).isEqualTo("at timeout");
         assertThat(r.failedSlowly()).isEqualTo(100);
         assertThat(r.failedP50Millis()).isEqualTo(1000.0, within(1.0));
         assertThat(a.verdict()).isEqualTo(ScenarioAnalysis.Verdict.FAIL);
