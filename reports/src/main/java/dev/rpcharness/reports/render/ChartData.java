@@ -16,6 +16,7 @@ import java.util.Map;
 final class ChartData {
 
     private static final double MIN_LOG_MS = 0.001;
+    private static final double[] PROVIDER_WIDTHS = {5.0, 3.0, 1.6, 1.2};
 
     private ChartData() {
     }
@@ -66,7 +67,10 @@ final class ChartData {
             String name = a.providerNames().getOrDefault(address, "");
             String label = (name.isEmpty() ? "" : name + " ") + address;
             String colour = Palette.provider(p++);
-            series(pv, label + " ok", colour, s.providerOk().get(address), null);
+            // Earlier providers draw wider, so a provider whose line another one covers (round robin gives
+            // equal counts) still shows as a coloured edge.
+            series(pv, label + " ok", colour, s.providerOk().get(address), null)
+                    .put("width", PROVIDER_WIDTHS[Math.min(p - 1, PROVIDER_WIDTHS.length - 1)]);
             double[] failed = s.providerFailed().get(address);
             if (java.util.Arrays.stream(failed).anyMatch(v -> v > 0)) {
                 series(pv, label + " failed", colour, failed, new int[] {6, 4});
