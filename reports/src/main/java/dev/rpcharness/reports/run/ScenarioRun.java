@@ -1,0 +1,225 @@
+package dev.rpcharness.reports.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one scenario recorded, read from one run folder or merged from several injectors' folders of the same
+ * scenario: its per-second histograms, its timeline, Gatling's assertions and where Gatling's pages are.
+ *
+ * <p>Merging: every log's intervals are put on one grid of seconds anchored at the earliest log's start
+ * ({@link #t0Millis()}); an interval goes to the second its end falls closest to, and intervals of the same tag and
+ * second are added (HdrHistogram adds losslessly). Timelines are merged by wall clock; an event that several
+ * folders recorded identically (the same fleet event) is kept once. Immutable after {@link #read}.
+ */
+public final class ScenarioRun {
+
+    /** File names a run folder holds. */
+    public static final String LATENCY_LOG = "rpc-latency.hlog";
+    public static final String TIMELINE = "rpc-timeline.jsonl";
+    public static final String SUMMARY = "rpc-summary.json";
+    public static final String GATLING_INDEX = "index.html";
+
+    private final String name;
+    private final String title;
+    private final long t0Millis;
+    private final List<Bucket> buckets;
+    private final List<TimelineEntry> timeline;
+    private final List<Assertion> assertions;
+    private final List<Path> folders;
+    private final List<Path> gatlingPages;
+
+    private ScenarioRun(String name, String title, long t0Millis, List<Bucket> buckets, List<TimelineEntry> timeline,
+            List<Assertion> assertions, List<Path> folders, List<Path> gatlingPages) {
+        this.name = name;
+        this.title = title;
+        this.t0Millis = t0Millis;
+        this.buckets = List.copyOf(buckets);
+        this.timeline = List.copyOf(timeline);
+        this.assertions = List.copyOf(assertions);
+        this.folders = List.copyOf(folders);
+        this.gatlingPages = List.copyOf(gatlingPages);
+    }
+
+    /** True when {@code folder} holds a run's latency log. */
+    public static boolean isRunFolder(Path folder) {
+        return Files.isRegularFile(folder.resolve(LATENCY_LOG));
+    }
+
+    /** Reads one run folder. */
+    public static ScenarioRun read(Path folder) {
+        return read(List.of(folder));
+    }
+
+    /**
+     * Reads and merges the run folders of one scenario (one per injector).
+     *
+     * @throws IllegalArgumentException when {@code folders} is empty
+     * @throws RunFormatException       when a folder has no latency log or a file cannot be read
+     */
+    public static ScenarioRun read(List<Path> folders) {
+        return read(folders, List.of());
+    }
+
+    /**
+     * Reads and merges the run folders of one scenario, adding the events of {@code extraTimelines} (timeline files
+     * kept apart from any injector, such as the fleet's chaos timeline when injectors run on other hosts).
+     *
+     * @throws IllegalArgumentException when {@code folders} is empty
+     * @throws RunFormatException       when a folder has no latency log or a file cannot be read
+     */
+    public static ScenarioRun read(List<Path> folders, List<Path> extraTimelines) {
+        if (folders.isEmpty()) {
+            throw new IllegalArgumentException("no run folder given");
+        }
+        List<LatencyLog> logs = new ArrayList<>();
+        for (Path f : folders) {
+            if (!isRunFolder(f)) {
+                throw new RunFormatException(f + " is not a run folder: it has no " + LATENCY_LOG);
+            }
+            logs.add(LatencyLog.read(f.resolve(LATENCY_LOG)));
+        }
+        long t0 = logs.stream().mapToLong(LatencyLog::startMillis).min().orElseThrow();
+        Map<Integer, Bucket> byIndex = new LinkedHashMap<>();
+        int last = -1;
+        for (LatencyLog log : logs) {
+            for (LatencyLog.Interval i : log.intervals()) {
+                int k = (int) Math.max(0, Math.round((i.endMillis() - t0) / 1000.0) - 1);
+                byIndex.computeIfAbsent(k, Bucket::new).add(i.tag(), i.histogram());
+                last = Math.max(last, k);
+            }
+        }
+        List<Bucket> buckets = new ArrayList<>();
+        for (int k = 0; k <= last; k++) {
+            buckets.add(byIndex.getOrDefault(k, new Bucket(k)));
+        }
+        List<TimelineEntry> timeline = new ArrayList<>();
+        List<Assertion> assertions = new ArrayList<>();
+        List<Path> pages = new ArrayList<>();
+        String title = null;
+        List<String> sources = sourceNames(folders);
+        for (int i = 0; i < folders.size(); i++) {
+            Path f = folders.get(i);
+            String source = sources.get(i);
+            if (Files.isRegularFile(f.resolve(TIMELINE))) {
+                for (TimelineEntry e : TimelineFile.read(f.resolve(TIMELINE), source)) {
+                    if (timeline.stream().noneMatch(e::sameEvent)) {
+                        timeline.add(e);
+                    }
+                }
+            }
+            Path index = f.resolve(GATLING_INDEX);
+            if (Files.isRegularFile(index)) {
+                pages.add(index);
+                for (Assertion a : GatlingReport.assertions(index)) {
+                    assertions.add(folders.size() == 1 ? a : new Assertion(source + ": " + a.text(), a.passed()));
+                }
+                if (title == null) {
+                    title = GatlingReport.title(index).orElse(null);
+                }
+            }
+        }
+        for (Path extra : extraTimelines) {
+            for (TimelineEntry e : TimelineFile.read(extra, String.valueOf(extra.getFileName()))) {
+                if (timeline.stream().noneMatch(e::sameEvent)) {
+                    timeline.add(e);
+                }
+            }
+        }
+        timeline.sort(Comparator.comparingLong(TimelineEntry::wallMillis));
+        String name = nameOf(folders.get(0));
+        if (title == null) {
+            title = name;
+        }
+        return new ScenarioRun(name, title, t0, buckets, timeline, assertions, folders, pages);
+    }
+
+    /** Each folder's name, or parent/name where two folders share a name (injectors' copies of one run). */
+    private static List<String> sourceNames(List<Path> folders) {
+        List<String> names = new ArrayList<>();
+        for (Path f : folders) {
+            names.add(String.valueOf(f.toAbsolutePath().normalize().getFileName()));
+        }
+        if (names.stream().distinct().count() == names.size()) {
+            return names;
+        }
+        List<String> longer = new ArrayList<>();
+        for (Path f : folders) {
+            Path p = f.toAbsolutePath().normalize();
+            longer.add(p.getParent() == null ? p.toString() : p.getParent().getFileName() + "/" + p.getFileName());
+        }
+        return longer;
+    }
+
+    /** The simulation's name from its summary, else the run folder's name less its {@code -<timestamp>}. */
+    static String nameOf(Path folder) {
+        Path summary = folder.resolve(SUMMARY);
+        if (Files.isRegularFile(summary)) {
+            try {
+                JsonNode n = new ObjectMapper().readTree(summary.toFile()).get("simulation");
+                if (n != null && n.isTextual() && !n.asText().isBlank()) {
+                    return n.asText();
+                }
+            } catch (IOException e) {
+                throw new RunFormatException(summary + ": not JSON: " + e.getMessage(), e);
+            }
+        }
+        String f = Objects.requireNonNull(folder.toAbsolutePath().getFileName(), "folder").toString();
+        int dash = f.lastIndexOf('-');
+        return dash > 0 ? f.substring(0, dash) : f;
+    }
+
+    /** The scenario's name as the run recorded it, e.g. {@code crashonesimulation}. */
+    public String name() {
+        return name;
+    }
+
+    /** A name for people: the simulation's class name when Gatling's page gives it, else {@link #name()}. */
+    public String title() {
+        return title;
+    }
+
+    /** Epoch ms of second 0 of {@link #buckets()}: the start of the earliest latency log. */
+    public long t0Millis() {
+        return t0Millis;
+    }
+
+    /** One bucket per second from t0 to the last recorded interval, none missing. */
+    public List<Bucket> buckets() {
+        return buckets;
+    }
+
+    /** Every timeline entry of every folder, by wall clock. */
+    public List<TimelineEntry> timeline() {
+        return timeline;
+    }
+
+    /** Seconds since t0 of {@code wallMillis}. */
+    public double seconds(long wallMillis) {
+        return (wallMillis - t0Millis) / 1000.0;
+    }
+
+    /** Gatling's assertions (each prefixed with its folder when several were merged). */
+    public List<Assertion> assertions() {
+        return assertions;
+    }
+
+    /** The folders read. */
+    public List<Path> folders() {
+        return folders;
+    }
+
+    /** Gatling's {@code index.html} of each folder that has one. */
+    public List<Path> gatlingPages() {
+        return gatlingPages;
+    }
+}
