@@ -1,0 +1,88 @@
+package dev.rpcharness.consumer.balancer;
+
+import dev.rpcharness.consumer.transport.ProviderConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An immutable routing snapshot: the connections that may take calls (READY, provider not ejected) and, per
+ * interface, a weighted round-robin ring built on first use. Picking reads the snapshot and bumps an atomic
+ * counter: no lock on the hot path. A connection that is not writable is passed over while another in the ring is
+ * writable; if none is, the call still goes to the next one and waits in that connection's backlog.
+ *
+ * <p>Threading: immutable apart from the lazily built rings and their counters; safe from any thread.
+ */
+final class Picker {
+
+    static final Picker EMPTY = new Picker(List.of(), Set.of());
+
+    private final List<ProviderConnection> usable;
+    private final Set<String> servesAll;
+    private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
+
+    /**
+     * @param usable    READY connections of providers that are not ejected
+     * @param servesAll addresses given directly (not by discovery): they serve every interface
+     */
+    Picker(List<ProviderConnection> usable, Set<String> servesAll) {
+        this.usable = List.copyOf(usable);
+        this.servesAll = Set.copyOf(servesAll);
+    }
+
+    /** The next connection for the interface, or null if no usable provider serves it. */
+    ProviderConnection pick(String serviceName) {
+        Ring ring = rings.get(serviceName);
+        if (ring == null) {
+            ring = rings.computeIfAbsent(serviceName, this::build);
+        }
+        return ring.next();
+    }
+
+    List<ProviderConnection> usable() {
+        return usable;
+    }
+
+    private Ring build(String serviceName) {
+        List<ProviderConnection> ring = new ArrayList<>();
+        for (ProviderConnection c : usable) {
+            if (servesAll.contains(c.address()) || c.node().services().contains(serviceName)) {
+                for (int i = 0; i < Math.min(c.node().weight(), 100); i++) {
+                    ring.add(c);
+                }
+            }
+        }
+        return new Ring(ring.toArray(new ProviderConnection[0]));
+    }
+
+    /** The ring of one interface with its round-robin counter. */
+    private static final class Ring {
+        private final ProviderConnection[] ring;
+        private final AtomicInteger counter = new AtomicInteger();
+
+        Ring(ProviderConnection[] ring) {
+            this.ring = ring;
+        }
+
+        ProviderConnection next() {
+            int n = ring.length;
+            if (n == 0) {
+                return null;
+            }
+            int start = counter.getAndIncrement();
+            ProviderConnection first = ring[Math.floorMod(start, n)];
+            if (first.isWritable()) {
+                return first;
+            }
+            for (int i = 1; i < n; i++) {
+                ProviderConnection c = ring[Math.floorMod(start + i, n)];
+                if (c.isWritable()) {
+                    return c;
+                }
+            }
+            return first;
+        }
+    }
+}
