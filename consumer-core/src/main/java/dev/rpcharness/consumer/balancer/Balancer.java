@@ -166,7 +166,25 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
 
     @Override
     public void writabilityChanged(ProviderConnection connection, boolean writable) {
-        // The picker reads writability live; nothing to rebuild.
+        // The picker reads writability live; nothing to rebuild. A connection that can take writes again may take
+        // the unsent calls of those that cannot.
+        if (writable) {
+            for (ProviderConnection c : picker.usable()) {
+                if (c != connection && !c.isWritable()) {
+                    c.offerBacklog();
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean reroute(ProviderConnection from, RpcCall call) {
+        ProviderConnection c = picker.pick(call.serviceName());
+        if (c == null || c == from || !c.isWritable()) {
+            return false;
+        }
+        c.send(call);
+        return true;
     }
 
     @Override

@@ -65,6 +65,12 @@ public final class ProviderConnection {
 
         /** The channel's writability changed. */
         void writabilityChanged(ProviderConnection connection, boolean writable);
+
+        /**
+         * The channel is not writable and {@code call} waits in its backlog unsent: may it go elsewhere? Returns
+         * true when the call was handed to another, writable connection (it left this one).
+         */
+        boolean reroute(ProviderConnection from, RpcCall call);
     }
 
     private final String address;
@@ -280,7 +286,52 @@ public final class ProviderConnection {
         if (written > 0) {
             ch.flush();
         }
-        writable = ch.isWritable();
+        setWritable(ch.isWritable());
+        if (!writable && !backlog.isEmpty()) {
+            rerouteBacklog();
+        }
+    }
+
+    private void setWritable(boolean now) {
+        if (now != writable) {
+            writable = now;
+            listener.writabilityChanged(this, now);
+        }
+    }
+
+    /**
+     * Another connection became writable: if this one is not, its unsent calls may go there. Any thread.
+     */
+    public void offerBacklog() {
+        try {
+            eventLoop.execute(() -> {
+                if (!writable && !backlog.isEmpty()) {
+                    rerouteBacklog();
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // the client is closing; the backlog is failed by shutdownNow
+        }
+    }
+
+    /** Offers the unsent calls to other providers while this channel takes no writes. Event loop only. */
+    private void rerouteBacklog() {
+        for (var it = backlog.iterator(); it.hasNext(); ) {
+            RpcCall call = it.next();
+            if (call.future().isDone()) {
+                it.remove();
+                call.cancelDeadline();
+                continue;
+            }
+            call.cancelDeadline();
+            if (listener.reroute(this, call)) {
+                it.remove();
+            } else {
+                // Nowhere better: it stays, its deadline running again for the time it has left.
+                call.deadline(eventLoop.schedule(() -> deadlineReached(call), Math.max(0, call.remainingNanos()),
+                        TimeUnit.NANOSECONDS));
+            }
+        }
     }
 
     /** Takes a call into the backlog and starts its deadline timer. Event loop only. */
@@ -311,12 +362,11 @@ public final class ProviderConnection {
     void writabilityChanged() {
         Channel ch = channel;
         boolean now = ch != null && ch.isWritable();
-        if (now != writable) {
-            writable = now;
-            listener.writabilityChanged(this, now);
-        }
+        setWritable(now);
         if (now) {
             drain();
+        } else if (!backlog.isEmpty()) {
+            rerouteBacklog();
         }
     }
 
