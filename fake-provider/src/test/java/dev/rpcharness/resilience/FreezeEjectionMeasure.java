@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Measures, not asserts: three providers, a steady async load, provider 0 frozen two seconds in. Prints the time
- * from the freeze to the last call sent to the frozen provider (when routing stopped using it) and the calls that
- * failed on it. Not part of {@code mvn verify} (no *Test suffix); run with
+ * from the freeze to its first ejection (the client's routing event on the cluster timeline), to the last call
+ * sent to the frozen provider (probes after a cool-down included), and the calls that failed on it. Not part of {@code mvn verify} (no *Test suffix); run with
  * {@code mvn -B -ntp -o -pl consumer-core,fake-provider verify -Dtest=FreezeEjectionMeasure
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -82,6 +82,12 @@ class FreezeEjectionMeasure {
                 }
             }
             long freezeToLastMs = lastToFrozen == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(lastToFrozen - freezeNanos);
+            long freezeAt = freezeNanos;
+            String ejection = cluster.timeline().events("client-ejected").stream()
+                    .filter(e -> e.subject().equals(frozen)).findFirst()
+                    .map(e -> TimeUnit.NANOSECONDS.toMillis(e.monotonicNanos() - freezeAt) + " ms")
+                    .orElse("never");
+            System.out.printf("FREEZE-MEASURE freezeToFirstEjection=%s%n", ejection);
             System.out.printf("FREEZE-MEASURE calls=%d failed=%d failedOnFrozen=%d sentToFrozenAfterFreeze=%d "
                             + "freezeToLastCallSentToFrozenMs=%d (run %d ms, freeze at %d ms)%n",
                     calls.size(), failedInAll, failedOnFrozen, afterFreezeToFrozen, freezeToLastMs,
