@@ -63,6 +63,8 @@ class OutlierEjectionTest {
                     // timeouts on the frozen provider
                 }
             }
+            long reEjectedAt = ejected.get(1).timeNanos();
+            int probes = 0;
             int sentToFrozenWhileEjected = 0;
             int sentToOthers = 0;
             for (int i = 0; i < calls.size(); i++) {
@@ -75,6 +77,13 @@ class OutlierEjectionTest {
                     }
                 }
             }
+            for (int i = 0; i < calls.size(); i++) {
+                long t = startedAt.get(i);
+                if (t > returnedAt && t < reEjectedAt && frozen.address().equals(calls.get(i).providerAddress())) {
+                    probes++;
+                }
+            }
+            assertThat(probes).as("calls sent to the provider on probation before its probe failed").isEqualTo(1);
             assertThat(sentToOthers).isPositive();
             assertThat(sentToFrozenWhileEjected).as("calls routed to the ejected provider").isZero();
             assertThat(client.ejectedProviders()).containsExactly(frozen.address());

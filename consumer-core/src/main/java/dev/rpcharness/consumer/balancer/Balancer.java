@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * and are not ejected. The routing table is an immutable {@link Picker} swapped on every routing change; every
  * change also wakes the one {@link WaitQueue} where calls wait for a provider. Outlier detection ejects a provider
  * whose calls keep failing for a growing cool-down, never more than {@code maxEjectionPercent} of the providers at
- * once. Every routing change is a {@link RoutingEvent} to the registered listeners.
+ * once; when the cool-down ends it returns on probation and takes one probe call at a time until an answer clears
+ * it (back in full rotation) or a fault ejects it again for longer. Every routing change is a {@link RoutingEvent} to the registered listeners.
  *
  * <p>Threading: all public methods are thread-safe. Provider lists arrive on discovery's thread, connection
  * changes and call ends on the I/O threads; structural changes take this object's lock, picking takes none.
@@ -65,6 +67,8 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         final List<ProviderConnection> connections = new ArrayList<>();
         boolean connected;
         boolean ejected;
+        /** Non-null while on probation after an ejection: its one probe slot. */
+        AtomicBoolean probe;
     }
 
     /** Registers a listener of routing events. */
@@ -134,8 +138,12 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
     /** Builds a new picker from the current state and wakes the waiting calls. Caller holds the lock. */
     private void rebuild() {
         List<ProviderConnection> usable = new ArrayList<>();
+        Map<String, AtomicBoolean> probes = new HashMap<>();
         for (Map.Entry<String, Provider> e : providers.entrySet()) {
             Provider p = e.getValue();
+            if (p.probe != null) {
+                probes.put(e.getKey(), p.probe);
+            }
             boolean connected = false;
             for (ProviderConnection c : p.connections) {
                 if (c.state() == ConnectivityState.READY) {
@@ -150,7 +158,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
                 emit(connected ? RoutingEvent.Kind.CONNECTED : RoutingEvent.Kind.DISCONNECTED, e.getKey(), "");
             }
         }
-        Picker next = new Picker(usable, servesAll);
+        Picker next = new Picker(usable, servesAll, probes);
         picker = next;
         waiting.wake(next);
     }
@@ -192,7 +200,19 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         long coolDown = outliers.record(connection.address(), providerFault);
         if (coolDown > 0) {
             eject(connection.address(), coolDown);
+        } else if (coolDown == OutlierDetector.CLEARED) {
+            endProbation(connection.address());
         }
+    }
+
+    private synchronized void endProbation(String address) {
+        Provider p = providers.get(address);
+        if (closed || p == null || p.probe == null) {
+            return;
+        }
+        p.probe = null;
+        log.info("routing: {} answered its probe; back in full rotation", address);
+        rebuild();
     }
 
     private synchronized void eject(String address, long coolDownNanos) {
@@ -203,6 +223,9 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         long ejectedNow = providers.values().stream().filter(x -> x.ejected).count();
         if ((ejectedNow + 1) * 100 > (long) options.maxEjectionPercent() * providers.size()) {
             outliers.refused(address);
+            if (p.probe != null) {
+                p.probe.set(false); // its probe failed but it stays in: the next call may probe again
+            }
             log.debug("not ejecting {}: {} of {} providers already ejected, max {}%", address, ejectedNow,
                     providers.size(), options.maxEjectionPercent());
             return;
@@ -210,6 +233,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         int faults = outliers.consecutive(address);
         outliers.ejected(address);
         p.ejected = true;
+        p.probe = null;
         long millis = TimeUnit.NANOSECONDS.toMillis(coolDownNanos);
         emit(RoutingEvent.Kind.EJECTED, address, "after " + faults + " failed call(s) in a row; out for "
                 + millis + " ms");
@@ -226,6 +250,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
             return;
         }
         p.ejected = false;
+        p.probe = new AtomicBoolean();
         outliers.returned(address);
         emit(RoutingEvent.Kind.RETURNED, address, "cool-down over; on probation");
         rebuild();

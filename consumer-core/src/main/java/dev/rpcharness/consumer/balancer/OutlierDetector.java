@@ -31,10 +31,14 @@ final class OutlierDetector {
         return consecutiveFailures > 0;
     }
 
+    /** What {@link #record} returns when a good answer ended a provider's probation. */
+    static final long CLEARED = -1;
+
     /**
      * Records one call's end on {@code address}.
      *
-     * @return the cool-down to eject it for, or 0 to leave it in rotation
+     * @return the cool-down to eject it for; 0 to leave it as it is; {@link #CLEARED} when a good answer ended
+     *         its probation
      */
     long record(String address, boolean fault) {
         if (!enabled()) {
@@ -50,6 +54,7 @@ final class OutlierDetector {
                 if (h.probation) {
                     h.probation = false;
                     h.ejections = 0;
+                    return CLEARED;
                 }
                 return 0;
             }

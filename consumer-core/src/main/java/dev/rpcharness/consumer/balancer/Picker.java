@@ -3,8 +3,10 @@ package dev.rpcharness.consumer.balancer;
 import dev.rpcharness.consumer.transport.ProviderConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,19 +19,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Picker {
 
-    static final Picker EMPTY = new Picker(List.of(), Set.of());
+    static final Picker EMPTY = new Picker(List.of(), Set.of(), Map.of());
 
     private final List<ProviderConnection> usable;
     private final Set<String> servesAll;
+    private final Map<String, AtomicBoolean> probes;
     private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
 
     /**
      * @param usable    READY connections of providers that are not ejected
      * @param servesAll addresses given directly (not by discovery): they serve every interface
+     * @param probes    providers on probation after an ejection, each with its one probe slot: such a provider
+     *                  takes one call at a time until outlier detection clears or ejects it again
      */
-    Picker(List<ProviderConnection> usable, Set<String> servesAll) {
+    Picker(List<ProviderConnection> usable, Set<String> servesAll, Map<String, AtomicBoolean> probes) {
         this.usable = List.copyOf(usable);
         this.servesAll = Set.copyOf(servesAll);
+        this.probes = Map.copyOf(probes);
     }
 
     /** The next connection for the interface, or null if no usable provider serves it. */
@@ -54,16 +60,18 @@ final class Picker {
                 }
             }
         }
-        return new Ring(ring.toArray(new ProviderConnection[0]));
+        return new Ring(ring.toArray(new ProviderConnection[0]), probes);
     }
 
     /** The ring of one interface with its round-robin counter. */
     private static final class Ring {
         private final ProviderConnection[] ring;
+        private final Map<String, AtomicBoolean> probes;
         private final AtomicInteger counter = new AtomicInteger();
 
-        Ring(ProviderConnection[] ring) {
+        Ring(ProviderConnection[] ring, Map<String, AtomicBoolean> probes) {
             this.ring = ring;
+            this.probes = probes;
         }
 
         ProviderConnection next() {
@@ -72,17 +80,24 @@ final class Picker {
                 return null;
             }
             int start = counter.getAndIncrement();
-            ProviderConnection first = ring[Math.floorMod(start, n)];
-            if (first.isWritable()) {
-                return first;
-            }
-            for (int i = 1; i < n; i++) {
+            ProviderConnection fallback = null;
+            for (int i = 0; i < n; i++) {
                 ProviderConnection c = ring[Math.floorMod(start + i, n)];
+                AtomicBoolean probe = probes.isEmpty() ? null : probes.get(c.address());
+                if (probe != null) {
+                    if (probe.compareAndSet(false, true)) {
+                        return c; // its turn and no probe in flight: this call is the probe
+                    }
+                    continue;
+                }
                 if (c.isWritable()) {
                     return c;
                 }
+                if (fallback == null) {
+                    fallback = c;
+                }
             }
-            return first;
+            return fallback;
         }
     }
 }

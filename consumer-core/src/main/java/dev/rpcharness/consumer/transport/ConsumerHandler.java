@@ -107,9 +107,8 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         long id = call.requestId();
         if (id > 0 && pending.get(id) == call) {
             pending.remove(id);
-            if (call.future().fail(call.timedOut(call.callTimeoutMillis()))) {
-                owner.callEnded(true);
-            }
+            call.future().fail(call.timedOut(call.callTimeoutMillis()));
+            owner.callEnded(true); // also when the caller gave up first: the provider did not answer in time
             closeIfIdle();
         }
     }
@@ -261,6 +260,9 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         failPartialResponse();
+        if (!pending.isEmpty() && !violated) {
+            owner.callEnded(true); // lost with calls in flight: one provider fault
+        }
         failAll(call -> call.connectionLost("connection to " + address + " closed"));
         super.channelInactive(ctx);
     }
