@@ -98,6 +98,19 @@ class CallEdgesTest {
     }
 
     @Test
+    void hostNamesAreResolvedAndUnresolvableOnesDoNotStopTheOthers() throws Exception {
+        try (WirePeer peer = new WirePeer(new HelloServiceImpl()).start();
+             ConsumerClient client = new ConsumerClient("no-such-host.invalid:1,localhost:" + peer.port(),
+                     waitFor(Duration.ofSeconds(10)))) {
+            HelloService hello = client.create(HelloService.class);
+            for (int i = 0; i < 5; i++) {
+                assertThat(hello.hello("named " + i)).isEqualTo("Hello named " + i);
+            }
+            assertThat(client.connectedProviders()).containsExactly("localhost:" + peer.port());
+        }
+    }
+
+    @Test
     void interruptedSyncCallerEndsItsCallAndLeavesNothingPending() throws Exception {
         try (ConsumerClient client = new ConsumerClient("127.0.0.1:" + freePort(), waitFor(Duration.ofSeconds(60)))) {
             HelloService hello = client.create(HelloService.class);
