@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Measures and prints the heap a call in flight costs: calls parked on a frozen provider (it never reads), heap
  * used after GC with them minus before, divided by their count; and so how many calls in flight fit in 256 MB.
- * The only assertion is the bound: the frozen provider cannot make the client hold more than maxCallsInFlight.
+ * It starts exactly the default maxCallsInFlight; the only assertion is that bound: one more fails at once. The
+ * figure varies between runs (about 350 to 950 bytes for a small call), as heap-after-GC readings do.
  */
 class HeapPerCallMeasureTest {
 
@@ -30,12 +31,11 @@ class HeapPerCallMeasureTest {
 
     @Test
     void heapPerCallInFlightOnAFrozenProvider() throws Exception {
-        int calls = 10_000;
+        int calls = ConsumerOptions.defaults().maxCallsInFlight(); // the default bound
         try (FrozenPeer frozen = new FrozenPeer();
              ConsumerClient client = new ConsumerClient(frozen.address(), ConsumerOptions.builder()
-                     .callTimeout(Duration.ofSeconds(120)).maxCallsInFlight(calls).build())) {
+                     .callTimeout(Duration.ofSeconds(120)).build())) {
             AsyncObjectProxy async = client.createAsync(HelloService.class);
-            async.call("hello", "warm-up").cancel(false);
             List<RpcFuture> futures = new ArrayList<>(calls + 1);
             long before = usedAfterGc();
             for (int i = 0; i < calls; i++) {
