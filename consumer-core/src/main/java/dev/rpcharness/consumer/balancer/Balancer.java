@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +68,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         boolean connected;
         boolean ejected;
         /** Non-null while on probation after an ejection: its one probe slot. */
-        AtomicBoolean probe;
+        AtomicLong probe;
     }
 
     /** Registers a listener of routing events. */
@@ -138,7 +138,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
     /** Builds a new picker from the current state and wakes the waiting calls. Caller holds the lock. */
     private void rebuild() {
         List<ProviderConnection> usable = new ArrayList<>();
-        Map<String, AtomicBoolean> probes = new HashMap<>();
+        Map<String, AtomicLong> probes = new HashMap<>();
         for (Map.Entry<String, Provider> e : providers.entrySet()) {
             Provider p = e.getValue();
             if (p.probe != null) {
@@ -158,7 +158,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
                 emit(connected ? RoutingEvent.Kind.CONNECTED : RoutingEvent.Kind.DISCONNECTED, e.getKey(), "");
             }
         }
-        Picker next = new Picker(usable, servesAll, probes);
+        Picker next = new Picker(usable, servesAll, probes, 2 * options.callTimeout().toNanos());
         picker = next;
         waiting.wake(next);
     }
@@ -187,8 +187,8 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
 
     @Override
     public boolean reroute(ProviderConnection from, RpcCall call) {
-        ProviderConnection c = picker.pick(call.serviceName());
-        if (c == null || c == from || !c.isWritable()) {
+        ProviderConnection c = picker.pickWritableOtherThan(call.serviceName(), from);
+        if (c == null) {
             return false;
         }
         c.send(call);
@@ -224,7 +224,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         if ((ejectedNow + 1) * 100 > (long) options.maxEjectionPercent() * providers.size()) {
             outliers.refused(address);
             if (p.probe != null) {
-                p.probe.set(false); // its probe failed but it stays in: the next call may probe again
+                p.probe.set(0); // its probe failed but it stays in: the next call may probe again
             }
             log.debug("not ejecting {}: {} of {} providers already ejected, max {}%", address, ejectedNow,
                     providers.size(), options.maxEjectionPercent());
@@ -250,7 +250,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
             return;
         }
         p.ejected = false;
-        p.probe = new AtomicBoolean();
+        p.probe = new AtomicLong();
         outliers.returned(address);
         emit(RoutingEvent.Kind.RETURNED, address, "cool-down over; on probation");
         rebuild();
