@@ -15,14 +15,9 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.PlatformDependent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -81,8 +76,7 @@ public final class ProviderConnection {
     private final Executor resolver;
     private final long backoffMinNanos;
     private final long backoffMaxNanos;
-    private final Queue<RpcCall> inbox = PlatformDependent.newMpscQueue();
-    private final LinkedHashSet<RpcCall> backlog = new LinkedHashSet<>();
+    private final CallQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile ProviderNode node;
@@ -105,6 +99,7 @@ public final class ProviderConnection {
         this.backoffMinNanos = backoffMinNanos;
         this.backoffMaxNanos = backoffMaxNanos;
         this.backoffNanos = backoffMinNanos;
+        this.queue = new CallQueue(eventLoop, this::deadlineReached);
         this.bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -238,14 +233,13 @@ public final class ProviderConnection {
 
     /** Queues a call for writing. Any thread; never blocks. */
     public void send(RpcCall call) {
-        inbox.offer(call);
+        queue.offer(call);
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(drainTask);
             } catch (RejectedExecutionException shutDown) {
                 // The client closed and its event loops are gone: nothing will ever drain this queue.
-                RpcCall queued;
-                while ((queued = inbox.poll()) != null) {
+                for (RpcCall queued : queue.pollInbox()) {
                     queued.future().fail(queued.clientClosed());
                 }
             }
@@ -256,30 +250,16 @@ public final class ProviderConnection {
         drainScheduled.set(false);
         ConsumerHandler h = handler;
         Channel ch = channel;
-        RpcCall call;
         if (h == null || ch == null || !ch.isActive() || state != ConnectivityState.READY) {
-            List<RpcCall> away = new ArrayList<>(backlog);
-            backlog.clear();
-            while ((call = inbox.poll()) != null) {
-                away.add(call);
-            }
-            for (RpcCall c : away) {
-                c.cancelDeadline();
-                listener.redispatch(c);
+            for (RpcCall call : queue.takeAll()) {
+                listener.redispatch(call);
             }
             return;
         }
-        while ((call = inbox.poll()) != null) {
-            if (call.future().isDone()) {
-                continue;
-            }
-            take(call);
-        }
+        queue.admit();
         int written = 0;
-        while (ch.isWritable() && !backlog.isEmpty()) {
-            var it = backlog.iterator();
-            call = it.next();
-            it.remove();
+        RpcCall call;
+        while (ch.isWritable() && (call = queue.poll()) != null) {
             h.write(call);
             written++;
         }
@@ -287,8 +267,8 @@ public final class ProviderConnection {
             ch.flush();
         }
         setWritable(ch.isWritable());
-        if (!writable && !backlog.isEmpty()) {
-            rerouteBacklog();
+        if (!writable && !queue.isEmpty()) {
+            queue.moveTo(c -> listener.reroute(this, c));
         }
     }
 
@@ -305,8 +285,8 @@ public final class ProviderConnection {
     public void offerBacklog() {
         try {
             eventLoop.execute(() -> {
-                if (!writable && !backlog.isEmpty()) {
-                    rerouteBacklog();
+                if (!writable && !queue.isEmpty()) {
+                    queue.moveTo(c -> listener.reroute(this, c));
                 }
             });
         } catch (RejectedExecutionException closed) {
@@ -314,40 +294,11 @@ public final class ProviderConnection {
         }
     }
 
-    /** Offers the unsent calls to other providers while this channel takes no writes. Event loop only. */
-    private void rerouteBacklog() {
-        for (var it = backlog.iterator(); it.hasNext(); ) {
-            RpcCall call = it.next();
-            if (call.future().isDone()) {
-                it.remove();
-                call.cancelDeadline();
-                continue;
-            }
-            call.cancelDeadline();
-            if (listener.reroute(this, call)) {
-                it.remove();
-            } else {
-                // Nowhere better: it stays, its deadline running again for the time it has left.
-                call.deadline(eventLoop.schedule(() -> deadlineReached(call), Math.max(0, call.remainingNanos()),
-                        TimeUnit.NANOSECONDS));
-            }
-        }
-    }
-
-    /** Takes a call into the backlog and starts its deadline timer. Event loop only. */
-    private void take(RpcCall call) {
-        call.startDeadline();
-        backlog.add(call);
-        long remaining = Math.max(0, call.remainingNanos());
-        call.deadline(eventLoop.schedule(() -> deadlineReached(call), remaining, TimeUnit.NANOSECONDS));
-    }
-
     private void deadlineReached(RpcCall call) {
-        if (backlog.remove(call)) {
+        if (queue.remove(call)) {
             // Never written: the provider did not read fast enough. It is not sent later.
-            if (call.future().fail(call.timedOut(call.callTimeoutMillis()))) {
-                listener.callEnded(this, true);
-            }
+            call.future().fail(call.timedOut(call.callTimeoutMillis()));
+            listener.callEnded(this, true);
         } else if (handler != null) {
             handler.deadlineReached(call);
         }
@@ -365,14 +316,9 @@ public final class ProviderConnection {
         setWritable(now);
         if (now) {
             drain();
-        } else if (!backlog.isEmpty()) {
-            rerouteBacklog();
+        } else if (!queue.isEmpty()) {
+            queue.moveTo(c -> listener.reroute(this, c));
         }
-    }
-
-    /** Calls taken here and not yet written (waiting for writability). Event loop only; for tests and stats. */
-    int backlogSize() {
-        return backlog.size();
     }
 
     /** Stops taking calls; closes once the calls in flight have ended. Any thread. */
@@ -395,14 +341,7 @@ public final class ProviderConnection {
         return eventLoop.submit(() -> {
             cancelReconnect();
             setState(ConnectivityState.SHUTDOWN);
-            List<RpcCall> queued = new ArrayList<>(backlog);
-            backlog.clear();
-            RpcCall call;
-            while ((call = inbox.poll()) != null) {
-                queued.add(call);
-            }
-            for (RpcCall c : queued) {
-                c.cancelDeadline();
+            for (RpcCall c : queue.takeAll()) {
                 c.future().fail(reason.apply(c));
             }
             if (handler != null) {
