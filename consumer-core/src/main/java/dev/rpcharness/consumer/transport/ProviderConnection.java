@@ -1,6 +1,7 @@
-package dev.rpcharness.consumer.connection;
+package dev.rpcharness.consumer.transport;
 
 import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.call.RpcCall;
 import dev.rpcharness.consumer.codec.ResponseDecoder;
 import dev.rpcharness.protocol.ProviderNode;
 import io.netty.bootstrap.Bootstrap;
@@ -11,10 +12,13 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.PlatformDependent;
-import java.util.Queue;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One persistent connection to one provider, reconnecting with exponential backoff until it is shut down.
  *
- * <p>Threading: {@link #send} may be called from any thread. It puts the call on a lock-free queue and, if no
- * drain is pending, schedules one on the connection's event loop; the drain writes every queued call and flushes
- * once, so a burst of calls costs one flush. Everything else (connect, reconnect, state changes, the pipeline)
- * runs on that one event loop. {@link #state()} may be read from any thread.
+ * <p>Threading: {@link #send} may be called from any thread. It puts the call on a lock-free inbox and, if no
+ * drain is pending, schedules one on the connection's event loop. The drain moves the inbox into the backlog
+ * (starting each call's deadline timer) and writes from the backlog while the channel is writable, flushing once
+ * per batch. While the channel is not writable (the provider does not read) calls stay in the backlog: they are
+ * written when it becomes writable again, or end at their deadline and are removed (O(1)) without ever being
+ * written. Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop. Host
+ * names are resolved on the resolver executor, never on the event loop. {@link #state()} and
+ * {@link #isWritable()} may be read from any thread.
  *
  * <p>Lifecycle: {@link #start()} connects; a closed channel leads to {@link ConnectivityState#TRANSIENT_FAILURE}
  * and a reconnect after a doubling, jittered delay; {@link #shutdownGracefully()} (the provider was delisted)
@@ -40,12 +48,24 @@ public final class ProviderConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderConnection.class);
 
-    /** What the connection tells its manager. Called on the event loop. */
-    interface Listener {
+    /** What the connection tells its owner (the balancer). Called on the connection's event loop. */
+    public interface Listener {
         void onStateChange(ProviderConnection connection, ConnectivityState state);
 
-        /** A call queued here could not be written because the channel went away before it was sent. */
+        /** A call taken here could not be written because the channel went away before it was sent. */
         void redispatch(RpcCall call);
+
+        /** A call written here ended; {@code providerFault}: timeout, protocol error or failed write. */
+        void callEnded(ProviderConnection connection, boolean providerFault);
+
+        /** The channel's writability changed. */
+        void writabilityChanged(ProviderConnection connection, boolean writable);
+
+        /**
+         * The channel is not writable and {@code call} waits in its backlog unsent: may it go elsewhere? Returns
+         * true when the call was handed to another, writable connection (it left this one).
+         */
+        boolean reroute(ProviderConnection from, RpcCall call);
     }
 
     private final String address;
@@ -53,29 +73,33 @@ public final class ProviderConnection {
     private final EventLoop eventLoop;
     private final Bootstrap bootstrap;
     private final Listener listener;
+    private final Executor resolver;
     private final long backoffMinNanos;
     private final long backoffMaxNanos;
-    private final Queue<RpcCall> outbound = PlatformDependent.newMpscQueue();
+    private final CallQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile ProviderNode node;
     private volatile ConnectivityState state = ConnectivityState.IDLE;
+    private volatile boolean writable = true;
     private Channel channel;
     private ConsumerHandler handler;
     private long backoffNanos;
     private ScheduledFuture<?> reconnect;
 
-    ProviderConnection(ProviderNode node, int slot, EventLoop eventLoop, Bootstrap template, Listener listener,
-                       ResponseDecoder decoder, long callTimeoutNanos, int maxResponseBytes, long backoffMinNanos,
-                       long backoffMaxNanos) {
+    public ProviderConnection(ProviderNode node, int slot, EventLoop eventLoop, Bootstrap template,
+                              Listener listener, Executor resolver, ResponseDecoder decoder, int maxResponseBytes,
+                              long backoffMinNanos, long backoffMaxNanos) {
         this.node = node;
         this.address = node.address();
         this.slot = slot;
         this.eventLoop = eventLoop;
         this.listener = listener;
+        this.resolver = resolver;
         this.backoffMinNanos = backoffMinNanos;
         this.backoffMaxNanos = backoffMaxNanos;
         this.backoffNanos = backoffMinNanos;
+        this.queue = new CallQueue(eventLoop, this::deadlineReached);
         this.bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -84,7 +108,8 @@ public final class ProviderConnection {
                 ch.pipeline().addLast("http-decoder", new HttpResponseDecoder());
                 ch.pipeline().addLast("http-encoder", new HttpRequestEncoder());
                 ch.pipeline().addLast("aggregator", new HttpObjectAggregator(maxResponseBytes));
-                ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, callTimeoutNanos, progress));
+                ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, progress,
+                        ProviderConnection.this));
             }
         });
     }
@@ -94,19 +119,24 @@ public final class ProviderConnection {
         return address;
     }
 
-    ProviderNode node() {
+    public ProviderNode node() {
         return node;
     }
 
-    void node(ProviderNode updated) {
+    public void node(ProviderNode updated) {
         this.node = updated;
     }
 
-    ConnectivityState state() {
+    public ConnectivityState state() {
         return state;
     }
 
-    void start() {
+    /** Whether the channel takes writes now (false while the provider does not read). Any thread. */
+    public boolean isWritable() {
+        return writable;
+    }
+
+    public void start() {
         eventLoop.execute(this::connect);
     }
 
@@ -116,7 +146,36 @@ public final class ProviderConnection {
         }
         reconnect = null;
         setState(ConnectivityState.CONNECTING);
-        ChannelFuture connecting = bootstrap.connect(node.host(), node.port());
+        ProviderNode target = node;
+        if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
+            connectTo(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(target.host()),
+                    target.port()));
+            return;
+        }
+        try {
+            resolver.execute(() -> {
+                InetSocketAddress resolved;
+                try {
+                    resolved = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
+                } catch (UnknownHostException e) {
+                    eventLoop.execute(() -> {
+                        log.debug("cannot resolve {}: {}", address, e.toString());
+                        retryLater();
+                    });
+                    return;
+                }
+                eventLoop.execute(() -> connectTo(resolved));
+            });
+        } catch (RejectedExecutionException closed) {
+            log.debug("resolver closed; not connecting to {}", address);
+        }
+    }
+
+    private void connectTo(InetSocketAddress remote) {
+        if (state == ConnectivityState.SHUTDOWN) {
+            return;
+        }
+        ChannelFuture connecting = bootstrap.connect(remote);
         connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 log.debug("connect to {} failed: {}", address, f.cause().toString());
@@ -131,6 +190,7 @@ public final class ProviderConnection {
             channel = ch;
             handler = ch.pipeline().get(ConsumerHandler.class);
             backoffNanos = backoffMinNanos;
+            writable = ch.isWritable();
             ch.closeFuture().addListener(closed -> onClosed(ch));
             log.debug("connected to {} (slot {})", address, slot);
             setState(ConnectivityState.READY);
@@ -144,6 +204,7 @@ public final class ProviderConnection {
         }
         channel = null;
         handler = null;
+        writable = true;
         if (state == ConnectivityState.SHUTDOWN) {
             drain();
             return;
@@ -172,14 +233,13 @@ public final class ProviderConnection {
 
     /** Queues a call for writing. Any thread; never blocks. */
     public void send(RpcCall call) {
-        outbound.offer(call);
+        queue.offer(call);
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(drainTask);
             } catch (RejectedExecutionException shutDown) {
                 // The client closed and its event loops are gone: nothing will ever drain this queue.
-                RpcCall queued;
-                while ((queued = outbound.poll()) != null) {
+                for (RpcCall queued : queue.pollInbox()) {
                     queued.future().fail(queued.clientClosed());
                 }
             }
@@ -190,25 +250,79 @@ public final class ProviderConnection {
         drainScheduled.set(false);
         ConsumerHandler h = handler;
         Channel ch = channel;
-        RpcCall call;
         if (h == null || ch == null || !ch.isActive() || state != ConnectivityState.READY) {
-            while ((call = outbound.poll()) != null) {
+            for (RpcCall call : queue.takeAll()) {
                 listener.redispatch(call);
             }
             return;
         }
+        queue.admit();
         int written = 0;
-        while ((call = outbound.poll()) != null) {
+        RpcCall call;
+        while (ch.isWritable() && (call = queue.poll()) != null) {
             h.write(call);
             written++;
         }
         if (written > 0) {
             ch.flush();
         }
+        setWritable(ch.isWritable());
+        if (!writable && !queue.isEmpty()) {
+            queue.moveTo(c -> listener.reroute(this, c));
+        }
+    }
+
+    private void setWritable(boolean now) {
+        if (now != writable) {
+            writable = now;
+            listener.writabilityChanged(this, now);
+        }
+    }
+
+    /**
+     * Another connection became writable: if this one is not, its unsent calls may go there. Any thread.
+     */
+    public void offerBacklog() {
+        try {
+            eventLoop.execute(() -> {
+                if (!writable && !queue.isEmpty()) {
+                    queue.moveTo(c -> listener.reroute(this, c));
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // the client is closing; the backlog is failed by shutdownNow
+        }
+    }
+
+    private void deadlineReached(RpcCall call) {
+        if (queue.remove(call)) {
+            // Never written: the provider did not read fast enough. It is not sent later.
+            call.future().fail(call.timedOut(call.callTimeoutMillis()));
+            listener.callEnded(this, true);
+        } else if (handler != null) {
+            handler.deadlineReached(call);
+        }
+    }
+
+    /** From the handler: a call written here ended. Event loop only. */
+    void callEnded(boolean providerFault) {
+        listener.callEnded(this, providerFault);
+    }
+
+    /** From the handler: the channel's writability changed. Event loop only. */
+    void writabilityChanged() {
+        Channel ch = channel;
+        boolean now = ch != null && ch.isWritable();
+        setWritable(now);
+        if (now) {
+            drain();
+        } else if (!queue.isEmpty()) {
+            queue.moveTo(c -> listener.reroute(this, c));
+        }
     }
 
     /** Stops taking calls; closes once the calls in flight have ended. Any thread. */
-    void shutdownGracefully() {
+    public void shutdownGracefully() {
         eventLoop.execute(() -> {
             if (state == ConnectivityState.SHUTDOWN) {
                 return;
@@ -223,13 +337,12 @@ public final class ProviderConnection {
     }
 
     /** Fails every call in flight and queued with the error {@code reason} builds, and closes. Any thread. */
-    Future<?> shutdownNow(Function<RpcCall, RpcException> reason) {
+    public Future<?> shutdownNow(Function<RpcCall, RpcException> reason) {
         return eventLoop.submit(() -> {
             cancelReconnect();
             setState(ConnectivityState.SHUTDOWN);
-            RpcCall call;
-            while ((call = outbound.poll()) != null) {
-                call.future().fail(reason.apply(call));
+            for (RpcCall c : queue.takeAll()) {
+                c.future().fail(reason.apply(c));
             }
             if (handler != null) {
                 handler.failAll(reason);

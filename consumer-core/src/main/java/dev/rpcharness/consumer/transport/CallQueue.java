@@ -1,0 +1,121 @@
+package dev.rpcharness.consumer.transport;
+
+import dev.rpcharness.consumer.call.RpcCall;
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The calls one connection has taken and not yet written: a lock-free inbox that any thread offers to, and the
+ * backlog on the event loop, in arrival order, where each call's deadline timer runs. A call leaves the backlog
+ * when it is written, moved to another connection, or ends at its deadline (O(1) removal); it is never written
+ * after it ended.
+ *
+ * <p>Threading: {@link #offer} from any thread; everything else on the connection's event loop.
+ */
+final class CallQueue {
+
+    private final Queue<RpcCall> inbox = PlatformDependent.newMpscQueue();
+    private final LinkedHashSet<RpcCall> backlog = new LinkedHashSet<>();
+    private final EventLoop eventLoop;
+    private final Consumer<RpcCall> onDeadline;
+
+    /**
+     * @param onDeadline runs on the event loop when a taken call's deadline passes (whether or not it was written)
+     */
+    CallQueue(EventLoop eventLoop, Consumer<RpcCall> onDeadline) {
+        this.eventLoop = eventLoop;
+        this.onDeadline = onDeadline;
+    }
+
+    /** Adds a call to the inbox. Any thread. */
+    void offer(RpcCall call) {
+        inbox.offer(call);
+    }
+
+    /** Empties the inbox only, for a client whose event loops are gone. Any thread. */
+    List<RpcCall> pollInbox() {
+        List<RpcCall> out = new ArrayList<>();
+        RpcCall call;
+        while ((call = inbox.poll()) != null) {
+            out.add(call);
+        }
+        return out;
+    }
+
+    /** Moves the inbox into the backlog, fixing and starting each call's deadline; skips calls that ended. */
+    void admit() {
+        RpcCall call;
+        while ((call = inbox.poll()) != null) {
+            if (!call.future().isDone()) {
+                call.startDeadline();
+                backlog.add(call);
+                startTimer(call);
+            }
+        }
+    }
+
+    private void startTimer(RpcCall call) {
+        call.deadline(eventLoop.schedule(() -> onDeadline.accept(call), Math.max(0, call.remainingNanos()),
+                TimeUnit.NANOSECONDS));
+    }
+
+    boolean isEmpty() {
+        return backlog.isEmpty();
+    }
+
+    int size() {
+        return backlog.size();
+    }
+
+    /** The oldest call of the backlog, removed (its deadline keeps running), or null. */
+    RpcCall poll() {
+        if (backlog.isEmpty()) {
+            return null;
+        }
+        var it = backlog.iterator();
+        RpcCall call = it.next();
+        it.remove();
+        return call;
+    }
+
+    /** Removes a call from the backlog; true if it was there (it was never written). */
+    boolean remove(RpcCall call) {
+        return backlog.remove(call);
+    }
+
+    /** Everything taken or offered and not written, removed, deadlines cancelled. */
+    List<RpcCall> takeAll() {
+        List<RpcCall> all = new ArrayList<>(backlog);
+        backlog.clear();
+        all.addAll(pollInbox());
+        for (RpcCall call : all) {
+            call.cancelDeadline();
+        }
+        return all;
+    }
+
+    /**
+     * Offers each backlog call to {@code elsewhere} (another connection); a call it takes leaves with its deadline
+     * cancelled here (the new connection restarts it for the time left), the others stay.
+     */
+    void moveTo(Predicate<RpcCall> elsewhere) {
+        for (var it = backlog.iterator(); it.hasNext(); ) {
+            RpcCall call = it.next();
+            call.cancelDeadline();
+            if (call.future().isDone()) {
+                it.remove();
+            } else if (elsewhere.test(call)) {
+                it.remove();
+            } else {
+                startTimer(call); // nowhere better: it stays, for the time it has left
+            }
+        }
+    }
+}
