@@ -127,6 +127,16 @@ public final class RpcCluster implements AutoCloseable {
         return seed;
     }
 
+    /** The name ({@code p<i>}) of this cluster's provider at {@code address}, or the address itself. */
+    private String nameOf(String address) {
+        for (FakeProvider p : providers) {
+            if (address.equals(p.address())) {
+                return p.name();
+            }
+        }
+        return address;
+    }
+
     /** The interfaces the providers serve. */
     public List<Class<?>> services() {
         return List.copyOf(services.keySet());
@@ -169,7 +179,9 @@ public final class RpcCluster implements AutoCloseable {
             throw e;
         }
         // The client's routing changes (ejected, returned, connected, ...) go on the cluster's timeline.
-        client.addRoutingListener(e -> timeline.record(e.action(), e.provider(), e.detail()));
+        // Subject: the provider's name (p0, p1, ...) when it is one of this cluster's, as for every other event.
+        client.addRoutingListener(e -> timeline.record(e.action(), nameOf(e.provider()),
+                e.provider() + (e.detail().isEmpty() ? "" : " " + e.detail())));
         clients.add(client);
         synchronized (lock) {
             if (!closed) {

@@ -60,6 +60,18 @@ public enum TimelineAction {
     PROVIDER_REREGISTER("provider-reregister"),
     /** The provider closed for good. */
     PROVIDER_CLOSE("provider-close"),
+    /** A client's discovery (or direct list) named the provider (detail: its address). */
+    CLIENT_LISTED("client-listed"),
+    /** A client's discovery no longer names the provider. */
+    CLIENT_DELISTED("client-delisted"),
+    /** A client's connection to the provider became ready. */
+    CLIENT_CONNECTED("client-connected"),
+    /** A client has no ready connection to the provider any more. */
+    CLIENT_DISCONNECTED("client-disconnected"),
+    /** A client's outlier ejection took the provider out of rotation (detail: why, and for how long). */
+    CLIENT_EJECTED("client-ejected"),
+    /** The ejection's cool-down ended: the provider is back in the client's rotation, on probation. */
+    CLIENT_RETURNED("client-returned"),
     /** The cluster is closing (subject {@code zookeeper}). */
     CLUSTER_CLOSE("cluster-close"),
     /** {@code @WithRpcCluster}: a test starts (subject the test's display name). */

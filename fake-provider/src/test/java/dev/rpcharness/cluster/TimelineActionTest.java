@@ -2,11 +2,14 @@ package dev.rpcharness.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.RoutingEvent;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -15,6 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The names a cluster records, the names {@link TimelineAction} gives and the names docs/timeline.md lists agree. */
@@ -23,7 +27,31 @@ class TimelineActionTest {
     /** Recorded by an ensemble or by other modules (the JUnit extension, the load target), not by this test. */
     private static final Set<TimelineAction> NOT_EXERCISED_HERE = EnumSet.of(TimelineAction.ZK_KILL_SERVER,
             TimelineAction.ZK_RESTART_SERVER, TimelineAction.PROVIDER_REREGISTER, TimelineAction.TEST_START,
-            TimelineAction.TEST_END, TimelineAction.WARM_UP, TimelineAction.CHAOS_FAILED);
+            TimelineAction.TEST_END, TimelineAction.WARM_UP, TimelineAction.CHAOS_FAILED,
+            TimelineAction.CLIENT_LISTED, TimelineAction.CLIENT_DELISTED, TimelineAction.CLIENT_CONNECTED,
+            TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED);
+
+    @Test
+    void everyRoutingEventKindOfAClientHasATimelineAction() {
+        for (RoutingEvent.Kind kind : RoutingEvent.Kind.values()) {
+            String action = new RoutingEvent(kind, "127.0.0.1:1", "", 0).action();
+            assertThat(TimelineAction.ofLabel(action)).as(kind + " as " + action).isPresent();
+        }
+    }
+
+    @Test
+    void aClientsRoutingEventsAreRecordedUnderTheProvidersNames() throws Exception {
+        try (RpcCluster cluster = RpcCluster.builder().providers(2).serve(EchoService.class, EchoServiceImpl::new)
+                .build()) {
+            ConsumerClient client = cluster.newClient();
+            assertThat(client.create(EchoService.class).echo("hi")).isEqualTo("hi");
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(cluster.timeline().events())
+                            .filteredOn(e -> e.action().equals(TimelineAction.CLIENT_CONNECTED.label()))
+                            .extracting(TimelineEvent::subject)
+                            .contains(TimelineAction.providerName(0), TimelineAction.providerName(1)));
+        }
+    }
 
     @Test
     void everyChaosStepAndProviderChangeIsRecordedUnderItsDocumentedName() {
