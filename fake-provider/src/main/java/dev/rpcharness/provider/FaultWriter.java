@@ -70,7 +70,7 @@ final class FaultWriter {
     }
 
     private void answered() {
-        dispatcher.stats().recordAnswered(call.method());
+        dispatcher.stats().recordAnswered(call.statsKey());
         dispatcher.finished();
     }
 
@@ -89,7 +89,7 @@ final class FaultWriter {
                 return;
             }
             case HTTP_STATUS: {
-                byte[] text = ("injected HTTP status " + fault.httpStatus() + " for " + call.request().label())
+                byte[] text = ("injected HTTP status " + fault.httpStatus() + " for " + call.label())
                         .getBytes(StandardCharsets.UTF_8);
                 answered();
                 send(c, "text/plain; charset=utf-8", fault.httpStatus(), text);
@@ -181,11 +181,7 @@ final class FaultWriter {
 
     /** Writes an answer under the call's id, closing afterwards when the request asked for it. */
     private void send(ServerConnection c, String contentType, int status, byte[] body) {
-        if (call.keepAlive()) {
-            c.writeNow(WireAnswer.of(status, call.requestId(), contentType, body));
-        } else {
-            c.writeNowAndClose(WireAnswer.closing(status, call.requestId(), contentType, body));
-        }
+        c.writeAnswer(status, call.requestId(), contentType, body, !call.keepAlive());
     }
 
     private static WireAnswer json(String id, byte[] body) {

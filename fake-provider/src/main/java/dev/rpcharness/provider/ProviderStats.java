@@ -12,10 +12,17 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a provider saw and did: calls received, calls answered (a result or an error answer written), and faults
- * injected by kind, in total and per method name. Live counters: thread-safe, readable while traffic flows, never
+ * injected by kind, in total and per method name (a served method's name; calls naming anything else count under
+ * {@link #UNKNOWN_METHOD}). Live counters: thread-safe, readable while traffic flows, never
  * reset (they survive restarts of the provider).
  */
 public final class ProviderStats {
+
+    /**
+     * The one key under which calls of methods the provider does not serve are counted (an unknown interface,
+     * method or overload), so callers cannot grow the per-method statistics without bound.
+     */
+    public static final String UNKNOWN_METHOD = "<unknown>";
 
     private final LongAdder received = new LongAdder();
     private final LongAdder answered = new LongAdder();
@@ -46,7 +53,9 @@ public final class ProviderStats {
     }
 
     private MethodCounters method(String method) {
-        return methods.computeIfAbsent(method == null ? "?" : method, m -> new MethodCounters());
+        MethodCounters m = methods.get(method == null ? UNKNOWN_METHOD : method);
+        return m != null ? m : methods.computeIfAbsent(method == null ? UNKNOWN_METHOD : method,
+                k -> new MethodCounters());
     }
 
     /** Calls received (decoded from a POST /rpc), including those later faulted. */
@@ -108,7 +117,7 @@ public final class ProviderStats {
         return m == null ? 0 : m.faults.get(kind.ordinal());
     }
 
-    /** The names of the methods called so far (unknown methods included), sorted. */
+    /** The names of the served methods called so far, and {@link #UNKNOWN_METHOD} once any other was, sorted. */
     public Set<String> methods() {
         return Collections.unmodifiableSet(new TreeSet<>(methods.keySet()));
     }
