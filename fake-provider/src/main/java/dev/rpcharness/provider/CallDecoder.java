@@ -43,12 +43,31 @@ final class CallDecoder {
         this.providerName = providerName;
     }
 
-    /** Decodes {@code body}, which stays owned (and released) by the caller. */
-    DecodedCall decode(ByteBuf body) throws NotACallException {
-        try (JsonParser p = body.hasArray()
-                ? mapper.getFactory().createParser(body.array(), body.arrayOffset() + body.readerIndex(),
-                body.readableBytes())
-                : mapper.getFactory().createParser((java.io.InputStream) new ByteBufInputStream(body))) {
+    /** Bodies up to this size are parsed from the caller's scratch array; larger ones stream from the buffer. */
+    static final int SCRATCH_LIMIT = 64 * 1024;
+
+    /**
+     * Decodes {@code body}, which stays owned (and released) by the caller. A body in a heap buffer is parsed in
+     * place; another one up to {@link #SCRATCH_LIMIT} bytes is first copied into {@code scratch} (the caller's
+     * reusable array, at least that large; no allocation per call), a larger one is streamed.
+     */
+    DecodedCall decode(ByteBuf body, byte[] scratch) throws NotACallException {
+        int length = body.readableBytes();
+        JsonParser parser;
+        try {
+            if (body.hasArray()) {
+                parser = mapper.getFactory().createParser(body.array(), body.arrayOffset() + body.readerIndex(),
+                        length);
+            } else if (length <= scratch.length) {
+                body.getBytes(body.readerIndex(), scratch, 0, length);
+                parser = mapper.getFactory().createParser(scratch, 0, length);
+            } else {
+                parser = mapper.getFactory().createParser((java.io.InputStream) new ByteBufInputStream(body));
+            }
+        } catch (IOException e) {
+            throw new NotACallException(e.getMessage(), e);
+        }
+        try (JsonParser p = parser) {
             return decode(p);
         } catch (NotACallException e) {
             throw e;

@@ -61,8 +61,12 @@ final class CallDispatcher {
         }
     }
 
-    /** A call that runs longer than this on an event loop sends its method to the worker pool from then on. */
+    /**
+     * {@link #SLOW_STREAK} calls in a row of one method that each run longer than this on an event loop send the
+     * method to the worker pool from then on (one slow call alone may be a GC pause or a busy machine).
+     */
     static final long SLOW_ON_EVENT_LOOP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    static final int SLOW_STREAK = 3;
 
     private final ServiceTable services;
     private final ProviderStats stats;
@@ -75,6 +79,7 @@ final class CallDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
     private volatile FaultDecider decider;
+    private volatile ProviderStats.MethodCounters unknownCounters;
     private volatile long lastReceivedNanos = System.nanoTime();
 
     /**
@@ -159,21 +164,21 @@ final class CallDispatcher {
 
     /** Handles one call; on the connection's event loop. */
     void dispatch(ServerConnection connection, Call call) {
-        String key = call.statsKey();
+        ProviderStats.MethodCounters counters = counters(call.decoded());
         lastReceivedNanos = call.receivedNanos();
-        stats.recordReceived(key);
+        stats.recordReceived(counters);
         inFlight.incrementAndGet();
         FaultDecider current = decider;
         FaultDecision decision = current.decide(call.method());
         if (decision.latency() != null) {
-            stats.recordFault(key, decision.latency().kind());
+            stats.recordFault(counters, decision.latency().kind());
         }
         Fault fault = decision.answer();
         if (fault != null) {
-            stats.recordFault(key, fault.kind());
+            stats.recordFault(counters, fault.kind());
         }
         long deadline = call.receivedNanos() + decision.delayNanos();
-        FaultWriter writer = new FaultWriter(this, call, fault, current);
+        FaultWriter writer = new FaultWriter(this, call, fault, current, counters);
         if (fault != null && fault.kind() == FaultKind.HANG) {
             LOG.debug("{} hangs {} id {}", providerName(), call.label(), call.requestId());
             finished();
@@ -195,15 +200,23 @@ final class CallDispatcher {
                     RpcResponse.failure(call.requestId(), new RpcError(e.remoteType(), e.getMessage()))));
             return;
         }
-        if (!blocking && !decoded.binding.slow) {
+        ServiceTable.Binding binding = decoded.binding;
+        if (!blocking && !binding.slow) {
             long start = System.nanoTime();
             RpcResponse outcome = invoke(call, target);
             long took = System.nanoTime() - start;
             if (took > SLOW_ON_EVENT_LOOP_NANOS) {
-                decoded.binding.slow = true;
-                LOG.warn("{}: {} took {} ms on an event loop; its calls run on the worker pool from now on "
-                        + "(FakeProvider.Builder#blockingImplementations says so from the start)", providerName(),
-                        call.label(), TimeUnit.NANOSECONDS.toMillis(took));
+                int streak = ++binding.slowStreak;
+                if (streak >= SLOW_STREAK && !binding.slow) {
+                    binding.slow = true;
+                    LOG.warn("{}: {} took over {} ms on an event loop {} times in a row (the last {} ms); its calls "
+                            + "run on the worker pool from now on (FakeProvider.Builder#blockingImplementations says "
+                            + "so from the start)", providerName(), call.label(),
+                            TimeUnit.NANOSECONDS.toMillis(SLOW_ON_EVENT_LOOP_NANOS), streak,
+                            TimeUnit.NANOSECONDS.toMillis(took));
+                }
+            } else if (binding.slowStreak != 0) {
+                binding.slowStreak = 0;
             }
             connection.at(deadline, writer.withOutcome(outcome));
             return;
@@ -212,7 +225,7 @@ final class CallDispatcher {
             workers.execute(() -> {
                 if (call.expiredAt(System.nanoTime())) {
                     // Queued behind slower work until the caller gave up: drop it rather than add to a backlog.
-                    stats.recordExpired(key);
+                    stats.recordExpired(call.statsKey());
                     LOG.debug("{} drops {} id {}: the caller's budget is spent", providerName(),
                             call.label(), call.requestId());
                     finished();
@@ -224,6 +237,17 @@ final class CallDispatcher {
             // The provider is closing: nobody will answer this call.
             finished();
         }
+    }
+
+    /** The statistics of the call's method, looked up once per method (unknown methods share one key). */
+    private ProviderStats.MethodCounters counters(DecodedCall decoded) {
+        ServiceTable.Binding b = decoded.binding;
+        if (b == null) {
+            ProviderStats.MethodCounters u = unknownCounters;
+            return u != null ? u : (unknownCounters = stats.counters(ProviderStats.UNKNOWN_METHOD));
+        }
+        ProviderStats.MethodCounters c = b.counters;
+        return c != null ? c : (b.counters = stats.counters(b.method.getName()));
     }
 
     private RpcResponse invoke(Call call, ServiceTable.Target target) {

@@ -27,8 +27,11 @@ final class FaultWriter {
     private final CallDispatcher.Call call;
     private final Fault fault;
     private final FaultDecider decider;
+    private final ProviderStats.MethodCounters counters;
 
-    FaultWriter(CallDispatcher dispatcher, CallDispatcher.Call call, Fault fault, FaultDecider decider) {
+    FaultWriter(CallDispatcher dispatcher, CallDispatcher.Call call, Fault fault, FaultDecider decider,
+                ProviderStats.MethodCounters counters) {
+        this.counters = counters;
         this.dispatcher = dispatcher;
         this.call = call;
         this.fault = fault;
@@ -70,7 +73,7 @@ final class FaultWriter {
     }
 
     private void answered() {
-        dispatcher.stats().recordAnswered(call.statsKey());
+        dispatcher.stats().recordAnswered(counters);
         dispatcher.finished();
     }
 

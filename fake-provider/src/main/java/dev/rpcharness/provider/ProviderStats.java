@@ -34,13 +34,21 @@ public final class ProviderStats {
     }
 
     void recordReceived(String method) {
+        recordReceived(counters(method));
+    }
+
+    void recordReceived(MethodCounters m) {
         received.increment();
-        method(method).received.increment();
+        m.received.increment();
     }
 
     void recordAnswered(String method) {
+        recordAnswered(counters(method));
+    }
+
+    void recordAnswered(MethodCounters m) {
         answered.increment();
-        method(method).answered.increment();
+        m.answered.increment();
     }
 
     void recordExpired(String method) {
@@ -48,11 +56,16 @@ public final class ProviderStats {
     }
 
     void recordFault(String method, FaultKind kind) {
-        faults.incrementAndGet(kind.ordinal());
-        method(method).faults.incrementAndGet(kind.ordinal());
+        recordFault(counters(method), kind);
     }
 
-    private MethodCounters method(String method) {
+    void recordFault(MethodCounters m, FaultKind kind) {
+        faults.incrementAndGet(kind.ordinal());
+        m.faults.incrementAndGet(kind.ordinal());
+    }
+
+    /** The counters of one method, which a caller may keep (they live as long as these statistics). */
+    MethodCounters counters(String method) {
         MethodCounters m = methods.get(method == null ? UNKNOWN_METHOD : method);
         return m != null ? m : methods.computeIfAbsent(method == null ? UNKNOWN_METHOD : method,
                 k -> new MethodCounters());
@@ -134,7 +147,8 @@ public final class ProviderStats {
         return sb.toString();
     }
 
-    private static final class MethodCounters {
+    /** The counters of one method. Thread-safe. */
+    static final class MethodCounters {
         final LongAdder received = new LongAdder();
         final LongAdder answered = new LongAdder();
         final AtomicLongArray faults = new AtomicLongArray(FaultKind.values().length);

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -46,6 +47,8 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     private boolean frozen;
     private boolean busy;
     private String lastRequestId;
+    /** Reused for parsing bodies on this connection's event loop; grown on demand up to the decoder's limit. */
+    private byte[] scratch = new byte[1024];
 
     ServerConnection(CallDispatcher dispatcher, ConnectionSet connections) {
         super(true);
@@ -67,6 +70,12 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         if (ctx.pipeline().get(FlushConsolidationHandler.class) == null) {
             ctx.pipeline().addFirst("flush", new FlushConsolidationHandler(
                     FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
+        // The usual call (a head and its whole body in one read) skips the aggregator's copying.
+        HttpObjectAggregator aggregator = ctx.pipeline().get(HttpObjectAggregator.class);
+        if (aggregator != null && ctx.pipeline().get(SingleChunkRequests.class) == null) {
+            ctx.pipeline().addBefore(ctx.pipeline().context(aggregator).name(), "single-chunk",
+                    new SingleChunkRequests(aggregator.maxContentLength()));
         }
     }
 
@@ -112,9 +121,13 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
             answer(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
             return;
         }
+        int length = req.content().readableBytes();
+        if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
+            scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
+        }
         DecodedCall request;
         try {
-            request = dispatcher.decoder().decode(req.content());
+            request = dispatcher.decoder().decode(req.content(), scratch());
         } catch (CallDecoder.NotACallException e) {
             answer(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
             return;
@@ -128,6 +141,10 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         lastRequestId = id;
         dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
                 HttpUtil.isKeepAlive(req), budgetNanos(req.headers().get(WireContract.TIMEOUT_HEADER))));
+    }
+
+    private byte[] scratch() {
+        return scratch;
     }
 
     /** The decoded path of a request target; the call path itself without building a decoder. */

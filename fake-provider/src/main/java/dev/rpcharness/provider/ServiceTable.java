@@ -38,8 +38,12 @@ final class ServiceTable {
         private final String[] typeNames;
         private volatile ObjectReader[] readers;
         private volatile JavaType[] javaTypes;
-        /** Set once a call of this method took long on an event loop: it runs on the worker pool from then on. */
+        /** Set once calls of this method took long on an event loop: they run on the worker pool from then on. */
         volatile boolean slow;
+        /** Calls in a row that took long on an event loop; races between loops only blur the count. */
+        volatile int slowStreak;
+        /** This method's statistics, kept once looked up (the table and the statistics live as long as the provider). */
+        volatile ProviderStats.MethodCounters counters;
 
         private Binding(Service service, Method method) {
             this.service = service;
@@ -123,6 +127,8 @@ final class ServiceTable {
     }
 
     private final Map<String, Service> services = new ConcurrentHashMap<>();
+    /** The services as an array: a few served interfaces are found faster by comparing names than by hashing. */
+    private volatile Service[] serviceArray = new Service[0];
     private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Serves {@code impl} for {@code iface}, replacing an earlier implementation. */
@@ -157,7 +163,12 @@ final class ServiceTable {
     private Service service(Class<?> iface) {
         return services.computeIfAbsent(iface.getName(), n -> {
             order.add(n);
-            return new Service(iface);
+            Service created = new Service(iface);
+            Service[] old = serviceArray;
+            Service[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = created;
+            serviceArray = grown;
+            return created;
         });
     }
 
@@ -176,7 +187,7 @@ final class ServiceTable {
      */
     Binding bind(String className, String methodName, List<String> parameterTypes, Supplier<String> providerName)
             throws UnknownTargetException {
-        Service service = className == null ? null : services.get(className);
+        Service service = find(className);
         if (service == null) {
             throw new UnknownTargetException("java.lang.ClassNotFoundException", "provider " + providerName.get()
                     + " does not serve interface " + className + "; it serves " + serviceNames());
@@ -196,6 +207,22 @@ final class ServiceTable {
         String simple = className.substring(className.lastIndexOf('.') + 1);
         throw new UnknownTargetException("java.lang.NoSuchMethodException", "provider " + providerName.get()
                 + " has no method " + simple + "#" + methodName + parameterTypes);
+    }
+
+    private Service find(String className) {
+        if (className == null) {
+            return null;
+        }
+        Service[] array = serviceArray;
+        if (array.length <= 8) {
+            for (Service s : array) {
+                if (s.iface.getName().equals(className)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+        return services.get(className);
     }
 
     /**

@@ -134,9 +134,11 @@ class DeclaredTypesOnlyTest {
     @Test
     void classNameTypeIdsAreNeverResolvedEvenWhereTheDeclaredTypeAsksForThem() throws Exception {
         JsonNode subtype = call("shape", Shape.class, "{\"@class\":\"" + gadget(Gadget.class) + "\"}");
+        assertThat(subtype.has("error")).as("answer %s", subtype).isTrue();
         assertThat(subtype.get("error").get("type").asText()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(subtype.get("error").get("message").asText()).contains("argument 0 of shape");
         JsonNode unrelated = call("shape", Shape.class, "{\"@class\":\"" + gadget(LooseGadget.class) + "\"}");
+        assertThat(unrelated.has("error")).as("answer %s", unrelated).isTrue();
         assertThat(unrelated.get("error").get("type").asText()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(Witness.INITIALISED.get()).as("gadget classes initialised").isZero();
         assertThat(Witness.CREATED.get()).as("gadgets created").isZero();
