@@ -48,6 +48,12 @@ final class ServiceTable {
         private Binding(Service service, Method method) {
             this.service = service;
             this.method = method;
+            try {
+                // Skips the access check on every call; a method of a package the module does not open keeps it.
+                method.setAccessible(true);
+            } catch (RuntimeException e) {
+                // InaccessibleObjectException or SecurityException: invoke() checks access as before.
+            }
             this.label = method.getDeclaringClass().getSimpleName() + "#" + method.getName();
             this.types = method.getGenericParameterTypes();
             Class<?>[] raw = method.getParameterTypes();

@@ -12,6 +12,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -46,7 +47,8 @@ final class GrpcStack implements BenchStack {
     GrpcStack(int port, int channelCount) {
         for (int i = 0; i < channelCount; i++) {
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
-                    .eventLoopGroup(group).channelType(BenchTransport.socketChannel()).build();
+                    .eventLoopGroup(group).channelType(BenchTransport.socketChannel())
+                    .withOption(ChannelOption.TCP_NODELAY, true).build();
             // Connect now, outside the measured time.
             ClientCalls.blockingUnaryCall(ch, ECHO, CallOptions.DEFAULT, request);
             channels.add(ch);
@@ -102,7 +104,8 @@ final class GrpcStack implements BenchStack {
             try {
                 server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
                         .bossEventLoopGroup(boss).workerEventLoopGroup(workers)
-                        .channelType(BenchTransport.serverChannel()).addService(service).build().start();
+                        .channelType(BenchTransport.serverChannel())
+                        .withChildOption(ChannelOption.TCP_NODELAY, true).addService(service).build().start();
             } catch (IOException e) {
                 throw new UncheckedIOException("gRPC server cannot start on loopback", e);
             }

@@ -149,6 +149,17 @@ public final class SpeedBenchmark {
                 summary(entries);
                 out.printf(Locale.ROOT, "load average at end %s; %.0f s in all%n", loadAverage(),
                         (System.nanoTime() - began) / 1e9);
+                // On a machine shared with other work, throughput swings with the neighbours; CPU per call does not.
+                double cpuA = median(entries.get("A"), LoopDriver.Result::processCpuMicrosPerCall);
+                double serverA = median(entries.get("A"), LoopDriver.Result::serverCpuMicrosPerCall);
+                out.printf(Locale.ROOT, "COST fake-provider/raw-netty server cpu per call = %.2f (%.2f us / %.2f us)%n",
+                        median(entries.get("D"), LoopDriver.Result::serverCpuMicrosPerCall) / serverA,
+                        median(entries.get("D"), LoopDriver.Result::serverCpuMicrosPerCall), serverA);
+                for (String k : List.of("B", "C", "D", "E")) {
+                    double cpu = median(entries.get(k), LoopDriver.Result::processCpuMicrosPerCall);
+                    out.printf(Locale.ROOT, "COST %s/raw-netty process cpu per call = %.2f, i.e. throughput at equal "
+                            + "cpu %.2f of A%n", entries.get(k).label, cpu / cpuA, cpuA / cpu);
+                }
                 double a = limit;
                 double b = median(entries.get("B"), LoopDriver.Result::callsPerSecond);
                 double c = median(entries.get("C"), LoopDriver.Result::callsPerSecond);
