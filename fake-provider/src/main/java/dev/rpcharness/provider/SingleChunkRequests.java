@@ -59,11 +59,8 @@ final class SingleChunkRequests extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        HttpRequest head = held;
-        held = null;
-        if (head != null) {
-            ctx.fireChannelRead(head);
-        }
+    public void channelInactive(ChannelHandlerContext ctx) {
+        held = null; // a head whose body never came: nothing to answer, nothing reference-counted to release
+        ctx.fireChannelInactive();
     }
 }
