@@ -21,6 +21,7 @@ final class SingleChunkRequests extends ChannelInboundHandlerAdapter {
 
     private final long maxBodyBytes;
     private HttpRequest held;
+    private long heldLength;
 
     SingleChunkRequests(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
@@ -32,6 +33,7 @@ final class SingleChunkRequests extends ChannelInboundHandlerAdapter {
         if (head == null) {
             if (msg instanceof HttpRequest req && !(msg instanceof FullHttpRequest) && simple(req)) {
                 held = req;
+                heldLength = HttpUtil.getContentLength(req, -1L);
             } else {
                 ctx.fireChannelRead(msg);
             }
@@ -40,7 +42,7 @@ final class SingleChunkRequests extends ChannelInboundHandlerAdapter {
         held = null;
         if (msg instanceof LastHttpContent last && last.decoderResult().isSuccess()
                 && last.trailingHeaders().isEmpty()
-                && last.content().readableBytes() == HttpUtil.getContentLength(head, -1L)) {
+                && last.content().readableBytes() == heldLength) {
             ctx.fireChannelRead(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
                     last.content(), head.headers(), last.trailingHeaders()));
             return;
