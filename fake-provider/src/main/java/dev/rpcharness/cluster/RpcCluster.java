@@ -20,8 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
+import dev.rpcharness.provider.registration.RegistryClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -316,9 +315,7 @@ public final class RpcCluster implements AutoCloseable {
         synchronized (lock) {
             requireOpen("registeredProviders");
             if (inspector == null) {
-                inspector = CuratorFrameworkFactory.builder().connectString(connectString)
-                        .sessionTimeoutMs(10_000).connectionTimeoutMs(2_000)
-                        .retryPolicy(new RetryOneTime(200)).build();
+                inspector = RegistryClients.newClient(connectString, "cluster-inspector");
                 inspector.start();
             }
             zk = inspector;
