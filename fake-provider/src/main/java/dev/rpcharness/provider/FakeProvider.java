@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -74,7 +73,7 @@ public final class FakeProvider implements AutoCloseable {
     private final ServiceTable services = new ServiceTable();
     private final ProviderStats stats = new ProviderStats();
     private final ConnectionSet connections = new ConnectionSet();
-    private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
+    private final ProviderListeners listeners = new ProviderListeners();
     /** Serialises life-cycle steps (which may block for a drain). */
     private final Object lock = new Object();
     /** Guards plan replacement only, so a plan can change while a life-cycle step runs. */
@@ -196,29 +195,8 @@ public final class FakeProvider implements AutoCloseable {
         LOG.info("{} listening on {}{}", name(), address(), registry == null ? "" : ", registered at " + registry);
     }
 
-    /**
-     * Binds the port. A port just released by this provider can still be held for a moment (NIO closes a
-     * registered socket only at the event loop's next select), so a busy port is retried for up to a second.
-     */
     private Channel bind(ServerBootstrap bootstrap) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (true) {
-            try {
-                return bootstrap.bind(host, port).syncUninterruptibly().channel();
-            } catch (Exception e) {
-                boolean busy = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
-                if (!busy || port == 0 || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("provider " + name() + " cannot bind " + host + ":" + port + ": "
-                            + e, e);
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while binding " + host + ":" + port, ie);
-                }
-            }
-        }
+        return PortBinder.bind(bootstrap, host, port, name());
     }
 
     private byte[] nodeData() {
@@ -279,7 +257,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     public void addListener(ProviderListener l) {
-        listeners.add(Objects.requireNonNull(l, "listener"));
+        listeners.add(l);
     }
 
     /**
@@ -455,14 +433,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private void fire(String action, String detail) {
-        ProviderEvent e = new ProviderEvent(name(), action, detail);
-        for (ProviderListener l : listeners) {
-            try {
-                l.onEvent(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("{}: listener failed on {}: {}", name(), action, ex.toString());
-            }
-        }
+        listeners.fire(new ProviderEvent(name(), action, detail));
     }
 
     @Override

@@ -10,7 +10,7 @@ import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.junit.Async;
 import dev.rpcharness.junit.Provider;
 import dev.rpcharness.junit.WithRpcCluster;
-import dev.rpcharness.provider.ExternalProviderProcess;
+import dev.rpcharness.provider.standalone.ExternalProviderProcess;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.time.Duration;

@@ -1,10 +1,12 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.standalone;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.rpcharness.protocol.RpcJson;
+import dev.rpcharness.provider.FakeProvider;
+import dev.rpcharness.provider.ProviderStats;
 import dev.rpcharness.provider.fault.FaultKind;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.fault.FaultPlanJson;

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.standalone;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,7 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.standalone;
 
 import dev.rpcharness.protocol.RpcJson;
+import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
