@@ -295,9 +295,11 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
     }
 
     private static RpcCluster start(WithRpcCluster config) {
-        if (config.services().length != config.implementations().length) {
+        boolean callOnly = config.providers() == 0 && config.implementations().length == 0;
+        if (config.services().length != config.implementations().length && !callOnly) {
             throw new ExtensionConfigurationException("@WithRpcCluster lists " + config.services().length
-                    + " services but " + config.implementations().length + " implementations; pair them by position");
+                    + " services but " + config.implementations().length + " implementations; pair them by position"
+                    + " (or use providers = 0 and no implementations to call providers the test starts itself)");
         }
         ConsumerOptions options = ConsumerOptions.builder()
                 .callTimeout(Duration.ofMillis(config.callTimeoutMs()))
@@ -312,7 +314,7 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         if (config.providerSessionTimeoutMs() > 0) {
             builder.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
         }
-        for (int i = 0; i < config.services().length; i++) {
+        for (int i = 0; i < config.implementations().length; i++) {
             addService(builder, config.services()[i], config.implementations()[i]);
         }
         return builder.build();

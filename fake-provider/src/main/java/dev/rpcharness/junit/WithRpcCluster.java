@@ -45,7 +45,11 @@ public @interface WithRpcCluster {
      */
     Class<?>[] services() default {};
 
-    /** Implementations of {@link #services()}, by position; each needs a no-argument constructor. */
+    /**
+     * Implementations of {@link #services()}, by position; each needs a no-argument constructor. With
+     * {@code providers = 0} they may be left out: the services are then only called, on providers the test starts
+     * itself (WireMock providers registered in {@code cluster.connectString()}, for example).
+     */
     Class<?>[] implementations() default {};
 
     /** The clients' call timeout in milliseconds. */

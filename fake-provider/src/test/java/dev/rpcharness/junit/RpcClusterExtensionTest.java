@@ -359,7 +359,7 @@ class RpcClusterExtensionTest {
         }
     }
 
-    @WithRpcCluster(providers = 0, services = EchoService.class)
+    @WithRpcCluster(providers = 1, services = EchoService.class)
     @ExtendWith(OnlyInTestKit.class)
     static class Misconfigured {
         @Test
