@@ -217,9 +217,10 @@ class DocsMatchCodeTest {
             boolean actionTable = false;
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
-                if (line.startsWith("|")) {
-                    actionTable |= line.toLowerCase().contains("action");
-                } else {
+                boolean header = line.startsWith("|") && (i == 0 || !lines.get(i - 1).startsWith("|"));
+                if (header) {
+                    actionTable = line.toLowerCase().contains("action"); // a table whose header has an action column
+                } else if (!line.startsWith("|")) {
                     actionTable = false;
                 }
                 if (!actionTable && !line.toLowerCase().matches(".*(timeline|action).*")) {
