@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RPC consumer: calls the methods of service interfaces on remote providers over HTTP/1.1 (PROTOCOL.md).
+ * The RPC consumer: calls the methods of service interfaces on remote providers over HTTP/1.1 (docs/wire-contract.md).
  *
  * <p>Providers come either from fixed addresses ({@code "host:port"}, several comma separated; each is taken to
  * serve every interface and is reconnected forever) or from a {@link ServiceDiscovery} watching ZooKeeper, which

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the provider registry in ZooKeeper ({@code <basePath>/providers}, PROTOCOL.md) with Curator and keeps
+ * Watches the provider registry in ZooKeeper ({@code <basePath>/providers}, docs/wire-contract.md) with Curator and keeps
  * the current provider list. Curator retries the connection, re-establishes the session and re-syncs the cache;
  * while ZooKeeper is unreachable the last known list stays in force, so an outage alone never stops traffic.
  * Nodes with unusable data are skipped with one warning each.

@@ -1,7 +1,7 @@
 package dev.rpcharness.protocol;
 
 /**
- * The constants of the wire and registry contract (PROTOCOL.md): the request path, the header names and the
+ * The constants of the wire and registry contract (docs/wire-contract.md): the request path, the header names and the
  * layout of the provider registry in ZooKeeper. Shared by the consumer and every provider of the project.
  */
 public final class WireContract {

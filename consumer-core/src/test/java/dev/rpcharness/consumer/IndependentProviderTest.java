@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client works unchanged against an independent provider that follows PROTOCOL.md: a WireMock server whose
+ * The client works unchanged against an independent provider that follows docs/wire-contract.md: a WireMock server whose
  * stubs echo the request id through response templating, registered in ZooKeeper by hand.
  */
 class IndependentProviderTest {

@@ -20,8 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
+import dev.rpcharness.provider.registration.RegistryClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +86,7 @@ public final class RpcCluster implements AutoCloseable {
                     .registry(connectString)
                     .basePath(basePath)
                     .name("p" + i)
-                    .faultPlan(b.faultPlans.getOrDefault(i, FaultPlan.none()));
+                    .faultPlan(b.faultPlans.getOrDefault(i, FaultPlan.none()).forRun(seed, i));
             if (b.providerSessionTimeout != null) {
                 pb.sessionTimeout(b.providerSessionTimeout);
             }
@@ -122,7 +121,7 @@ public final class RpcCluster implements AutoCloseable {
         return zooKeeper;
     }
 
-    /** The seed given to the builder (0 by default), recorded on the timeline at start. */
+    /** The seed given to the builder (0 by default): recorded on the timeline at start, seeds the fault plans. */
     public long seed() {
         return seed;
     }
@@ -261,10 +260,14 @@ public final class RpcCluster implements AutoCloseable {
         step("expire-session", p, p::expireSession);
     }
 
-    /** Replaces provider {@code i}'s fault plan while traffic flows. */
+    /**
+     * Replaces provider {@code i}'s fault plan while traffic flows; its randomness is drawn from the cluster's
+     * seed (see {@link FaultPlan#forRun}).
+     */
     public void faultPlan(int i, FaultPlan plan) {
         FakeProvider p = provider(i);
-        step("fault-plan", p, String.valueOf(plan), () -> p.faultPlan(plan));
+        FaultPlan seeded = plan.forRun(seed, i);
+        step("fault-plan", p, String.valueOf(seeded), () -> p.faultPlan(seeded));
     }
 
     /** Stops the embedded ZooKeeper (every server of an ensemble). */
@@ -330,9 +333,7 @@ public final class RpcCluster implements AutoCloseable {
         synchronized (lock) {
             requireOpen("registeredProviders");
             if (inspector == null) {
-                inspector = CuratorFrameworkFactory.builder().connectString(connectString)
-                        .sessionTimeoutMs(10_000).connectionTimeoutMs(2_000)
-                        .retryPolicy(new RetryOneTime(200)).build();
+                inspector = RegistryClients.newClient(connectString, "cluster-inspector");
                 inspector.start();
             }
             zk = inspector;
@@ -495,7 +496,10 @@ public final class RpcCluster implements AutoCloseable {
             return this;
         }
 
-        /** A seed recorded with the cluster, for runs that derive their randomness from it. */
+        /**
+         * The run's seed: recorded on the timeline, and every fault plan given to the cluster draws its randomness
+         * from it (with the provider's index), so the same seed gives the same fault decisions per call sequence.
+         */
         public Builder seed(long value) {
             this.seed = value;
             return this;

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param monotonicNanos {@link System#nanoTime()} when it happened, to measure durations between events
  * @param wallTime       wall-clock time when it happened, to line it up with logs and reports
- * @param action         what happened, for example {@code crash}, {@code provider-crashed}, {@code zk-stop}
+ * @param action         what happened, for example {@code crash}, {@code provider-crash}, {@code zk-stop}
  * @param subject        to whom, for example a provider's name or {@code zookeeper}
  * @param detail         free text, never null (empty when there is nothing to add)
  */

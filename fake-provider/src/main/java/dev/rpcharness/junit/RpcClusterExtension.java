@@ -19,15 +19,19 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +42,24 @@ import org.slf4j.LoggerFactory;
  * each cluster uses its own random ports and nothing is shared between tests, except Netty's JVM-wide leak
  * detector (see {@link NettyLeakMonitor}).
  *
- * <p>Order per test: {@code beforeEach} starts (or reuses) the cluster and takes a leak mark; parameters are
- * resolved from it; {@code afterEach} runs the leak check, failing the test with a message that names each leak,
- * and logs the timeline if the test or the check failed.
+ * <p>Order per test: {@code beforeEach} notes the live threads and open file descriptors, starts (or reuses) the
+ * cluster and takes a Netty leak mark; parameters are resolved from it; {@code afterEach} checks for pending calls
+ * and leaked buffers, closes a per-method cluster, then checks that the threads and descriptors started during
+ * the test have ended (within the grace period), failing the test with a message that names each leak, and logs
+ * the timeline at ERROR only if the test failed or a check did. A skipped test (an assumption that did not hold,
+ * an aborted test) is not a failure: its end is recorded as "skipped" and logged at INFO. A per-class cluster is
+ * checked for threads and descriptors once, after the class, when it closes. Under parallel execution threads and
+ * descriptors are not checked (they cannot be told apart between tests).
  */
-public final class RpcClusterExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class RpcClusterExtension implements BeforeEachCallback, AfterEachCallback, BeforeAllCallback,
+        AfterAllCallback, TestWatcher, ParameterResolver {
 
     private static final Logger log = LoggerFactory.getLogger(RpcClusterExtension.class);
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(RpcClusterExtension.class);
     private static final String CLUSTER = "cluster";
     private static final String LEAK_MARK = "leak-mark";
+    private static final String RESOURCES = "resources-before";
     /**
      * Configuration parameter (or system property) naming a folder: the timeline of each failed test is also
      * written there as JSON lines, for CI artifacts and the resilience report.
@@ -56,7 +67,54 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
     public static final String TIMELINE_DIR = "rpcharness.timeline.dir";
 
     @Override
+    public void beforeAll(ExtensionContext context) {
+        // Threads and descriptors before a per-class cluster starts, compared after the class (see afterAll).
+        if (!parallel(context)) {
+            context.getStore(NAMESPACE).put(RESOURCES, ResourceSnapshot.take());
+        }
+    }
+
+    /**
+     * Whether tests may run in parallel: then a thread or descriptor cannot be told to belong to one test, and
+     * only pending calls and buffers are checked.
+     */
+    private static boolean parallel(ExtensionContext context) {
+        return context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
+                .map(Boolean::parseBoolean).orElse(false);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        RpcCluster cluster = store.remove(CLUSTER, RpcCluster.class);
+        ResourceSnapshot before = store.remove(RESOURCES, ResourceSnapshot.class);
+        if (cluster == null || before == null) {
+            return; // no per-class cluster: each test was checked on its own
+        }
+        WithRpcCluster config = config(context);
+        cluster.close();
+        List<String> problems = config.checkLeaks()
+                ? ResourceSnapshot.leakedSince(before, config.leakGraceMs(), List.of(config.ignoredThreads()))
+                : List.of();
+        if (!problems.isEmpty()) {
+            log.error("leak check failed after the class {}:\n{}", context.getDisplayName(),
+                    cluster.timeline().render());
+            throw new AssertionFailedError("leak check failed after " + context.getDisplayName() + " closed its"
+                    + " cluster:\n - " + String.join("\n - ", problems));
+        }
+    }
+
+    @Override
+    public void testDisabled(ExtensionContext context, Optional<String> reason) {
+        log.debug("{} disabled: {}", context.getDisplayName(), reason.orElse("no reason given"));
+    }
+
+    @Override
     public void beforeEach(ExtensionContext context) {
+        if (ownerContext(context, config(context)) == context && !parallel(context)) {
+            // A per-method cluster: the snapshot is taken before it starts, compared after it closed.
+            context.getStore(NAMESPACE).put(RESOURCES, ResourceSnapshot.take());
+        }
         RpcCluster cluster = cluster(context);
         context.getStore(NAMESPACE).put(LEAK_MARK, NettyLeakMonitor.instance().mark());
         cluster.record("test-start", context.getDisplayName(),
@@ -70,20 +128,44 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         if (cluster == null) {
             return;
         }
+        Optional<Throwable> thrown = context.getExecutionException();
+        boolean skipped = thrown.filter(RpcClusterExtension::isAbort).isPresent();
+        boolean failed = thrown.isPresent() && !skipped;
         cluster.record("test-end", context.getDisplayName(),
-                context.getExecutionException().map(e -> "failed: " + e).orElse("passed"));
-        List<String> problems = config.checkLeaks() ? leaks(context, cluster, config) : List.of();
-        if (context.getExecutionException().isPresent() || !problems.isEmpty()) {
+                skipped ? "skipped: " + thrown.get().getMessage() : thrown.map(e -> "failed: " + e).orElse("passed"));
+        List<String> problems = new ArrayList<>();
+        if (config.checkLeaks()) {
+            problems.addAll(leaks(context, cluster, config));
+        }
+        ResourceSnapshot before = context.getStore(NAMESPACE).remove(RESOURCES, ResourceSnapshot.class);
+        if (ownerContext(context, config) == context) {
+            // A per-method cluster ends with its test: close it now, so what it started is gone before the check.
+            context.getStore(NAMESPACE).remove(CLUSTER, RpcCluster.class);
+            cluster.close();
+            if (config.checkLeaks() && before != null) {
+                problems.addAll(ResourceSnapshot.leakedSince(before, config.leakGraceMs(),
+                        List.of(config.ignoredThreads())));
+            }
+        }
+        if (failed || !problems.isEmpty()) {
             String rendered = cluster.timeline().render();
-            String what = context.getExecutionException().isPresent() ? "test failed" : "leak check failed";
+            String what = failed ? "test failed" : "leak check failed";
             log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
             context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
+        } else if (skipped) {
+            log.info("{} skipped: {}", context.getDisplayName(), thrown.get().getMessage());
         }
         if (!problems.isEmpty()) {
             throw new AssertionFailedError("leak check failed after " + context.getDisplayName() + ":\n - "
                     + String.join("\n - ", problems));
         }
+    }
+
+    /** An assumption that did not hold or a test aborted on purpose: skipped, not failed. */
+    private static boolean isAbort(Throwable t) {
+        return t instanceof TestAbortedException
+                || t.getClass().getName().equals("org.junit.AssumptionViolatedException");
     }
 
     private static void writeTimeline(ExtensionContext context, RpcCluster cluster, String dir) {
@@ -213,9 +295,11 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
     }
 
     private static RpcCluster start(WithRpcCluster config) {
-        if (config.services().length != config.implementations().length) {
+        boolean callOnly = config.providers() == 0 && config.implementations().length == 0;
+        if (config.services().length != config.implementations().length && !callOnly) {
             throw new ExtensionConfigurationException("@WithRpcCluster lists " + config.services().length
-                    + " services but " + config.implementations().length + " implementations; pair them by position");
+                    + " services but " + config.implementations().length + " implementations; pair them by position"
+                    + " (or use providers = 0 and no implementations to call providers the test starts itself)");
         }
         ConsumerOptions options = ConsumerOptions.builder()
                 .callTimeout(Duration.ofMillis(config.callTimeoutMs()))
@@ -230,7 +314,7 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         if (config.providerSessionTimeoutMs() > 0) {
             builder.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
         }
-        for (int i = 0; i < config.services().length; i++) {
+        for (int i = 0; i < config.implementations().length; i++) {
             addService(builder, config.services()[i], config.implementations()[i]);
         }
         return builder.build();

@@ -20,9 +20,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@link dev.rpcharness.consumer.AsyncObjectProxy} annotated with {@link Async} - an async proxy;</li>
  *   <li>{@link dev.rpcharness.cluster.Timeline} - the cluster's timeline.</li>
  * </ul>
- * After each test, every client of the cluster must have no call pending (within {@link #leakGraceMs()}) and
- * Netty must have reported no leaked buffer; otherwise the test fails, naming the leak. When a test fails, the
- * cluster's timeline is logged and published as a report entry. A method annotation overrides the class one.
+ * After each test, every client of the cluster must have no call pending (within {@link #leakGraceMs()}),
+ * Netty must have reported no leaked buffer, and the threads and open file descriptors started during the test
+ * must have ended once the cluster closed (within the same grace); otherwise the test fails, naming the leak.
+ * When a test fails, the cluster's timeline is logged and published as a report entry; a skipped test is not a
+ * failure. A method annotation overrides the class one.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -43,7 +45,11 @@ public @interface WithRpcCluster {
      */
     Class<?>[] services() default {};
 
-    /** Implementations of {@link #services()}, by position; each needs a no-argument constructor. */
+    /**
+     * Implementations of {@link #services()}, by position; each needs a no-argument constructor. With
+     * {@code providers = 0} they may be left out: the services are then only called, on providers the test starts
+     * itself (WireMock providers registered in {@code cluster.connectString()}, for example).
+     */
     Class<?>[] implementations() default {};
 
     /** The clients' call timeout in milliseconds. */
@@ -70,8 +76,14 @@ public @interface WithRpcCluster {
     /** Whether the leak check runs after each test. */
     boolean checkLeaks() default true;
 
-    /** How long calls may still be pending after a test before the leak check fails it. */
+    /**
+     * How long calls may still be pending, and threads and file descriptors started during the test still alive,
+     * after a test before the leak check fails it.
+     */
     long leakGraceMs() default 2_000;
+
+    /** Name prefixes of threads the test may leave running (pools of the code under test that outlive it). */
+    String[] ignoredThreads() default {};
 
     /** Lifetime of the cluster. */
     enum Scope {

@@ -5,6 +5,9 @@ import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.registration.ProviderRegistryException;
+import dev.rpcharness.provider.registration.Registration;
+import dev.rpcharness.provider.registration.Registrations;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -25,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,9 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A provider that speaks PROTOCOL.md over Netty (HTTP/1.1, keep-alive, pipelining, answers out of order),
- * registers itself in ZooKeeper, and injects faults on demand: a {@link FaultPlan} per call, and whole-provider
- * chaos ({@link #crash}, {@link #freeze}, {@link #stop}, {@link #restart}, {@link #expireSession}).
+ * A provider that speaks the wire contract (docs/wire-contract.md) over Netty (HTTP/1.1, keep-alive, pipelining,
+ * answers out of order), registers itself in ZooKeeper, and injects faults on demand: a {@link FaultPlan} per call,
+ * and whole-provider chaos ({@link #crash}, {@link #freeze}, {@link #stop}, {@link #restart}, {@link #expireSession}).
  *
  * <pre>{@code
  * try (FakeProvider p = FakeProvider.builder().registry(zk).serve(HelloService.class, new HelloImpl())
@@ -72,7 +74,7 @@ public final class FakeProvider implements AutoCloseable {
     private final ServiceTable services = new ServiceTable();
     private final ProviderStats stats = new ProviderStats();
     private final ConnectionSet connections = new ConnectionSet();
-    private final List<ProviderListener> listeners = new CopyOnWriteArrayList<>();
+    private final ProviderListeners listeners = new ProviderListeners();
     /** Serialises life-cycle steps (which may block for a drain). */
     private final Object lock = new Object();
     /** Guards plan replacement only, so a plan can change while a life-cycle step runs. */
@@ -85,9 +87,8 @@ public final class FakeProvider implements AutoCloseable {
     private ExecutorService workers;
     private volatile CallDispatcher dispatcher;
     private Channel serverChannel;
-    private volatile ProviderRegistration registration;
-    /** Registrations of crashed lives, whose sessions expire on their own; closed with the provider. */
-    private final List<ProviderRegistration> abandoned = new ArrayList<>();
+    /** This provider's lives in ZooKeeper; null without a registry. */
+    private final Registrations registrations;
 
     private FakeProvider(Builder b) {
         this.host = b.host;
@@ -107,6 +108,18 @@ public final class FakeProvider implements AutoCloseable {
         this.plan = b.faultPlan;
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
         b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer));
+        this.registrations = registry == null ? null : new Registrations(registry, sessionTimeout,
+                registryConnectTimeout, new Registration.Listener() {
+                    @Override
+                    public void reregistered(String path) {
+                        fire("reregister", path);
+                    }
+
+                    @Override
+                    public void reregisterFailed(String path, Exception cause, long retryInMs) {
+                        fire("reregister-failed", path + " " + cause + "; retry in " + retryInMs + " ms");
+                    }
+                });
     }
 
     @SuppressWarnings("unchecked")
@@ -174,14 +187,10 @@ public final class FakeProvider implements AutoCloseable {
                 });
         serverChannel = bind(bootstrap);
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        if (registry != null) {
-            registration = new ProviderRegistration(registry, sessionTimeout, registryConnectTimeout,
-                    WireContract.providerNodePath(basePath, host, port), this::nodeData,
-                    path -> fire("reregister", path), name());
+        if (registrations != null) {
             try {
-                registration.start();
+                registrations.register(WireContract.providerNodePath(basePath, host, port), this::nodeData, name());
             } catch (RuntimeException e) {
-                registration = null;
                 serverChannel.close().syncUninterruptibly();
                 throw e;
             }
@@ -189,29 +198,8 @@ public final class FakeProvider implements AutoCloseable {
         LOG.info("{} listening on {}{}", name(), address(), registry == null ? "" : ", registered at " + registry);
     }
 
-    /**
-     * Binds the port. A port just released by this provider can still be held for a moment (NIO closes a
-     * registered socket only at the event loop's next select), so a busy port is retried for up to a second.
-     */
     private Channel bind(ServerBootstrap bootstrap) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (true) {
-            try {
-                return bootstrap.bind(host, port).syncUninterruptibly().channel();
-            } catch (Exception e) {
-                boolean busy = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
-                if (!busy || port == 0 || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("provider " + name() + " cannot bind " + host + ":" + port + ": "
-                            + e, e);
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while binding " + host + ":" + port, ie);
-                }
-            }
-        }
+        return PortBinder.bind(bootstrap, host, port, name());
     }
 
     private byte[] nodeData() {
@@ -240,9 +228,8 @@ public final class FakeProvider implements AutoCloseable {
     /** Serves {@code impl} for {@code iface}; while running, the registry node is updated to list it. */
     public <T> FakeProvider serve(Class<T> iface, T impl) {
         services.serve(iface, impl);
-        ProviderRegistration r = registration;
-        if (r != null) {
-            r.update();
+        if (registrations != null) {
+            registrations.update();
         }
         return this;
     }
@@ -273,7 +260,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     public void addListener(ProviderListener l) {
-        listeners.add(Objects.requireNonNull(l, "listener"));
+        listeners.add(l);
     }
 
     /**
@@ -286,10 +273,8 @@ public final class FakeProvider implements AutoCloseable {
             requireState("crash", ProviderState.RUNNING, ProviderState.FROZEN);
             closeServerChannel();
             connections.resetAll();
-            if (registration != null) {
-                registration.abandon();
-                abandoned.add(registration);
-                registration = null;
+            if (registrations != null) {
+                registrations.abandonCurrent();
             }
             connections.thaw();
             state = ProviderState.CRASHED;
@@ -333,9 +318,8 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private void stopLocked() {
-        if (registration != null) {
-            registration.close();
-            registration = null;
+        if (registrations != null) {
+            registrations.closeCurrent();
         }
         closeServerChannel();
         if (state == ProviderState.FROZEN) {
@@ -379,15 +363,13 @@ public final class FakeProvider implements AutoCloseable {
      * @throws IllegalStateException when the provider is not registered
      */
     public void expireSession() {
-        ProviderRegistration r;
         synchronized (lock) {
-            r = registration;
-            if (r == null) {
+            if (registrations == null || !registrations.registered()) {
                 throw new IllegalStateException("provider " + name() + " has no ZooKeeper session to expire (state "
                         + state + (registry == null ? ", no registry configured)" : ")"));
             }
         }
-        r.expireSession();
+        registrations.expireSession(name());
         fire("expireSession", address());
     }
 
@@ -421,12 +403,9 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private void releaseAll() {
-        if (registration != null) {
-            registration.close();
-            registration = null;
+        if (registrations != null) {
+            registrations.close();
         }
-        abandoned.forEach(ProviderRegistration::close);
-        abandoned.clear();
         closeServerChannel();
         connections.closeAll();
         if (group != null) {
@@ -462,14 +441,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private void fire(String action, String detail) {
-        ProviderEvent e = new ProviderEvent(name(), action, detail);
-        for (ProviderListener l : listeners) {
-            try {
-                l.onEvent(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("{}: listener failed on {}: {}", name(), action, ex.toString());
-            }
-        }
+        listeners.fire(new ProviderEvent(name(), action, detail));
     }
 
     @Override

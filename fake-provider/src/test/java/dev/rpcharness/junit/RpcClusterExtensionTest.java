@@ -126,6 +126,45 @@ class RpcClusterExtensionTest {
     }
 
     @Test
+    void skippedTestIsNotAFailureAndPublishesNoTimeline() {
+        var results = EngineTestKit.engine("junit-jupiter")
+                .configurationParameters(Map.of(OnlyInTestKit.KEY, "true"))
+                .selectors(selectClass(SkipsItself.class))
+                .execute();
+
+        results.testEvents().assertStatistics(s -> s.aborted(1).skipped(1).succeeded(1).failed(0));
+        List<String> timelines = results.allEvents().reportingEntryPublished()
+                .map(e -> e.getRequiredPayload(ReportEntry.class))
+                .map(r -> r.getKeyValuePairs().get("rpc-cluster-timeline"))
+                .filter(v -> v != null)
+                .toList();
+        assertThat(timelines).as("no failure timeline for a skipped or disabled test").isEmpty();
+        assertThat(SEEN).hasSize(2);
+        assertThat(SEEN.stream().map(c -> c.timeline().render()))
+                .anyMatch(t -> t.contains("skipped: Assumption failed: no such machine"));
+    }
+
+    @Test
+    void threadStartedByTheTestAndStillAliveFailsItNamingTheThread() {
+        Events events = run(LeavesAThread.class);
+
+        events.assertThatEvents().haveExactly(1, event(test("leavesAThread"), finishedWithFailure(
+                instanceOf(AssertionFailedError.class), message(m -> m.contains("leak check failed")
+                        && m.contains("1 thread(s)") && m.contains("forgotten-worker")))));
+    }
+
+    @Test
+    void socketOpenedByTheTestAndStillOpenFailsIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")),
+                "descriptors are named from /proc only");
+        Events events = run(LeavesASocket.class);
+
+        events.assertThatEvents().haveExactly(1, event(test("leavesASocket"), finishedWithFailure(
+                instanceOf(AssertionFailedError.class), message(m -> m.contains("file descriptor(s)")
+                        && m.contains("socket:")))));
+    }
+
+    @Test
     void perMethodScopeGivesEachTestItsOwnCluster() {
         run(TwoTestsPerMethod.class).assertStatistics(s -> s.succeeded(2));
 
@@ -166,6 +205,57 @@ class RpcClusterExtensionTest {
     }
 
     // ---- samples, run only through the EngineTestKit ----
+
+    @WithRpcCluster(providers = 1)
+    @ExtendWith(OnlyInTestKit.class)
+    static class SkipsItself {
+        @Test
+        void skipsOnAnAssumption(RpcCluster cluster) {
+            SEEN.add(cluster);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no such machine");
+        }
+
+        @Test
+        @org.junit.jupiter.api.Disabled("not today")
+        void disabled() {
+        }
+
+        @Test
+        void passes(RpcCluster cluster, EchoService echo) {
+            SEEN.add(cluster);
+            assertThat(echo.echo("x")).isEqualTo("x");
+        }
+    }
+
+    @WithRpcCluster(providers = 0, leakGraceMs = 300)
+    @ExtendWith(OnlyInTestKit.class)
+    static class LeavesAThread {
+        @Test
+        void leavesAThread() {
+            java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+            Thread t = new Thread(() -> {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "forgotten-worker");
+            t.setDaemon(true);
+            t.start();
+            OUTSIDE.add(never::countDown);
+        }
+    }
+
+    @WithRpcCluster(providers = 0, leakGraceMs = 300)
+    @ExtendWith(OnlyInTestKit.class)
+    static class LeavesASocket {
+        @Test
+        void leavesASocket() throws Exception {
+            java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getLoopbackAddress());
+            OUTSIDE.add(socket);
+        }
+    }
 
     @WithRpcCluster(providers = 1)
     @ExtendWith(OnlyInTestKit.class)
@@ -269,7 +359,7 @@ class RpcClusterExtensionTest {
         }
     }
 
-    @WithRpcCluster(providers = 0, services = EchoService.class)
+    @WithRpcCluster(providers = 1, services = EchoService.class)
     @ExtendWith(OnlyInTestKit.class)
     static class Misconfigured {
         @Test

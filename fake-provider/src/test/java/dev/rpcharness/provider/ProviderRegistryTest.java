@@ -9,6 +9,7 @@ import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
+import dev.rpcharness.provider.registration.ProviderRegistryException;
 import dev.rpcharness.provider.testing.CatalogService;
 import dev.rpcharness.provider.testing.CatalogServiceImpl;
 import dev.rpcharness.provider.testing.TestZooKeeper;

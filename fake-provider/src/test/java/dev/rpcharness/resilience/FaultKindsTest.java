@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every fault kind of the plan, injected on a provider, ends the call with the error PROTOCOL.md promises, as fast
+ * Every fault kind of the plan, injected on a provider, ends the call with the error docs/wire-contract.md promises, as fast
  * as it promises. One cluster for the class; each case sets the plan, makes one call, and clears the plan.
  */
 @WithRpcCluster(providers = 1, callTimeoutMs = 1_500, scope = WithRpcCluster.Scope.PER_CLASS)
@@ -52,7 +52,7 @@ class FaultKindsTest {
                 Arguments.of(Fault.garbage(), RpcProtocolException.class, "at once"),
                 Arguments.of(Fault.truncatedBody(), RpcProtocolException.class, "at once"),
                 // The answer carries the id of the connection's previous call, which already ended: the client
-                // drops it quietly (PROTOCOL.md), so this call never gets its answer.
+                // drops it quietly (docs/wire-contract.md), so this call never gets its answer.
                 Arguments.of(Fault.wrongRequestId(), RpcTimeoutException.class, "at the timeout"),
                 Arguments.of(Fault.unknownRequestId(), RpcProtocolException.class, "at once"),
                 Arguments.of(Fault.duplicateAnswer(), null, "first answer wins, the duplicate is dropped"),

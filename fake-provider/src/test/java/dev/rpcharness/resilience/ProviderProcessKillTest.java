@@ -10,7 +10,7 @@ import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.junit.Async;
 import dev.rpcharness.junit.Provider;
 import dev.rpcharness.junit.WithRpcCluster;
-import dev.rpcharness.provider.ExternalProviderProcess;
+import dev.rpcharness.provider.standalone.ExternalProviderProcess;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.time.Duration;
@@ -25,7 +25,7 @@ class ProviderProcessKillTest {
     @Test
     void sigkilledProviderFailsOnlyItsCallsAtOnceAndLeavesTheRegistryAfterItsSession(
             RpcCluster cluster, EchoService echo, @Async(EchoService.class) AsyncObjectProxy async,
-            @Provider(0) FakeProvider survivor) {
+            @Provider(0) FakeProvider survivor) throws Exception {
         try (ExternalProviderProcess process = ExternalProviderProcess.builder().registry(cluster.connectString())
                 .basePath(cluster.basePath()).sessionTimeout(Duration.ofSeconds(1)).start()) {
             cluster.record("process-started", "external", process.address());
@@ -43,13 +43,17 @@ class ProviderProcessKillTest {
             // The process holds its calls for 2 s, so they are surely in flight when it is killed.
             process.faultPlan("{\"fault\":\"latencyFixed\",\"ms\":2000}");
             long survivorBefore = survivor.stats().received();
+            long processBefore = received(process);
             List<RpcFuture> futures = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 futures.add(async.call("echo", "load-" + i));
             }
+            // Every call has reached one side, and the survivor's are answered: what runs is what the process holds.
             await().atMost(Duration.ofSeconds(5)).until(() -> {
-                long held = futures.size() - (survivor.stats().received() - survivorBefore);
-                return held > 0 && Calls.running(futures) == held;
+                long atProcess = received(process) - processBefore;
+                long atSurvivor = survivor.stats().received() - survivorBefore;
+                return atProcess > 0 && atProcess + atSurvivor == futures.size()
+                        && Calls.running(futures) == atProcess;
             });
             long heldByProcess = Calls.running(futures);
 
@@ -76,5 +80,9 @@ class ProviderProcessKillTest {
                     .contains(process.address()));
             cluster.record("node-gone", "external", process.address());
         }
+    }
+
+    private static long received(ExternalProviderProcess process) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(process.stats()).path("received").asLong();
     }
 }

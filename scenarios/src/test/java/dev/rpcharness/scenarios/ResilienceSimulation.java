@@ -46,7 +46,15 @@ public abstract class ResilienceSimulation extends Simulation {
      * @param cluster        adds the scenario's settings (providers, fault plans, options) to the target
      */
     protected ResilienceSimulation(int defaultSeconds, double defaultRate, UnaryOperator<LoadTarget.Builder> cluster) {
-        this.duration = Duration.ofSeconds(Long.getLong("rpc.duration", defaultSeconds));
+        this(Duration.ofSeconds(Long.getLong("rpc.duration", defaultSeconds)), defaultRate, cluster);
+    }
+
+    /**
+     * A scenario whose length is its own ({@code rpc.duration} does not change it: a soak keeps its length when
+     * the other scenarios are shortened).
+     */
+    protected ResilienceSimulation(Duration duration, double defaultRate, UnaryOperator<LoadTarget.Builder> cluster) {
+        this.duration = duration;
         this.rate = Double.parseDouble(System.getProperty("rpc.rate", String.valueOf(defaultRate)));
         this.tighten = Boolean.getBoolean("rpc.tighten");
         LoadTarget.Builder b = LoadTarget.builder(getClass())

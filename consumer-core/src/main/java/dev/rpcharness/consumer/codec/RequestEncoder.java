@@ -14,7 +14,7 @@ import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds the HTTP request of a call (PROTOCOL.md "Call"): {@code POST /rpc} with the JSON body
+ * Builds the HTTP request of a call (docs/wire-contract.md, "Call"): {@code POST /rpc} with the JSON body
  * {@code {"requestId":"<id>",<method's constant tail><encoded arguments>}}. The constant parts are cached per
  * method in {@link MethodMetadata}, so only the id and the arguments vary per call. Stateless after
  * construction; called on the connection's event loop.

@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads the JSON body of a result (PROTOCOL.md "Result") straight from the response buffer: {@code result} is
+ * Reads the JSON body of a result (docs/wire-contract.md, "Result") straight from the response buffer: {@code result} is
  * decoded into the method's generic return type, {@code error} into an {@link RpcError}; other fields are
  * skipped. Thread-safe; used on the event loops.
  */

@@ -10,7 +10,7 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.CreateMode;
 
 /**
- * Registers test peers in ZooKeeper the way PROTOCOL.md says a provider does: one ephemeral node per provider
+ * Registers test peers in ZooKeeper the way docs/wire-contract.md says a provider does: one ephemeral node per provider
  * under {@code /rpc/providers}, held by this registrar's own session. Closing it ends that session.
  */
 public final class Registrar implements AutoCloseable {

@@ -54,6 +54,21 @@ public final class FaultPlan {
         return rules.isEmpty();
     }
 
+    /**
+     * This plan as provider {@code providerIndex} of a run seeded with {@code runSeed} uses it: the same rules,
+     * with a seed drawn from the run's seed, the plan's own seed and the provider's index. So one run seed gives
+     * every provider of a run its own, reproducible sequence of fault decisions, and another run seed another.
+     * The plan without faults stays itself.
+     */
+    public FaultPlan forRun(long runSeed, int providerIndex) {
+        if (rules.isEmpty()) {
+            return this;
+        }
+        long mixed = new java.util.SplittableRandom(runSeed).split().nextLong() ^ seed * 0x9E3779B97F4A7C15L
+                ^ (providerIndex + 1L) * 0xC2B2AE3D27D4EB4FL;
+        return new FaultPlan(new java.util.SplittableRandom(mixed).nextLong(), rules);
+    }
+
     /** A fresh decider for this plan: counters at zero, generator at the seed. */
     public FaultDecider newDecider() {
         return new FaultDecider(this);

@@ -20,7 +20,7 @@ import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 
 /**
- * WireMock DSL for the RPC wire contract (PROTOCOL.md), to import statically next to WireMock's own:
+ * WireMock DSL for the RPC wire contract (docs/wire-contract.md), to import statically next to WireMock's own:
  * <pre>{@code
  * provider.stubFor(rpcMethod(HelloService.class, "hello").willReturn(rpcResult("hi")));
  * provider.stubFor(rpcMethod(HelloService.class, "fail")

@@ -12,23 +12,20 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
+import dev.rpcharness.provider.registration.RegistryClients;
+import dev.rpcharness.provider.registration.Registration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
-import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.zookeeper.CreateMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A WireMock server that is an RPC provider: it listens on loopback, registers in ZooKeeper exactly like any
- * provider (PROTOCOL.md node data, an ephemeral node that Curator re-creates after a session loss), and answers
+ * provider (through the same {@link Registration}: node data as docs/wire-contract.md gives it, an ephemeral node
+ * created again after a session loss), and answers
  * whatever it is stubbed to answer with {@link RpcWireMock}'s DSL, so WireMock's delays and fault catalogue apply
  * to RPC calls. Use it to prove a client against a provider the project did not write.
  *
@@ -47,8 +44,8 @@ public final class WireMockProvider implements AutoCloseable {
     private final List<String> services;
     private final String name;
     private final WireMockServer server;
-    private CuratorFramework curator;
-    private PersistentNode node;
+    private final Duration sessionTimeout;
+    private Registration registration;
     private boolean started;
     private volatile int boundPort;
     private boolean closed;
@@ -58,6 +55,7 @@ public final class WireMockProvider implements AutoCloseable {
         this.registry = b.registry;
         this.basePath = WireContract.normalizeBasePath(b.basePath);
         this.services = List.copyOf(b.services);
+        this.sessionTimeout = b.sessionTimeout;
         WireMockConfiguration config = options()
                 .bindAddress(b.host)
                 .port(b.port)
@@ -94,23 +92,15 @@ public final class WireMockProvider implements AutoCloseable {
     private void register() {
         String path = WireContract.providerNodePath(basePath, host, server.port());
         byte[] data = new ProviderNode(host, server.port(), services, 1).toJson(RpcJson.newMapper());
-        curator = CuratorFrameworkFactory.builder()
-                .connectString(registry)
-                .sessionTimeoutMs(10_000)
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new ExponentialBackoffRetry(100, 10, 1_000))
-                .build();
-        curator.start();
-        node = new PersistentNode(curator, CreateMode.EPHEMERAL, false, path, data, true);
-        node.start();
+        registration = Registration.builder(registry, path, () -> data).sessionTimeout(sessionTimeout)
+                .connectTimeout(REGISTER_WAIT).name(name()).build();
         try {
-            if (!node.waitForInitialCreate(REGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("WireMock provider " + address() + " could not register " + path
-                        + " in ZooKeeper at " + registry + " within " + REGISTER_WAIT.toMillis() + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while registering " + path, e);
+            registration.start();
+        } catch (RuntimeException e) {
+            registration = null;
+            server.stop();
+            started = false;
+            throw e;
         }
         log.info("WireMock provider {} registered {}", name(), path);
     }
@@ -175,10 +165,9 @@ public final class WireMockProvider implements AutoCloseable {
             return;
         }
         closed = true;
-        if (curator != null) {
-            // Closing the session deletes the ephemeral node at once when ZooKeeper is reachable, and otherwise
-            // when the session expires; an explicit delete would retry for a long time against a dead ensemble.
-            curator.close();
+        if (registration != null) {
+            // Deletes the node and closes the session; against an unreachable ZooKeeper the session expires there.
+            registration.close();
         }
         if (started) {
             server.stop();
@@ -201,6 +190,7 @@ public final class WireMockProvider implements AutoCloseable {
         private final List<String> services = new ArrayList<>();
         private String name;
         private int containerThreads = 16;
+        private Duration sessionTimeout = RegistryClients.DEFAULT_SESSION_TIMEOUT;
         private Consumer<WireMockConfiguration> customizer = c -> { };
 
         private Builder() {
@@ -242,6 +232,12 @@ public final class WireMockProvider implements AutoCloseable {
         /** Name in logs and timelines; {@code wiremock-<port>} by default. */
         public Builder name(String value) {
             this.name = value;
+            return this;
+        }
+
+        /** ZooKeeper session timeout asked for (the server bounds it); 10 s by default. */
+        public Builder sessionTimeout(Duration value) {
+            this.sessionTimeout = Objects.requireNonNull(value, "sessionTimeout");
             return this;
         }
 

@@ -1,11 +1,10 @@
 package dev.rpcharness.provider.testing;
 
+import dev.rpcharness.provider.registration.RegistryClients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
@@ -22,7 +21,7 @@ public final class TestZooKeeper implements AutoCloseable {
         InstanceSpec spec = new InstanceSpec(Files.createTempDirectory("zk").toFile(), -1, -1, -1, true, -1, 250,
                 -1, Map.of("minSessionTimeout", "500", "maxSessionTimeout", "20000"));
         server = new TestingServer(spec, true);
-        client = CuratorFrameworkFactory.newClient(server.getConnectString(), 10_000, 5_000, new RetryOneTime(100));
+        client = RegistryClients.newClient(server.getConnectString(), "test-zookeeper");
         client.start();
         client.blockUntilConnected();
     }

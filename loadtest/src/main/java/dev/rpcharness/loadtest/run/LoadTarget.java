@@ -426,7 +426,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             return this;
         }
 
-        /** Seed of the fault plans' randomness. */
+        /** Seed of the run: every fault plan's randomness is drawn from it (see {@code RpcCluster.Builder#seed}). */
         public Builder seed(long value) {
             this.seed = value;
             return this;

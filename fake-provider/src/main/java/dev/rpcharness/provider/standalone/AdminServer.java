@@ -1,10 +1,12 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.standalone;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.rpcharness.protocol.RpcJson;
+import dev.rpcharness.provider.FakeProvider;
+import dev.rpcharness.provider.ProviderStats;
 import dev.rpcharness.provider.fault.FaultKind;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.fault.FaultPlanJson;
@@ -21,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loopback-only HTTP endpoint that drives one {@link FakeProvider} at run time:
+ * An HTTP endpoint, on loopback unless told otherwise, that drives one {@link FakeProvider} at run time:
  * {@code POST /admin/crash|freeze|thaw|stop|restart|expire-session|shutdown}, {@code POST /admin/fault} with a
  * plan or rule as {@link FaultPlanJson} reads it, {@code DELETE /admin/fault}, and {@code GET /admin/stats}.
- * Requests are handled one at a time on a thread it owns; {@link #close()} stops it.
+ * Every request is checked first by {@link AdminAccess} (Host, Origin, token, JSON content type). Requests are
+ * handled one at a time on a thread it owns; {@link #close()} stops it.
  */
 final class AdminServer implements AutoCloseable {
 
@@ -34,6 +37,7 @@ final class AdminServer implements AutoCloseable {
     private final Runnable onShutdown;
     private final ObjectMapper json = RpcJson.newMapper();
     private final HttpServer server;
+    private final AdminAccess access;
     private final ExecutorService thread;
 
     /**
@@ -42,9 +46,19 @@ final class AdminServer implements AutoCloseable {
      * @param onShutdown run after {@code POST /admin/shutdown} has been answered
      */
     AdminServer(FakeProvider provider, int port, Runnable onShutdown) throws IOException {
+        this(provider, port, AdminAccess.loopback(), onShutdown);
+    }
+
+    /**
+     * Binds {@code access}'s address on {@code port} (0 = free); requests are checked against {@code access}.
+     *
+     * @param onShutdown run after {@code POST /admin/shutdown} has been answered
+     */
+    AdminServer(FakeProvider provider, int port, AdminAccess access, Runnable onShutdown) throws IOException {
         this.provider = provider;
         this.onShutdown = onShutdown;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+        this.access = access;
+        this.server = HttpServer.create(new InetSocketAddress(access.bindHost(), port), 16);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, provider.name() + "-admin");
             t.setDaemon(true);
@@ -57,7 +71,14 @@ final class AdminServer implements AutoCloseable {
 
     /** The base URI, for example {@code http://127.0.0.1:4567/admin}. */
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/admin");
+        String host = access.bindHost().equals("0.0.0.0") ? "127.0.0.1" : access.bindHost();
+        return URI.create("http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+                + server.getAddress().getPort() + "/admin");
+    }
+
+    /** The bound address. */
+    InetSocketAddress address() {
+        return server.getAddress();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -65,6 +86,12 @@ final class AdminServer implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String action = path.startsWith("/admin/") ? path.substring("/admin/".length()) : "";
             String method = ex.getRequestMethod();
+            AdminAccess.Refusal refusal = access.check(method, ex.getRequestHeaders(), server.getAddress().getPort());
+            if (refusal != null) {
+                LOG.warn("admin {} {} refused: {}", method, path, refusal.reason());
+                replyText(ex, refusal.status(), refusal.reason());
+                return;
+            }
             try {
                 if (action.equals("stats") && method.equals("GET")) {
                     reply(ex, 200, stats());

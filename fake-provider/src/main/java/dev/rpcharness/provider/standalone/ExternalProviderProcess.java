@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.standalone;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -97,7 +97,8 @@ public final class ExternalProviderProcess implements AutoCloseable {
      */
     public String admin(String action) {
         return send(HttpRequest.newBuilder(URI.create(admin + "/" + action))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
     }
 
     /** Replaces the process's fault plan with a plan or rule in the JSON form of FaultPlanJson. */

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.registration;
 
 /** A provider could not register in, update or leave the ZooKeeper registry; the message names where. */
 public final class ProviderRegistryException extends RuntimeException {

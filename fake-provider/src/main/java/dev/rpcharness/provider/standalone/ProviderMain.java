@@ -1,6 +1,7 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.standalone;
 
 import dev.rpcharness.protocol.RpcJson;
+import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
@@ -12,11 +13,14 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The stand-alone provider: a {@link FakeProvider} against any ZooKeeper, with a loopback-only admin endpoint.
+ * The stand-alone provider: a {@link FakeProvider} against any ZooKeeper, with an admin endpoint on loopback
+ * ({@code --admin-host} elsewhere needs {@code --admin-token} or the environment variable {@code RPC_ADMIN_TOKEN};
+ * see {@link AdminAccess} for what each request must carry).
  *
  * <pre>
  * java -jar fake-provider-all.jar --zk 127.0.0.1:2181 --port 20881 [--host H] [--base-path /rpc]
- *      [--name N] [--session-timeout-ms 10000] [--admin-port 0] [--seed S] [--fault '{"fault":"reset","everyNth":3}']
+ *      [--name N] [--session-timeout-ms 10000] [--admin-port 0] [--admin-host 127.0.0.1] [--admin-token T]
+ *      [--seed S] [--fault '{"fault":"reset","everyNth":3}']
  *      [--io-threads 1] [--worker-threads 8]
  *      [--serve com.example.HelloService=com.example.HelloServiceImpl ...]
  * </pre>
@@ -40,6 +44,8 @@ public final class ProviderMain {
         String name;
         long sessionTimeoutMs = 10_000;
         int adminPort;
+        String adminHost = "127.0.0.1";
+        String adminToken = System.getenv(AdminAccess.TOKEN_ENV);
         long seed;
         int ioThreads = 1;
         int workerThreads = 8;
@@ -67,6 +73,8 @@ public final class ProviderMain {
                     case "--name": o.name = v; break;
                     case "--session-timeout-ms": o.sessionTimeoutMs = Long.parseLong(v); break;
                     case "--admin-port": o.adminPort = Integer.parseInt(v); break;
+                    case "--admin-host": o.adminHost = v; break;
+                    case "--admin-token": o.adminToken = v; break;
                     case "--seed": o.seed = Long.parseLong(v); break;
                     case "--io-threads": o.ioThreads = Integer.parseInt(v); break;
                     case "--worker-threads": o.workerThreads = Integer.parseInt(v); break;
@@ -87,9 +95,18 @@ public final class ProviderMain {
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: ProviderMain [--zk CONNECT] [--port N] [--host H] [--base-path P] [--name N]"
-                    + " [--session-timeout-ms MS] [--admin-port N] [--seed S] [--fault JSON]..."
+                    + " [--session-timeout-ms MS] [--admin-port N] [--admin-host H] [--admin-token T]"
+                    + " [--seed S] [--fault JSON]..."
                     + " [--io-threads N] [--worker-threads N]"
                     + " [--serve IFACE=IMPL]... [--exit-on-stdin-eof]");
+            System.exit(2);
+            return;
+        }
+        AdminAccess access;
+        try {
+            access = new AdminAccess(o.adminHost, o.adminToken);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -100,7 +117,7 @@ public final class ProviderMain {
             provider = build(o).start();
             out.println("listening on " + provider.address());
             out.flush();
-            admin = new AdminServer(provider, o.adminPort, done::countDown);
+            admin = new AdminServer(provider, o.adminPort, access, done::countDown);
             out.println("admin on " + admin.uri());
             out.flush();
         } catch (Exception e) {

@@ -1,0 +1,45 @@
+package dev.rpcharness.provider;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import java.net.BindException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Binds a provider's listening port. A port just released by the same provider can still be held for a moment
+ * (NIO closes a registered socket only at the event loop's next select), so a busy fixed port is retried for up
+ * to a second; a free port (0) is never retried. Stateless.
+ */
+final class PortBinder {
+
+    private static final long RETRY_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private PortBinder() {
+    }
+
+    /**
+     * The bound server channel.
+     *
+     * @throws IllegalStateException naming the provider and the address when the port cannot be bound
+     */
+    static Channel bind(ServerBootstrap bootstrap, String host, int port, String providerName) {
+        long deadline = System.nanoTime() + RETRY_FOR_NANOS;
+        while (true) {
+            try {
+                return bootstrap.bind(host, port).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                boolean busy = e instanceof BindException || e.getCause() instanceof BindException;
+                if (!busy || port == 0 || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("provider " + providerName + " cannot bind " + host + ":" + port
+                            + ": " + e, e);
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while binding " + host + ":" + port, ie);
+                }
+            }
+        }
+    }
+}
