@@ -2,6 +2,7 @@ package dev.rpcharness.consumer.fuzz;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Example;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.AroundTryHook;
 import net.jqwik.api.lifecycle.Lifespan;
@@ -18,7 +19,8 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * Sizes a fuzz property from system properties, so {@code mvn verify} runs the short default of each
  * {@code @Property(tries = ...)} and a long run needs no code change:
  * <ul>
- *   <li>{@code -Drpc.fuzz.tries=N}: N tries per property instead of the annotation's count;</li>
+ *   <li>{@code -Drpc.fuzz.tries=N}: N tries per property instead of the annotation's count (examples stay
+ *       single tries);</li>
  *   <li>{@code -Drpc.fuzz.seconds=S}: a property stops (successfully) at its first try that ends after S
  *       seconds, so {@code -Drpc.fuzz.tries=1000000 -Drpc.fuzz.seconds=100} runs for about 100 s.</li>
  * </ul>
@@ -32,7 +34,7 @@ public final class FuzzBudget implements AroundPropertyHook, AroundTryHook {
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         Integer tries = Integer.getInteger("rpc.fuzz.tries");
-        if (tries != null) {
+        if (tries != null && context.findAnnotation(Example.class).isEmpty()) {
             context.attributes().setTries(tries);
         }
         long seconds = Long.getLong("rpc.fuzz.seconds", 0);

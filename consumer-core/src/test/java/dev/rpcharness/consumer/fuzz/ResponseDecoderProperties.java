@@ -87,7 +87,7 @@ class ResponseDecoderProperties {
         } catch (MalformedBodyException expected) {
             assertThat(expected.getMessage()).isNotBlank();
         }
-        assertThat(Gadget.Trap.touches()).as("Gadget initialised or instantiated").isZero();
+        assertThat(GadgetTrap.gadgetTouches()).as("Gadget initialised or instantiated").isZero();
     }
 
     /**
@@ -107,7 +107,7 @@ class ResponseDecoderProperties {
         } catch (MalformedBodyException e) {
             throw new AssertionError("valid JSON refused as malformed: " + e.getMessage(), e);
         }
-        assertThat(Gadget.Trap.touches()).as("Gadget initialised or instantiated").isZero();
+        assertThat(GadgetTrap.gadgetTouches()).as("Gadget initialised or instantiated").isZero();
     }
 
     /**
@@ -120,6 +120,26 @@ class ResponseDecoderProperties {
         byte[] bytes = (body + trailer).getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> decode(bytes, method)).isInstanceOf(MalformedBodyException.class);
         assertThatThrownBy(() -> bodyRequestId(bytes)).isInstanceOf(MalformedBodyException.class);
+    }
+
+    /** The canary works: a mapper with polymorphic typing on does instantiate the class a type id names. */
+    @Example
+    void gadgetTrapSeesAClassThatATypeIdInstantiates() throws Exception {
+        ObjectMapper unsafe = RpcJson.newMapper().activateDefaultTyping(
+                com.fasterxml.jackson.databind.jsontype.impl.LaissezFaireSubTypeValidator.instance,
+                ObjectMapper.DefaultTyping.EVERYTHING);
+        String probe = GadgetProbe.class.getName();
+        Object value = unsafe.readValue("[\"" + probe + "\",{}]", Object.class);
+        assertThat(value).isInstanceOf(GadgetProbe.class);
+        assertThat(GadgetTrap.touches(probe)).isPositive();
+        ResponseDecoder safe = new ResponseDecoder(mapper);
+        ByteBuf body = Unpooled.copiedBuffer("{\"result\":[\"" + Json.GADGET + "\",{}]}", StandardCharsets.UTF_8);
+        try {
+            assertThat(safe.decode(body, metadata(FuzzMethod.ANYTHING)).result()).isInstanceOf(List.class);
+        } finally {
+            body.release();
+        }
+        assertThat(GadgetTrap.gadgetTouches()).isZero();
     }
 
     @Example
@@ -183,14 +203,14 @@ class ResponseDecoderProperties {
                         fields.add(Json.field("error", e));
                     }
                     return Json.object(fields) + space;
-                });
+                }).fixGenSize(Wire.GEN_SIZE);
     }
 
     @Provide
     Arbitrary<String> trailers() {
         return Arbitraries.oneOf(Arbitraries.of("{}", "{\"requestId\":\"2\",\"result\":\"b\"}", "HTTP/1.1 200 OK",
                         "x", "]", "}", "1", "\"s\"", "null", "[]", "\r\nHTTP/1.1 200 OK\r\n"),
-                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10));
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10)).fixGenSize(Wire.GEN_SIZE);
     }
 
     @Provide
@@ -201,6 +221,6 @@ class ResponseDecoderProperties {
         Arbitrary<byte[]> pastLimits = Json.pastLimits()
                 .map(v -> ("{\"result\":" + v + "}").getBytes(StandardCharsets.UTF_8));
         return Arbitraries.frequencyOf(Tuple.of(2, valid), Tuple.of(4, mutated), Tuple.of(1, random),
-                Tuple.of(1, pastLimits));
+                Tuple.of(1, pastLimits)).fixGenSize(Wire.GEN_SIZE);
     }
 }

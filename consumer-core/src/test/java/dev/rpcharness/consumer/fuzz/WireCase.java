@@ -224,7 +224,8 @@ record WireCase(List<FuzzMethod> calls, List<Piece> pieces, List<Integer> cutsPe
         /** Framed exactly, with a status that carries a body, and no header that changes the framing. */
         boolean clean() {
             int code = CLEAN_STATUS.matcher(statusLine).matches() ? Integer.parseInt(statusLine.substring(9, 12)) : 0;
-            return code != 0 && code != 204 && code != 205 && code != 304 && framing.exact()
+            boolean chunkedOnHttp10 = statusLine.startsWith("HTTP/1.0") && framing.kind() == Framing.Kind.CHUNKED;
+            return code != 0 && code != 204 && code != 205 && code != 304 && framing.exact() && !chunkedOnHttp10
                     && extraHeaders.stream().allMatch(Wire::neutralHeader);
         }
 
