@@ -2,6 +2,7 @@ package dev.rpcharness.consumer.fuzz;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.Example;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.AroundTryHook;
@@ -20,7 +21,8 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * {@code @Property(tries = ...)} and a long run needs no code change:
  * <ul>
  *   <li>{@code -Drpc.fuzz.tries=N}: N tries per property instead of the annotation's count (examples stay
- *       single tries);</li>
+ *       single tries), all of them random (no up-front edge cases, which jqwik would generate by the million);
+ *       </li>
  *   <li>{@code -Drpc.fuzz.seconds=S}: a property stops (successfully) at its first try that ends after S
  *       seconds, so {@code -Drpc.fuzz.tries=1000000 -Drpc.fuzz.seconds=100} runs for about 100 s.</li>
  * </ul>
@@ -36,6 +38,9 @@ public final class FuzzBudget implements AroundPropertyHook, AroundTryHook {
         Integer tries = Integer.getInteger("rpc.fuzz.tries");
         if (tries != null && context.findAnnotation(Example.class).isEmpty()) {
             context.attributes().setTries(tries);
+            // jqwik generates edge cases up to the number of tries before the first random one: with a
+            // million tries that alone takes minutes. The default runs mix them in; long runs go random.
+            context.attributes().setEdgeCases(EdgeCasesMode.NONE);
         }
         long seconds = Long.getLong("rpc.fuzz.seconds", 0);
         long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
