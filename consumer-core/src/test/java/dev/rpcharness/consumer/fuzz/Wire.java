@@ -88,12 +88,17 @@ final class Wire {
     }
 
     static Arbitrary<Piece> garbage(Profile profile) {
+        List<String> fixed = new ArrayList<>(List.of("\r\n", "\r\n\r\n", " \t", "HTTP/1.1 20",
+                "\u0000\u0001\u0002", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"));
+        if (profile == Profile.ENDS || KnownBugs.included()) {
+            // A head cut after a line end, which a following blank line completes without any length:
+            // KnownBugs.UNDELIMITED on an open connection.
+            fixed.addAll(List.of("HTTP/1.1 200 OK\r\n", "HTTP/1.1 200 OK\r\nX-Rpc-Request-Id: 1\r\n"));
+        }
         return Arbitraries.oneOf(
                 Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(20),
                 Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMinLength(1).ofMaxLength(20),
-                Arbitraries.of("\r\n", "\r\n\r\n", " \t", "HTTP/1.1 20", "HTTP/1.1 200 OK\r\n",
-                        "HTTP/1.1 200 OK\r\nX-Rpc-Request-Id: 1\r\n", "\u0000\u0001\u0002",
-                        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
+                Arbitraries.of(fixed))
                 .map(Garbage::new);
     }
 
@@ -131,10 +136,11 @@ final class Wire {
         List<String> odd = new ArrayList<>(List.of("HTTP/1.1 100 Continue", "HTTP/1.1 204 No Content",
                 "HTTP/1.1 304 Not Modified", "HTTP/1.1 999 Odd", "HTTP/1.1 000 Zero", "HTTP/2 200 OK",
                 "http/1.1 200 ok", "HTTP/1.1  200  OK", "HTTP/1.1 200", "HTTP/1.1 2000 OK", "HTTP/1.1 -200 OK",
-                "ICY 200 OK", "HTTP/1.1 200 OK\r\n", "HTTP/1.1 20O OK", " HTTP/1.1 200 OK", "HTTP/1.1 200 \u00ff\u0000",
+                "ICY 200 OK", "HTTP/1.1 20O OK", " HTTP/1.1 200 OK", "HTTP/1.1 200 \u00ff\u0000",
                 "HTTP/1.1 102 Processing"));
         if (profile == Profile.ENDS || KnownBugs.included()) {
-            odd.add("HTTP/1.1 101 Switching Protocols"); // KnownBugs.SWITCHING_PROTOCOLS on an open connection
+            odd.add("HTTP/1.1 101 Switching Protocols"); // KnownBugs: SWITCHING_PROTOCOLS on an open connection
+            odd.add("HTTP/1.1 200 OK\r\n"); // KnownBugs: ends the head at once, so no length: UNDELIMITED
         }
         return Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just("HTTP/1.1 200 OK")), Tuple.of(2, ok),
                 Tuple.of(2, failed), Tuple.of(3, Arbitraries.of(odd)),
@@ -245,12 +251,17 @@ final class Wire {
             "Content-Type: text/plain", "X-Other: v", "Content-Encoding: gzip", "X-Empty:", "Server: fuzz");
 
     static Arbitrary<List<String>> extraHeaders(Profile profile) {
+        List<String> odd = new ArrayList<>(List.of("Content-Length: 5", "Transfer-Encoding: chunked",
+                "Transfer-Encoding: identity", "Transfer-Encoding: gzip, chunked", "Bad Header Name: x", ": novalue",
+                "NoColon", "X-Long: " + "a".repeat(9000), "X-Rpc-Request-Id: abc", "Upgrade: websocket",
+                "Content-Length: -1", "Content-Length: 1e3"));
+        if (profile == Profile.ENDS || KnownBugs.included()) {
+            // Folded onto "Transfer-Encoding: chunked" it makes "chunked folded continuation", which is not
+            // chunked: a body without length, KnownBugs' undelimited body on an open connection.
+            odd.add(" folded continuation");
+        }
         Arbitrary<String> header = profile == Profile.WELL_FORMED ? Arbitraries.of(NEUTRAL)
-                : Arbitraries.oneOf(Arbitraries.of(NEUTRAL), Arbitraries.of("Content-Length: 5",
-                        "Transfer-Encoding: chunked", "Transfer-Encoding: identity", "Transfer-Encoding: gzip, chunked",
-                        " folded continuation", "Bad Header Name: x", ": novalue", "NoColon",
-                        "X-Long: " + "a".repeat(9000), "X-Rpc-Request-Id: abc", "Upgrade: websocket",
-                        "Content-Length: -1", "Content-Length: 1e3"));
+                : Arbitraries.oneOf(Arbitraries.of(NEUTRAL), Arbitraries.of(odd));
         return header.list().ofMaxSize(2);
     }
 }

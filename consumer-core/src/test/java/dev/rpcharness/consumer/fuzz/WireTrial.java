@@ -30,6 +30,12 @@ final class WireTrial implements AutoCloseable {
     /** How long anything may take before the property calls it a hang; generous for a loaded machine. */
     static final Duration BOUND = Duration.ofSeconds(20);
 
+    /**
+     * How long the client may take to get back to work after a case (a probe ends at the 500 ms call timeout
+     * at worst; one or two usually do). Short enough that a failing case shrinks in reasonable time.
+     */
+    static final Duration RECOVERY = Duration.ofSeconds(8);
+
     private final WirePeer peer;
     private final ConsumerClient client;
     private final AsyncObjectProxy proxy;
@@ -107,10 +113,10 @@ final class WireTrial implements AutoCloseable {
 
     /**
      * Probes until a plain call succeeds: the client must get back to work after whatever the case did to its
-     * connection (reconnecting if it closed it). Fails with the last probe's error after {@link #BOUND}.
+     * connection (reconnecting if it closed it). Fails with the last probe's error after {@link #RECOVERY}.
      */
     void awaitWorking() throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
+        long deadline = System.nanoTime() + RECOVERY.toNanos();
         Throwable last = null;
         int probes = 0;
         while (System.nanoTime() - deadline < 0) {
@@ -127,8 +133,8 @@ final class WireTrial implements AutoCloseable {
                 throw new AssertionError("probe call did not end within " + BOUND, e);
             }
         }
-        throw new AssertionError("the client did not get back to work within " + BOUND + " (" + probes
-                + " probes); last probe failed with " + last, last);
+        throw new AssertionError("the client did not get back to work within " + RECOVERY + " (" + probes
+                + " probes); last probe failed with " + last + "; the peer wrote: " + lastBatch.written(), last);
     }
 
     @Override
@@ -162,6 +168,23 @@ final class WireTrial implements AutoCloseable {
             } catch (io.netty.channel.ChannelException closedAlready) {
                 exchange.close();
             }
+        }
+
+        /** The bytes the case wrote, escaped, for failure messages. */
+        synchronized String written() {
+            if (arrived < ids.length) {
+                return "(nothing yet)";
+            }
+            StringBuilder out = new StringBuilder();
+            for (byte[] write : wireCase.render(new WireCase.Ids(ids.clone()))) {
+                for (byte b : write) {
+                    int c = b & 0xff;
+                    out.append(c == '\\' ? "\\\\" : c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
+                            : c == '\r' ? "\\r" : c == '\n' ? "\\n" : String.format("\\x%02x", c));
+                }
+                out.append(" | ");
+            }
+            return out.length() > 6000 ? out.substring(0, 6000) + "..." : out.toString();
         }
 
         synchronized int arrived() {
