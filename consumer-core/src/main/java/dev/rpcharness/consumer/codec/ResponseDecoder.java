@@ -3,8 +3,11 @@ package dev.rpcharness.consumer.codec;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -23,13 +26,13 @@ import java.io.InputStream;
 public final class ResponseDecoder {
 
     private final JsonFactory factory;
-    private final ObjectMapper mapper;
     private final ObjectReader errorReader;
+    private final ObjectReader idReader;
 
     public ResponseDecoder(ObjectMapper mapper) {
-        this.mapper = mapper;
         this.factory = mapper.getFactory();
         this.errorReader = mapper.readerFor(RpcError.class);
+        this.idReader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** What a result body said. */
@@ -55,10 +58,16 @@ public final class ResponseDecoder {
     }
 
     /**
-     * Decodes a result body for {@code method}. Leaves the buffer's reader index alone.
+     * Decodes a result body for {@code method}. Leaves the buffer's reader index alone. The whole body is read
+     * before it is judged, so a result that does not fit is told apart from a body that is not one JSON object:
+     * only the latter makes the connection untrustworthy.
      *
-     * @throws MalformedBodyException  when the body is not a JSON object
-     * @throws ResultMismatchException when {@code result} does not decode into the return type
+     * @throws MalformedBodyException  when the body is not exactly one JSON object (also: content after it, an
+     *                                 {@code error} that is not {@code {"type":...,"message":...}}, nesting or
+     *                                 numbers past the parser's limits)
+     * @throws ResultMismatchException when the body is well-formed but {@code result} does not decode into the
+     *                                 return type (wrong shape, or a number out of the type's range), or a
+     *                                 primitive return type gets no result; an {@code error} takes precedence
      */
     public Outcome decode(ByteBuf content, MethodMetadata method)
             throws MalformedBodyException, ResultMismatchException {
@@ -68,6 +77,7 @@ public final class ResponseDecoder {
             }
             Object result = null;
             RpcError error = null;
+            String mismatch = null;
             boolean hasResult = false;
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
@@ -75,15 +85,21 @@ public final class ResponseDecoder {
                 JsonToken value = parser.nextToken();
                 if ("result".equals(field) && !method.returnsVoid()) {
                     hasResult = value != JsonToken.VALUE_NULL;
-                    result = hasResult ? readResult(method.resultReader(), parser, method) : null;
+                    result = null;
+                    mismatch = null;
+                    if (hasResult) {
+                        JsonStreamContext fieldContext = value.isStructStart()
+                                ? parser.getParsingContext().getParent() : parser.getParsingContext();
+                        try {
+                            result = method.resultReader().readValue(parser);
+                        } catch (DatabindException | InputCoercionException e) {
+                            mismatch = "result does not decode as " + method.resultType() + ": "
+                                    + e.getOriginalMessage();
+                            skipToContext(parser, fieldContext);
+                        }
+                    }
                 } else if ("error".equals(field) && value != JsonToken.VALUE_NULL) {
-                    if (value != JsonToken.START_OBJECT) {
-                        throw new MalformedBodyException("\"error\" is not an object");
-                    }
-                    error = errorReader.readValue(parser);
-                    if (error.type() == null || error.type().isBlank()) {
-                        throw new MalformedBodyException("\"error\" has no \"type\"");
-                    }
+                    error = readError(parser, value);
                 } else {
                     parser.skipChildren();
                 }
@@ -91,11 +107,20 @@ public final class ResponseDecoder {
             if (token != JsonToken.END_OBJECT) {
                 throw new MalformedBodyException("body ends before its JSON object closes");
             }
-            if (error == null && !hasResult && method.returnsPrimitive()) {
+            if (parser.nextToken() != null) {
+                throw new MalformedBodyException("content after the body's JSON object");
+            }
+            if (error != null) {
+                return new Outcome(null, error);
+            }
+            if (mismatch != null) {
+                throw new ResultMismatchException(mismatch);
+            }
+            if (!hasResult && method.returnsPrimitive()) {
                 throw new ResultMismatchException("no result for primitive return type "
                         + method.method().getReturnType().getName());
             }
-            return new Outcome(result, error);
+            return new Outcome(result, null);
         } catch (JsonProcessingException e) {
             throw new MalformedBodyException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -103,13 +128,33 @@ public final class ResponseDecoder {
         }
     }
 
-    private static Object readResult(ObjectReader reader, JsonParser parser, MethodMetadata method)
-            throws IOException, ResultMismatchException {
+    private RpcError readError(JsonParser parser, JsonToken value) throws IOException, MalformedBodyException {
+        if (value != JsonToken.START_OBJECT) {
+            throw new MalformedBodyException("\"error\" is not an object");
+        }
+        RpcError error;
         try {
-            return reader.readValue(parser);
-        } catch (DatabindException e) {
-            throw new ResultMismatchException("result does not decode as " + method.resultType() + ": "
+            error = errorReader.readValue(parser);
+        } catch (DatabindException | InputCoercionException e) {
+            throw new MalformedBodyException("\"error\" is not {\"type\":...,\"message\":...}: "
                     + e.getOriginalMessage());
+        }
+        if (error.type() == null || error.type().isBlank()) {
+            throw new MalformedBodyException("\"error\" has no \"type\"");
+        }
+        return error;
+    }
+
+    /**
+     * After a result failed to bind somewhere inside its value, reads on to the end of that value (back in the
+     * body object's context), so the rest of the body is still checked for well-formedness.
+     */
+    private static void skipToContext(JsonParser parser, JsonStreamContext fieldContext)
+            throws IOException, MalformedBodyException {
+        while (parser.getParsingContext() != fieldContext) {
+            if (parser.nextToken() == null) {
+                throw new MalformedBodyException("body ends inside \"result\"");
+            }
         }
     }
 
@@ -117,16 +162,23 @@ public final class ResponseDecoder {
      * The {@code requestId} of a body, for responses that lack the header.
      *
      * @return the id, or null when the body has none
-     * @throws MalformedBodyException when the body is not a JSON object
+     * @throws MalformedBodyException when the body is not exactly one JSON object, or its {@code requestId} is
+     *                                neither a string nor an integer
      */
     public String bodyRequestId(ByteBuf content) throws MalformedBodyException {
         try {
-            JsonNode tree = mapper.readTree((InputStream) new ByteBufInputStream(content.duplicate()));
+            JsonNode tree = idReader.readTree((InputStream) new ByteBufInputStream(content.duplicate()));
             if (tree == null || !tree.isObject()) {
                 throw new MalformedBodyException("body is not a JSON object");
             }
             JsonNode id = tree.get("requestId");
-            return id == null || id.isNull() ? null : id.asText();
+            if (id == null || id.isNull()) {
+                return null;
+            }
+            if (!id.isTextual() && !id.isIntegralNumber()) {
+                throw new MalformedBodyException("\"requestId\" is neither a string nor an integer");
+            }
+            return id.asText();
         } catch (IOException e) {
             throw new MalformedBodyException("body is not valid JSON: " + e.getMessage());
         }
