@@ -20,9 +20,9 @@ import java.time.Duration;
 /**
  * 3b. freeze with ejection: the user's natural SLOs through a freeze. Provider 2 freezes for 3 s at a third of the
  * run, at 300 calls/s with a 500 ms call timeout. Failure-aware routing ejects it once its calls time out in a row,
- * so new calls stop going to it long before its ZooKeeper session would expire. Expected: under 2% failed calls,
- * p99 of the successful calls under 100 ms, p2 ejected within 1.5 s of its freeze (the call timeout plus 1 s), only
- * timeouts, nothing pending. Tightened: 0% failed, p99 under 0 ms.
+ * so new calls stop going to it while ZooKeeper still lists it (a frozen process keeps its session). Expected: under
+ * 2% failed calls, p99 of the successful calls under 100 ms, p2 ejected within 1.5 s of its freeze (the call timeout
+ * plus 1 s), only timeouts, nothing pending. Tightened: 0% failed, p99 under 0 ms.
  *
  * <p>The failures that remain come by construction: the calls routed to p2 between its freeze and the first
  * timeouts (a third of the rate times the call timeout, about 50 here) and the probe calls while it is on probation.
