@@ -64,6 +64,15 @@ public final class RpcDsl {
     }
 
     /**
+     * The client's ejections of the cluster's provider {@code index} after each freeze of it, on the run's timeline,
+     * for an assertion that failure-aware routing took the frozen provider out of rotation in time:
+     * {@code verify(ejectionAfterFreeze(2).within(Duration.ofMillis(1500)))}. See {@link EjectionAssertion}.
+     */
+    public static EjectionAssertion ejectionAfterFreeze(int index) {
+        return new EjectionAssertion(index);
+    }
+
+    /**
      * The Gatling assertion that fails the run when a verify step failed (or never ran):
      * {@code .assertions(passes(sloStep))} is {@code details(step.name()).failedRequests().count().is(0L)}.
      */
