@@ -84,7 +84,7 @@ class FreezeEjectionMeasure {
             long freezeToLastMs = lastToFrozen == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(lastToFrozen - freezeNanos);
             long freezeAt = freezeNanos;
             String ejection = cluster.timeline().events("client-ejected").stream()
-                    .filter(e -> e.subject().equals(frozen)).findFirst()
+                    .filter(e -> e.detail().startsWith(frozen + " ")).findFirst()
                     .map(e -> TimeUnit.NANOSECONDS.toMillis(e.monotonicNanos() - freezeAt) + " ms")
                     .orElse("never");
             System.out.printf("FREEZE-MEASURE freezeToFirstEjection=%s%n", ejection);
