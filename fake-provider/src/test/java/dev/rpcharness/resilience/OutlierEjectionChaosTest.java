@@ -71,7 +71,7 @@ class OutlierEjectionChaosTest {
                 Thread.sleep(5); // the offered rate, not a synchronisation
                 if (ejected.isEmpty()) {
                     ejected = cluster.timeline().events("client-ejected").stream()
-                            .filter(e -> e.subject().equals(bad)).findFirst();
+                            .filter(e -> e.subject().equals(cluster.provider(0).name())).findFirst();
                     if (ejected.isPresent()) {
                         stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); // two more seconds of load
                     }
