@@ -150,6 +150,33 @@ class FailureRatioEjectionChaosTest {
     }
 
     @Test
+    void whileItStaysBadItIsProbedBackAndEjectedAgainForLonger() {
+        ConsumerOptions shortCoolDowns = WITH_RATIO.toBuilder()
+                .outlierEjectionTime(Duration.ofMillis(300), Duration.ofSeconds(10)).build();
+        try (RpcCluster cluster = cluster(shortCoolDowns, 1)) {
+            AsyncObjectProxy async = connected(cluster).createAsync(EchoService.class);
+            String badName = cluster.provider(0).name();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (int i = 0; System.nanoTime() < until && ejections(cluster).size() < 3; i++) {
+                call(async, i);
+            }
+            List<TimelineEvent> ejected = ejections(cluster);
+            List<Long> coolDowns = ejected.stream().map(e -> Long.parseLong(
+                    e.detail().replaceAll(".*out for (\\d+) ms.*", "$1"))).toList();
+            System.out.printf("RATIO-AGAIN coolDownsMs=%s reasons=%s%n", coolDowns,
+                    ejected.stream().map(TimelineEvent::detail).toList());
+            assertThat(ejected).extracting(TimelineEvent::subject).containsOnly(badName).hasSize(3);
+            assertThat(coolDowns).as("cool-downs while it stays bad").containsExactly(300L, 600L, 900L);
+            List<TimelineEvent> returned = cluster.timeline().events("client-returned");
+            assertThat(returned).as("probed back in between").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(returned.get(0).monotonicNanos()).isBetween(ejected.get(0).monotonicNanos(),
+                    ejected.get(1).monotonicNanos());
+            assertThat(returned.get(1).monotonicNanos()).isBetween(ejected.get(1).monotonicNanos(),
+                    ejected.get(2).monotonicNanos());
+        }
+    }
+
+    @Test
     void neverMoreThanMaxEjectionPercentAreEjectedAtOnce() {
         try (RpcCluster cluster = cluster(WITH_RATIO, 3)) {
             ConsumerClient client = connected(cluster);
