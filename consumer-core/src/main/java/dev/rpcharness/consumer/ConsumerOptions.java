@@ -24,8 +24,14 @@ public final class ConsumerOptions {
     private final Duration outlierBaseEjectionTime;
     private final Duration outlierMaxEjectionTime;
     private final int maxEjectionPercent;
+    private final double outlierFailureRatio;
+    private final int outlierMinimumCalls;
+    private final Duration outlierInterval;
 
     private ConsumerOptions(Builder b) {
+        this.outlierFailureRatio = b.outlierFailureRatio;
+        this.outlierMinimumCalls = b.outlierMinimumCalls;
+        this.outlierInterval = b.outlierInterval;
         this.maxCallsInFlight = b.maxCallsInFlight;
         this.outlierConsecutiveFailures = b.outlierConsecutiveFailures;
         this.outlierBaseEjectionTime = b.outlierBaseEjectionTime;
@@ -68,6 +74,9 @@ public final class ConsumerOptions {
         b.outlierBaseEjectionTime = outlierBaseEjectionTime;
         b.outlierMaxEjectionTime = outlierMaxEjectionTime;
         b.maxEjectionPercent = maxEjectionPercent;
+        b.outlierFailureRatio = outlierFailureRatio;
+        b.outlierMinimumCalls = outlierMinimumCalls;
+        b.outlierInterval = outlierInterval;
         return b;
     }
 
@@ -132,7 +141,10 @@ public final class ConsumerOptions {
         return outlierConsecutiveFailures;
     }
 
-    /** Cool-down of a first ejection; the n-th ejection in a row lasts n times as long. Default 1 s. */
+    /**
+     * Cool-down of a first ejection; the n-th ejection in a row lasts n times as long (each whole
+     * {@link #outlierInterval()} a provider then spends in full rotation takes one off n). Default 1 s.
+     */
     public Duration outlierBaseEjectionTime() {
         return outlierBaseEjectionTime;
     }
@@ -147,11 +159,35 @@ public final class ConsumerOptions {
         return maxEjectionPercent;
     }
 
+    /**
+     * Share of a provider's calls within the last {@link #outlierInterval()} that, once faults (the same faults as
+     * for {@link #outlierConsecutiveFailures()}), eject it, when the window holds at least
+     * {@link #outlierMinimumCalls()} calls: this catches a provider that fails often but rarely several times in a
+     * row. Within 0..1; 0 (the default) turns this rule off.
+     */
+    public double outlierFailureRatio() {
+        return outlierFailureRatio;
+    }
+
+    /** Calls the window must hold before {@link #outlierFailureRatio()} judges a provider. Default 20. */
+    public int outlierMinimumCalls() {
+        return outlierMinimumCalls;
+    }
+
+    /**
+     * Length of the sliding window of {@link #outlierFailureRatio()}, and the clean time in full rotation that takes
+     * one ejection off a provider's count (so its next cool-down is shorter). Default 10 s.
+     */
+    public Duration outlierInterval() {
+        return outlierInterval;
+    }
+
     @Override
     public String toString() {
         return "ConsumerOptions{maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
                 + " in a row, " + outlierBaseEjectionTime.toMillis() + ".." + outlierMaxEjectionTime.toMillis()
-                + "ms, max " + maxEjectionPercent + "%, callTimeout=" + callTimeout.toMillis() + "ms, providerWaitTimeout="
+                + "ms, max " + maxEjectionPercent + "%, failureRatio=" + outlierFailureRatio + " of >= "
+                + outlierMinimumCalls + " calls in " + outlierInterval.toMillis() + "ms, callTimeout=" + callTimeout.toMillis() + "ms, providerWaitTimeout="
                 + providerWaitTimeout.toMillis() + "ms, connectTimeout=" + connectTimeout.toMillis()
                 + "ms, connectionsPerProvider=" + connectionsPerProvider + ", maxResponseBytes=" + maxResponseBytes
                 + ", ioThreads=" + ioThreads + ", reconnectBackoff=" + reconnectBackoffMin.toMillis() + ".."
@@ -175,8 +211,37 @@ public final class ConsumerOptions {
         private Duration outlierBaseEjectionTime = Duration.ofSeconds(1);
         private Duration outlierMaxEjectionTime = Duration.ofSeconds(30);
         private int maxEjectionPercent = 50;
+        private double outlierFailureRatio = 0;
+        private int outlierMinimumCalls = 20;
+        private Duration outlierInterval = Duration.ofSeconds(10);
 
         private Builder() {
+        }
+
+        /** Share of failed calls in the window that ejects a provider, within 0..1; 0 turns the rule off. */
+        public Builder outlierFailureRatio(double value) {
+            if (!(value >= 0 && value <= 1)) {
+                throw new IllegalArgumentException("outlierFailureRatio must be within 0..1 (0 turns it off), was "
+                        + value);
+            }
+            this.outlierFailureRatio = value;
+            return this;
+        }
+
+        /** Calls the window must hold before the failure ratio judges a provider. */
+        public Builder outlierMinimumCalls(int value) {
+            this.outlierMinimumCalls = atLeastOne("outlierMinimumCalls", value);
+            return this;
+        }
+
+        /** Length of the failure-ratio window, and the clean time that shortens the next cool-down. */
+        public Builder outlierInterval(Duration value) {
+            positive("outlierInterval", value);
+            if (value.toNanos() < 10_000_000) {
+                throw new IllegalArgumentException("outlierInterval must be at least 10 ms, was " + value);
+            }
+            this.outlierInterval = value;
+            return this;
         }
 
         public Builder maxCallsInFlight(int value) {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and routes each call round robin (weighted) over the READY connections of providers that serve its interface
  * and are not ejected. The routing table is an immutable {@link Picker} swapped on every routing change; every
  * change also wakes the one {@link WaitQueue} where calls wait for a provider. Outlier detection ejects a provider
- * whose calls keep failing for a growing cool-down, never more than {@code maxEjectionPercent} of the providers at
+ * whose calls keep failing (several in a row, or too large a share within a window) for a growing cool-down, never more than {@code maxEjectionPercent} of the providers at
  * once; when the cool-down ends it returns on probation and takes one probe call at a time until an answer clears
  * it (back in full rotation) or a fault ejects it again for longer. Every routing change is a {@link RoutingEvent} to the registered listeners.
  *
@@ -57,8 +57,10 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         this.options = options;
         this.timers = transport.timerLoop();
         this.waiting = new WaitQueue(timers, options.providerWaitTimeout().toMillis());
-        this.outliers = new OutlierDetector(options.outlierConsecutiveFailures(),
-                options.outlierBaseEjectionTime().toNanos(), options.outlierMaxEjectionTime().toNanos());
+        this.outliers = new OutlierDetector(options.outlierConsecutiveFailures(), options.outlierFailureRatio(),
+                options.outlierMinimumCalls(), options.outlierInterval().toNanos(),
+                options.outlierBaseEjectionTime().toNanos(), options.outlierMaxEjectionTime().toNanos(),
+                System::nanoTime);
     }
 
     /** One listed provider: its node, its connections and whether it is ejected. Guarded by the balancer. */
@@ -197,10 +199,13 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
 
     @Override
     public void callEnded(ProviderConnection connection, boolean providerFault) {
-        long coolDown = outliers.record(connection.address(), providerFault);
-        if (coolDown > 0) {
-            eject(connection.address(), coolDown);
-        } else if (coolDown == OutlierDetector.CLEARED) {
+        OutlierDetector.Verdict verdict = outliers.record(connection.address(), providerFault);
+        if (verdict == null) {
+            return;
+        }
+        if (verdict.ejects()) {
+            eject(connection.address(), verdict);
+        } else if (verdict == OutlierDetector.Verdict.CLEARED) {
             endProbation(connection.address());
         }
     }
@@ -215,7 +220,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         rebuild();
     }
 
-    private synchronized void eject(String address, long coolDownNanos) {
+    private synchronized void eject(String address, OutlierDetector.Verdict verdict) {
         Provider p = providers.get(address);
         if (closed || p == null || p.ejected) {
             return;
@@ -230,13 +235,12 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
                     providers.size(), options.maxEjectionPercent());
             return;
         }
-        int faults = outliers.consecutive(address);
+        long coolDownNanos = verdict.coolDownNanos();
         outliers.ejected(address);
         p.ejected = true;
         p.probe = null;
         long millis = TimeUnit.NANOSECONDS.toMillis(coolDownNanos);
-        emit(RoutingEvent.Kind.EJECTED, address, "after " + faults + " failed call(s) in a row; out for "
-                + millis + " ms");
+        emit(RoutingEvent.Kind.EJECTED, address, verdict.reason() + "; out for " + millis + " ms");
         rebuild();
         try {
             timers.schedule(() -> giveBack(address, p), coolDownNanos, TimeUnit.NANOSECONDS);

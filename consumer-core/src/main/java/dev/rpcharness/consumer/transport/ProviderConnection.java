@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Executor;
@@ -86,6 +85,8 @@ public final class ProviderConnection {
     private ConsumerHandler handler;
     private long backoffNanos;
     private ScheduledFuture<?> reconnect;
+    /** Set by the transport before {@link #start()}; called on the resolver thread only. */
+    volatile NameResolver names = NameResolver.SYSTEM;
 
     public ProviderConnection(ProviderNode node, int slot, EventLoop eventLoop, Bootstrap template,
                               Listener listener, Executor resolver, ResponseDecoder decoder, int maxResponseBytes,
@@ -156,7 +157,7 @@ public final class ProviderConnection {
             resolver.execute(() -> {
                 InetSocketAddress resolved;
                 try {
-                    resolved = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
+                    resolved = new InetSocketAddress(names.resolve(target.host()), target.port());
                 } catch (UnknownHostException e) {
                     eventLoop.execute(() -> {
                         log.debug("cannot resolve {}: {}", address, e.toString());

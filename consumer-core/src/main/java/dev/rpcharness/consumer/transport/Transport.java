@@ -38,6 +38,7 @@ public final class Transport implements AutoCloseable {
     private final int maxResponseBytes;
     private final long backoffMinNanos;
     private final long backoffMaxNanos;
+    private volatile NameResolver names = NameResolver.SYSTEM;
 
     /**
      * @param id name part of the threads, unique per client
@@ -67,8 +68,15 @@ public final class Transport implements AutoCloseable {
 
     /** A new connection to {@code node} (not started) reporting to {@code listener}. */
     public ProviderConnection newConnection(ProviderNode node, int slot, ProviderConnection.Listener listener) {
-        return new ProviderConnection(node, slot, group.next(), bootstrap, listener, resolver, decoder,
-                maxResponseBytes, backoffMinNanos, backoffMaxNanos);
+        ProviderConnection c = new ProviderConnection(node, slot, group.next(), bootstrap, listener, resolver,
+                decoder, maxResponseBytes, backoffMinNanos, backoffMaxNanos);
+        c.names = names;
+        return c;
+    }
+
+    /** Replaces the system's name resolver for connections made from now on (tests: a slow one). */
+    void nameResolver(NameResolver value) {
+        this.names = value;
     }
 
     /** An event loop for timers that belong to no connection (wait budgets, ejection cool-downs). */
