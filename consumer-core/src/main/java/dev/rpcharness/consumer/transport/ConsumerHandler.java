@@ -16,11 +16,13 @@ import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every call written here ends exactly once: with its response, at its deadline (the connection's timer on the
  * event loop calls {@link #deadlineReached}), when the write fails, when the channel closes (connection lost), or on
  * a protocol violation, which closes the channel and fails every call in flight on it. Each end is reported to the
- * {@link ProviderConnection} (provider fault or not) for outlier detection; writability changes too.
+ * {@link ProviderConnection} (provider fault or not) for outlier detection; writability changes too. A 1xx status
+ * is a protocol violation, and so is a partial response that has waited a whole call timeout when a call times out
+ * (the connection could deliver nothing after it).
  */
 final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
 
@@ -108,6 +112,14 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         if (id > 0 && pending.get(id) == call) {
             pending.remove(id);
             call.future().fail(call.timedOut(call.callTimeoutMillis()));
+            long stalledMillis = TimeUnit.NANOSECONDS.toMillis(progress.partialNanos(System.nanoTime()));
+            if (stalledMillis >= call.callTimeoutMillis()) {
+                // A response that stays incomplete for a whole call timeout (no length, less than announced) holds
+                // every later response behind it: the connection will deliver nothing more.
+                violation("response stalled: " + progress.bytesSinceResponse()
+                        + " bytes without a complete response for " + stalledMillis + " ms");
+                return;
+            }
             owner.callEnded(true); // also when the caller gave up first: the provider did not answer in time
             closeIfIdle();
         }
@@ -138,6 +150,12 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         progress.responseComplete();
         if (!response.decoderResult().isSuccess()) {
             violation("malformed HTTP response: " + response.decoderResult().cause());
+            return;
+        }
+        if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            // The contract has no interim responses; after a 101 Netty's decoder passes every later byte through
+            // undecoded, so the connection could never deliver another response.
+            violation("HTTP " + response.status() + ": an interim (1xx) response, which the contract does not use");
             return;
         }
         String idText = response.headers().get(WireContract.REQUEST_ID_HEADER);
@@ -220,6 +238,9 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
 
     /** The provider broke the contract in a way that makes the channel untrustworthy: fail all, close. */
     private void violation(String reason) {
+        if (violated) {
+            return; // already closing (the aggregator may report the cut-off response too): one fault, one warning
+        }
         violated = true;
         owner.callEnded(true);
         log.warn("protocol violation by {}: {}; closing the connection and failing {} call(s) in flight", address,

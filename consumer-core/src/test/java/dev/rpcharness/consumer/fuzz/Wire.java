@@ -29,8 +29,9 @@ final class Wire {
         /** Anything at all, then the connection closes or resets: every call must end at once. */
         ENDS,
         /**
-         * Anything after which a consumer can tell, from the bytes that follow, that the connection is broken;
-         * the connection stays open: calls end (by timeout at worst) and the client must get back to work.
+         * Anything after which a consumer can tell, from the bytes that follow or from a response that stays
+         * incomplete for a whole call timeout, that the connection is broken; the connection stays open: calls
+         * end (by timeout at worst) and the client must get back to work.
          */
         STAYS_OPEN,
         /** Exactly framed responses with correct ids and valid JSON of any shape: the connection must stay. */
@@ -84,17 +85,15 @@ final class Wire {
     private static Arbitrary<Piece> extra(Profile profile, List<FuzzMethod> calls) {
         Arbitrary<Piece> response = Arbitraries.integers().between(0, calls.size() - 1)
                 .flatMap(target -> response(profile, target, calls.get(target)).map(r -> (Piece) r));
-        return Arbitraries.frequencyOf(Tuple.of(2, response), Tuple.of(1, garbage(profile)));
+        return Arbitraries.frequencyOf(Tuple.of(2, response), Tuple.of(1, garbage()));
     }
 
-    static Arbitrary<Piece> garbage(Profile profile) {
+    static Arbitrary<Piece> garbage() {
         List<String> fixed = new ArrayList<>(List.of("\r\n", "\r\n\r\n", " \t", "HTTP/1.1 20",
                 "\u0000\u0001\u0002", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"));
-        if (profile == Profile.ENDS || KnownBugs.included()) {
-            // A head cut after a line end, which a following blank line completes without any length:
-            // KnownBugs.UNDELIMITED on an open connection.
-            fixed.addAll(List.of("HTTP/1.1 200 OK\r\n", "HTTP/1.1 200 OK\r\nX-Rpc-Request-Id: 1\r\n"));
-        }
+        // A head cut after a line end, which a following blank line completes without any length: on an open
+        // connection a stalled response (OpenConnectionRecoveryTest).
+        fixed.addAll(List.of("HTTP/1.1 200 OK\r\n", "HTTP/1.1 200 OK\r\nX-Rpc-Request-Id: 1\r\n"));
         return Arbitraries.oneOf(
                 Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(20),
                 Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMinLength(1).ofMaxLength(20),
@@ -137,11 +136,8 @@ final class Wire {
                 "HTTP/1.1 304 Not Modified", "HTTP/1.1 999 Odd", "HTTP/1.1 000 Zero", "HTTP/2 200 OK",
                 "http/1.1 200 ok", "HTTP/1.1  200  OK", "HTTP/1.1 200", "HTTP/1.1 2000 OK", "HTTP/1.1 -200 OK",
                 "ICY 200 OK", "HTTP/1.1 20O OK", " HTTP/1.1 200 OK", "HTTP/1.1 200 \u00ff\u0000",
-                "HTTP/1.1 102 Processing"));
-        if (profile == Profile.ENDS || KnownBugs.included()) {
-            odd.add("HTTP/1.1 101 Switching Protocols"); // KnownBugs: SWITCHING_PROTOCOLS on an open connection
-            odd.add("HTTP/1.1 200 OK\r\n"); // KnownBugs: ends the head at once, so no length: UNDELIMITED
-        }
+                "HTTP/1.1 102 Processing", "HTTP/1.1 101 Switching Protocols",
+                "HTTP/1.1 200 OK\r\n")); // the last ends the head at once: no length, a stall on an open connection
         return Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just("HTTP/1.1 200 OK")), Tuple.of(2, ok),
                 Tuple.of(2, failed), Tuple.of(3, Arbitraries.of(odd)),
                 Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(20)));
@@ -222,12 +218,10 @@ final class Wire {
         }
         List<Framing.Kind> kinds = new ArrayList<>(List.of(Framing.Kind.LENGTH, Framing.Kind.CHUNKED,
                 Framing.Kind.LENGTH_AND_CHUNKED, Framing.Kind.TWO_LENGTHS, Framing.Kind.CHUNKED_NO_END));
-        if (profile == Profile.ENDS || KnownBugs.included()) {
-            kinds.add(Framing.Kind.NONE); // KnownBugs.UNDELIMITED_BODY on an open connection
-        }
-        // On an open connection a body longer than announced is completed by the next bytes the provider sends;
-        // longer than a few of them would only wait (KnownBugs.STALLED_BODY).
-        int maxLonger = profile == Profile.ENDS || KnownBugs.included() ? 5000 : 64;
+        kinds.add(Framing.Kind.NONE); // on an open connection a stalled response, ended at a call's timeout
+        // On an open connection a body longer than announced is completed by the next bytes the provider sends,
+        // or stalls the connection until a call's timeout finds it stalled.
+        int maxLonger = 5000;
         Arbitrary<Integer> delta = Arbitraries.frequencyOf(
                 Tuple.of(4, Arbitraries.integers().between(-40, maxLonger)),
                 Tuple.of(1, Arbitraries.of(MAX_RESPONSE_BYTES + 1, Integer.MAX_VALUE / 2, -100_000)));
@@ -255,11 +249,9 @@ final class Wire {
                 "Transfer-Encoding: identity", "Transfer-Encoding: gzip, chunked", "Bad Header Name: x", ": novalue",
                 "NoColon", "X-Long: " + "a".repeat(9000), "X-Rpc-Request-Id: abc", "Upgrade: websocket",
                 "Content-Length: -1", "Content-Length: 1e3"));
-        if (profile == Profile.ENDS || KnownBugs.included()) {
-            // Folded onto "Transfer-Encoding: chunked" it makes "chunked folded continuation", which is not
-            // chunked: a body without length, KnownBugs' undelimited body on an open connection.
-            odd.add(" folded continuation");
-        }
+        // Folded onto "Transfer-Encoding: chunked" it makes "chunked folded continuation", which is not chunked:
+        // a body without length, on an open connection a stalled response.
+        odd.add(" folded continuation");
         Arbitrary<String> header = profile == Profile.WELL_FORMED ? Arbitraries.of(NEUTRAL)
                 : Arbitraries.oneOf(Arbitraries.of(NEUTRAL), Arbitraries.of(odd));
         return header.list().ofMaxSize(2);
