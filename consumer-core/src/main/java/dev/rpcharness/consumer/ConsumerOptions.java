@@ -24,6 +24,7 @@ public final class ConsumerOptions {
     private final Duration outlierBaseEjectionTime;
     private final Duration outlierMaxEjectionTime;
     private final int maxEjectionPercent;
+    private final CallHistory callHistory;
 
     private ConsumerOptions(Builder b) {
         this.maxCallsInFlight = b.maxCallsInFlight;
@@ -40,6 +41,7 @@ public final class ConsumerOptions {
         this.callbackExecutor = b.callbackExecutor;
         this.reconnectBackoffMin = b.reconnectBackoffMin;
         this.reconnectBackoffMax = b.reconnectBackoffMax;
+        this.callHistory = b.callHistory;
     }
 
     public static Builder builder() {
@@ -68,6 +70,7 @@ public final class ConsumerOptions {
         b.outlierBaseEjectionTime = outlierBaseEjectionTime;
         b.outlierMaxEjectionTime = outlierMaxEjectionTime;
         b.maxEjectionPercent = maxEjectionPercent;
+        b.callHistory = callHistory;
         return b;
     }
 
@@ -147,6 +150,14 @@ public final class ConsumerOptions {
         return maxEjectionPercent;
     }
 
+    /**
+     * Where every call's start, write and end are reported ({@link CallHistory}); {@link CallHistory#NONE} (the
+     * default) records nothing.
+     */
+    public CallHistory callHistory() {
+        return callHistory;
+    }
+
     @Override
     public String toString() {
         return "ConsumerOptions{maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
@@ -168,6 +179,7 @@ public final class ConsumerOptions {
         private int maxResponseBytes = 16 * 1024 * 1024;
         private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private Executor callbackExecutor;
+        private CallHistory callHistory = CallHistory.NONE;
         private Duration reconnectBackoffMin = Duration.ofMillis(50);
         private Duration reconnectBackoffMax = Duration.ofSeconds(2);
         private int maxCallsInFlight = 20_000;
@@ -260,6 +272,12 @@ public final class ConsumerOptions {
             }
             this.reconnectBackoffMin = min;
             this.reconnectBackoffMax = max;
+            return this;
+        }
+
+        /** Records every call's start, write and end there (off by default: {@link CallHistory#NONE}). */
+        public Builder callHistory(CallHistory value) {
+            this.callHistory = Objects.requireNonNull(value, "callHistory");
             return this;
         }
 
