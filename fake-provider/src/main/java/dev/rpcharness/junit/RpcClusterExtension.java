@@ -5,11 +5,16 @@ import dev.rpcharness.cluster.Timeline;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.history.CheckReport;
+import dev.rpcharness.history.ClusterHistory;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +59,8 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
      * written there as JSON lines, for CI artifacts and the resilience report.
      */
     public static final String TIMELINE_DIR = "rpcharness.timeline.dir";
+    /** System property naming the folder under which each cluster's call histories are written. */
+    public static final String HISTORY_DIR = "rpcharness.history.dir";
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -72,17 +79,48 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         }
         cluster.record("test-end", context.getDisplayName(),
                 context.getExecutionException().map(e -> "failed: " + e).orElse("passed"));
-        List<String> problems = config.checkLeaks() ? leaks(context, cluster, config) : List.of();
+        List<String> problems = new ArrayList<>(config.checkLeaks() ? leaks(context, cluster, config) : List.of());
+        problems.addAll(historyViolations(context, cluster, config));
         if (context.getExecutionException().isPresent() || !problems.isEmpty()) {
             String rendered = cluster.timeline().render();
-            String what = context.getExecutionException().isPresent() ? "test failed" : "leak check failed";
+            String what = context.getExecutionException().isPresent() ? "test failed" : "leak or history check failed";
             log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
             context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
         }
         if (!problems.isEmpty()) {
-            throw new AssertionFailedError("leak check failed after " + context.getDisplayName() + ":\n - "
-                    + String.join("\n - ", problems));
+            throw new AssertionFailedError("leak or call-history check failed after " + context.getDisplayName()
+                    + ":\n - " + String.join("\n - ", problems));
+        }
+    }
+
+    /** Checks the call history of every client of the cluster; one problem per history with violations. */
+    private static List<String> historyViolations(ExtensionContext context, RpcCluster cluster,
+                                                  WithRpcCluster config) {
+        Optional<ClusterHistory> history = cluster.callHistory();
+        if (history.isEmpty()) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        for (CheckReport report : history.get().check(cluster, config.checkLeaks(),
+                Duration.ofMillis(config.callHistorySlackMs()))) {
+            log.debug("call history after {}: {}", context.getDisplayName(), report.summary());
+            if (!report.passed()) {
+                problems.add("call history " + history.get().dir().resolve(report.source()) + " broke its rules "
+                        + "(docs/history.md): " + report.describe());
+            }
+        }
+        return problems;
+    }
+
+    /** The folder of a new cluster's call histories: under {@value #HISTORY_DIR}, else target/rpc-history. */
+    private static Path historyDir() {
+        Path base = Path.of(System.getProperty(HISTORY_DIR, "target/rpc-history"));
+        try {
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "cluster-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a call-history folder under " + base.toAbsolutePath(), e);
         }
     }
 
@@ -227,6 +265,9 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
                 .zooKeeperEnsemble(config.zooKeeperEnsemble())
                 .basePath(config.basePath())
                 .clientOptions(options);
+        if (config.checkCallHistory()) {
+            builder.callHistory(historyDir());
+        }
         if (config.providerSessionTimeoutMs() > 0) {
             builder.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
         }

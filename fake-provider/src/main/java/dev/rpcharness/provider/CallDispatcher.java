@@ -57,9 +57,11 @@ final class CallDispatcher {
     private final Object drainLock = new Object();
     private volatile FaultDecider decider;
     private volatile long lastReceivedNanos = System.nanoTime();
+    private final ExecutedCalls executed;
 
     CallDispatcher(ServiceTable services, ProviderStats stats, ObjectMapper mapper, Executor workers,
-                   Supplier<String> providerName, FaultDecider decider) {
+                   Supplier<String> providerName, FaultDecider decider, ExecutedCalls executed) {
+        this.executed = Objects.requireNonNull(executed);
         this.services = services;
         this.stats = stats;
         this.mapper = mapper;
@@ -168,6 +170,7 @@ final class CallDispatcher {
                     finished();
                     return;
                 }
+                executed.record(connection.remotePort(), call.requestId());
                 connection.at(deadline, writer.withOutcome(invoke(call, target)));
             });
         } catch (RejectedExecutionException e) {

@@ -83,6 +83,8 @@ public final class FakeProvider implements AutoCloseable {
     private EventLoopGroup group;
     private ExecutorService workers;
     private volatile CallDispatcher dispatcher;
+    /** Calls executed in every life of this provider (131,072 kept), for the call-history checker. */
+    private final ExecutedCalls executed = new ExecutedCalls(1 << 17);
     private Channel serverChannel;
     private volatile ProviderRegistration registration;
     /** Registrations of crashed lives, whose sessions expire on their own; closed with the provider. */
@@ -133,7 +135,8 @@ public final class FakeProvider implements AutoCloseable {
             pool.allowCoreThreadTimeOut(true);
             workers = pool;
             synchronized (planLock) {
-                dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider());
+                dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider(),
+                        executed);
             }
             try {
                 bindAndRegister();
@@ -263,6 +266,11 @@ public final class FakeProvider implements AutoCloseable {
     /** Live counters; they survive restarts. */
     public ProviderStats stats() {
         return stats;
+    }
+
+    /** The calls this provider executed (invoked its implementation for), in every life; read by the checker. */
+    public ExecutedCalls executedCalls() {
+        return executed;
     }
 
     public ProviderState state() {

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,11 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
 
     Channel channel() {
         return ctx.channel();
+    }
+
+    /** The caller's port on this connection; 0 when unknown. */
+    int remotePort() {
+        return ctx != null && ctx.channel().remoteAddress() instanceof InetSocketAddress remote ? remote.getPort() : 0;
     }
 
     @Override
