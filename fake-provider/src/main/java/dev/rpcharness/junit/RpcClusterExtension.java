@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order per test: {@code beforeEach} starts (or reuses) the cluster and takes a leak mark; parameters are
  * resolved from it; {@code afterEach} runs the leak check, failing the test with a message that names each leak,
- * and logs the timeline if the test or the check failed.
+ * and the call-history check (docs/history.md: every call of the cluster's clients against the rules, failing the
+ * test with the calls named), and logs the timeline if the test or a check failed.
  */
 public final class RpcClusterExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
@@ -79,18 +80,22 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         }
         cluster.record("test-end", context.getDisplayName(),
                 context.getExecutionException().map(e -> "failed: " + e).orElse("passed"));
-        List<String> problems = new ArrayList<>(config.checkLeaks() ? leaks(context, cluster, config) : List.of());
-        problems.addAll(historyViolations(context, cluster, config));
+        List<String> leaks = config.checkLeaks() ? leaks(context, cluster, config) : List.of();
+        List<String> historyViolations = historyViolations(context, cluster, config);
+        List<String> problems = new ArrayList<>(leaks);
+        problems.addAll(historyViolations);
+        String check = historyViolations.isEmpty() ? "leak check" : leaks.isEmpty() ? "call-history check"
+                : "leak check and call-history check";
         if (context.getExecutionException().isPresent() || !problems.isEmpty()) {
             String rendered = cluster.timeline().render();
-            String what = context.getExecutionException().isPresent() ? "test failed" : "leak or history check failed";
+            String what = context.getExecutionException().isPresent() ? "test failed" : check + " failed";
             log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
             context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
         }
         if (!problems.isEmpty()) {
-            throw new AssertionFailedError("leak or call-history check failed after " + context.getDisplayName()
-                    + ":\n - " + String.join("\n - ", problems));
+            throw new AssertionFailedError(check + " failed after " + context.getDisplayName() + ":\n - "
+                    + String.join("\n - ", problems));
         }
     }
 

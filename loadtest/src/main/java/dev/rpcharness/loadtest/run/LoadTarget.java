@@ -2,6 +2,7 @@ package dev.rpcharness.loadtest.run;
 
 import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.cluster.TimelineAction;
+import dev.rpcharness.history.RunHistoryCheck;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.AsyncRpcCallback;
 import dev.rpcharness.consumer.ConsumerClient;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code rpc.fleet=external}: start no providers, call the ones registered there (chaos steps then fail);</li>
  *   <li>{@code rpc.basePath}: registry base path ({@code /rpc});</li>
  *   <li>{@code rpc.warmUpCalls}: number of warm-up calls (see {@link Builder#warmUp});</li>
+ *   <li>{@code rpc.history}: {@code false} records no call history (on by default; docs/history.md);
+ *       {@code rpc.history.slackMs}: the checker's slack (2000);</li>
  *   <li>{@code rpc.resultsDir}: where run files go (default {@code gatling.resultsFolder}, else
  *       {@code target/gatling}, where Gatling writes its reports).</li>
  * </ul>
@@ -123,6 +126,9 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                 }
                 config.services.forEach((iface, impl) -> serve(b, iface, impl));
                 config.faultPlans.forEach(b::faultPlan);
+                if (config.callHistory) {
+                    b.callHistory(historyDir());
+                }
                 cluster = b.build();
                 client = cluster.newClient(config.clientOptions);
                 log.info("load target {}: {} providers, ZooKeeper {}", config.name, config.providers,
@@ -278,6 +284,34 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             }
         }
         closeQuietly();
+        checkCallHistory();
+    }
+
+    /** Where the clients' histories are written while the run lasts (moved into the run folder on close). */
+    private Path historyDir() {
+        return resultsDir.resolve(".rpc-history-" + runId);
+    }
+
+    /**
+     * After the cluster closed: checks every call of the run (docs/history.md) and writes the histories and the
+     * check into the run folder; a broken rule is logged here and fails the build in the scenarios' verify phase.
+     */
+    private void checkCallHistory() {
+        RpcCluster cu = cluster;
+        if (cu == null || cu.callHistory().isEmpty()) {
+            return;
+        }
+        try {
+            RunHistoryCheck.checkAndWrite(cu, runDir, Duration.ofMillis(config.historySlackMillis));
+            try (Stream<Path> files = Files.list(historyDir())) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(historyDir());
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot check the call history of {}", this, e);
+        }
     }
 
     private void closeQuietly() {
@@ -393,6 +427,8 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         private Class<?> warmUpService;
         private String warmUpMethod;
         private Object[] warmUpArgs;
+        private boolean callHistory;
+        private long historySlackMillis;
 
         private Builder(String name, Properties properties) {
             this.name = Objects.requireNonNull(name, "name");
@@ -455,6 +491,8 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             }
             this.resultsDir = Paths.get(properties.getProperty("rpc.resultsDir",
                     properties.getProperty("gatling.resultsFolder", "target/gatling")));
+            this.callHistory = Boolean.parseBoolean(properties.getProperty("rpc.history", "true"));
+            this.historySlackMillis = Long.parseLong(properties.getProperty("rpc.history.slackMs", "2000"));
             if (warmUpService != null) {
                 this.warmUpCalls = Integer.parseInt(properties.getProperty("rpc.warmUpCalls",
                         String.valueOf(warmUpCalls)));
