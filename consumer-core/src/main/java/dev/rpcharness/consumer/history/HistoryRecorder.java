@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #started}, {@link #written} and {@link #ended} may be called from any thread; each appends
  * to a lock-free queue bounded at {@code capacity} events and returns. One writer thread, started by the
- * constructor, drains the queue into the file. When the queue is full an append waits for the writer up to 50 ms,
+ * constructor, drains the queue into the file. When the queue is full an append waits for the writer up to 500 ms,
  * then drops the event and counts it ({@link #lost()}, and a {@code lost} line at the end of the file), so a
  * checker can tell an incomplete history from a broken client. {@link #close()} writes what is queued, closes the
  * file and stops the thread; events after it are counted as lost.
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class HistoryRecorder implements CallHistory, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
-    private static final long FULL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long FULL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final Path file;
     private final int capacity;
