@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +94,7 @@ public final class RpcCluster implements AutoCloseable {
                     .registry(connectString)
                     .basePath(basePath)
                     .name("p" + i)
-                    .faultPlan(b.faultPlans.getOrDefault(i, FaultPlan.none()));
+                    .faultPlan(seeded(i, b.faultPlans.getOrDefault(i, FaultPlan.none())));
             if (b.providerSessionTimeout != null) {
                 pb.sessionTimeout(b.providerSessionTimeout);
             }
@@ -266,7 +267,22 @@ public final class RpcCluster implements AutoCloseable {
     /** Replaces provider {@code i}'s fault plan while traffic flows. */
     public void faultPlan(int i, FaultPlan plan) {
         FakeProvider p = provider(i);
-        step("fault-plan", p, String.valueOf(plan), () -> p.faultPlan(plan));
+        FaultPlan installed = seeded(i, plan);
+        step("fault-plan", p, String.valueOf(installed), () -> p.faultPlan(installed));
+    }
+
+    /**
+     * A plan without a seed of its own (seed 0) draws its randomness from the cluster's seed: provider {@code i}
+     * gets a seed derived from both, so a run with the same cluster seed makes the same fault decisions for the
+     * k-th call each provider decides. With cluster seed 0 (the default) plans stay as they are.
+     */
+    private FaultPlan seeded(int i, FaultPlan plan) {
+        if (plan.seed() != 0 || seed == 0 || plan.isEmpty()) {
+            return plan;
+        }
+        FaultPlan.Builder b = FaultPlan.builder().seed(new SplittableRandom(seed + i).nextLong() | 1L);
+        plan.rules().forEach(b::rule);
+        return b.build();
     }
 
     /** Stops the embedded ZooKeeper (every server of an ensemble). */

@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code rpc.warmUpCalls}: number of warm-up calls (see {@link Builder#warmUp});</li>
  *   <li>{@code rpc.history}: {@code false} records no call history (on by default; docs/history.md);
  *       {@code rpc.history.slackMs}: the checker's slack (2000);</li>
+ *   <li>{@code rpc.replay}: a run's {@code rpc-replay.properties}: take its seed and hold each chaos step until
+ *       its recorded offset from the start of the load (docs/history.md, "Replay");</li>
  *   <li>{@code rpc.resultsDir}: where run files go (default {@code gatling.resultsFolder}, else
  *       {@code target/gatling}, where Gatling writes its reports).</li>
  * </ul>
@@ -70,6 +73,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private final Builder config;
     private final String runId;
     private final Path resultsDir;
+    private final ReplayRecord replay;
     private final Map<Class<?>, AsyncObjectProxy> proxies = new ConcurrentHashMap<>();
     private volatile RpcCluster cluster;
     private volatile ConsumerClient client;
@@ -83,6 +87,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         this.config = config;
         this.runId = config.name + "-" + LocalDateTime.now().format(STAMP);
         this.resultsDir = config.resultsDir;
+        this.replay = ReplayRecord.from(config.properties);
     }
 
     /** A target named after {@code simulation} (Gatling's run folders start with its lower-case simple name). */
@@ -106,11 +111,22 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         }
         startMillis = System.currentTimeMillis();
         runDir = resultsDir.resolve("rpc-" + runId);
-        chaos = Executors.newSingleThreadExecutor(r -> {
+        chaos = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "chaos-" + config.name);
             t.setDaemon(true);
             return t;
-        });
+        }) {
+            // The replay record notes when each chaos step ran; a replay holds it until its recorded offset.
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                replay.beforeStep(cluster);
+            }
+
+            @Override
+            protected void afterExecute(Runnable r, Throwable t) {
+                replay.afterStep(cluster);
+            }
+        };
         recorder = new LatencyRecorder(runDir.resolve("rpc-latency.hlog"), Duration.ofSeconds(1));
         try {
             if (config.externalFleet) {
@@ -120,7 +136,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                         Duration.ofSeconds(10)), config.clientOptions);
             } else {
                 RpcCluster.Builder b = RpcCluster.builder().providers(config.providers).basePath(config.basePath)
-                        .clientOptions(config.clientOptions).seed(config.seed);
+                        .clientOptions(config.clientOptions).seed(replay.seed(config.seed));
                 if (config.zooKeeper != null) {
                     b.externalZooKeeper(config.zooKeeper);
                 }
@@ -137,6 +153,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             if (config.warmUpCalls > 0) {
                 warmUp();
             }
+            replay.loadStarted();
         } catch (RuntimeException e) {
             try {
                 recorder.close();
@@ -285,6 +302,15 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         }
         closeQuietly();
         checkCallHistory();
+        if (runDir != null) {
+            try {
+                Files.createDirectories(runDir);
+                replay.write(runDir.resolve(ReplayRecord.FILE), config.name, replay.seed(config.seed),
+                        config.faultPlans, config.clientOptions, config.properties);
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot write the replay record of {}", this, e);
+            }
+        }
     }
 
     /** Where the clients' histories are written while the run lasts (moved into the run folder on close). */
