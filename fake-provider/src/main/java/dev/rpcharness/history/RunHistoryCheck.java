@@ -106,12 +106,13 @@ public final class RunHistoryCheck {
                 }
             }
             String content = Files.readString(run.resolve(TEXT), StandardCharsets.UTF_8);
-            log.info("call history of {}:\n{}", run.getFileName(), content.strip());
+            // A command-line main: its findings go to the console of the build that runs it.
+            System.out.println("call history of " + run.getFileName() + ":\n" + content.strip());
             if (violations > 0) {
                 broken.add(run.getFileName() + ":\n" + content.strip());
             }
         }
-        log.info("call histories checked: {} run(s), {} broke a rule", checked, broken.size());
+        System.out.println("call histories checked: " + checked + " run(s), " + broken.size() + " broke a rule");
         if (!broken.isEmpty()) {
             throw new IllegalStateException("call history check failed (rules in docs/history.md; replay with the "
                     + "run's rpc-replay.properties):\n" + String.join("\n", broken));
