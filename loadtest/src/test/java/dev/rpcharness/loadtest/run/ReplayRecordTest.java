@@ -64,6 +64,8 @@ class ReplayRecordTest {
         assertThat(Files.readString(dir.resolve("rpc-history-check.jsonl")))
                 .contains("\"calls\":20,\"ok\":20").contains("\"violations\":0");
         assertThat(dir.resolve("rpc-history-0.jsonl")).exists();
+        assertThat(Files.readAllLines(dir.resolve("rpc-history-steps.jsonl"))).hasSize(2)
+                .first().asString().startsWith("{\"step\":\"before chaos\",\"fromMillis\":0,\"ok\":20,");
         Properties record = read(dir.resolve(ReplayRecord.FILE));
         assertThat(record.getProperty("seed")).isEqualTo("7");
         assertThat(record.getProperty("property.rpc.duration")).isEqualTo("3");

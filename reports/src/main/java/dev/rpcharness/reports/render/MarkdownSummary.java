@@ -49,6 +49,9 @@ public final class MarkdownSummary {
                     histories = true;
                 }
                 m.append("- ").append(a.run().title()).append(": ").append(counts.get().line()).append('\n');
+                for (String step : HistoryCounts.perStep(a.run().folders())) {
+                    m.append("  - ").append(step).append('\n');
+                }
             }
         }
         if (comparison != null) {

@@ -34,4 +34,15 @@ class HistoryCountsTest {
                 "ok 12, fail 1, info 5 (ran 1, did not run 1, unknown 3), 2 flagged, 1 violation");
         assertThat(HistoryCounts.read(List.of(none))).isEmpty();
     }
+
+    @Test
+    void perStepCountsReadAsOneLineAStep() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Files.writeString(a.resolve(HistoryCounts.STEPS_FILE),
+                "{\"step\":\"before chaos\",\"fromMillis\":0,\"ok\":10,\"fail\":0,\"info\":0}\n"
+                        + "{\"step\":\"crash p1\",\"fromMillis\":5210,\"ok\":7,\"fail\":1,\"info\":2}\n");
+
+        assertThat(HistoryCounts.perStep(List.of(dir.resolve("none"), a))).containsExactly(
+                "before chaos from +0.0 s: ok 10, fail 0, info 0", "crash p1 from +5.2 s: ok 7, fail 1, info 2");
+    }
 }
