@@ -20,6 +20,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,9 @@ public final class ConsumerClient implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Runnable callEnded = inFlight::decrementAndGet;
     private final CallInvoker invoker = new Invoker();
+    private final CallHistory history;
+    private final AtomicLong callSeq = new AtomicLong();
+    private final BrokenCallSwitch broken;
     private final Consumer<List<ProviderNode>> providerListener;
     private volatile boolean closed;
 
@@ -89,6 +93,8 @@ public final class ConsumerClient implements AutoCloseable {
     private ConsumerClient(ServiceDiscovery discovery, List<ProviderNode> direct, ConsumerOptions options,
                            String description) {
         this.options = Objects.requireNonNull(options, "options");
+        this.history = options.callHistory();
+        this.broken = BrokenCallSwitch.fromSystemProperty();
         this.discovery = discovery;
         String id = Integer.toHexString(System.identityHashCode(this));
         this.description = "ConsumerClient@" + id + "[" + description + "]";
@@ -226,12 +232,31 @@ public final class ConsumerClient implements AutoCloseable {
             int running = inFlight.incrementAndGet();
             if (running > options.maxCallsInFlight()) {
                 inFlight.decrementAndGet();
-                throw new OverloadException(method.label() + ": " + description + " already has "
-                        + options.maxCallsInFlight() + " calls in flight (maxCallsInFlight); failed at once",
-                        options.maxCallsInFlight());
+                OverloadException overload = new OverloadException(method.label() + ": " + description
+                        + " already has " + options.maxCallsInFlight()
+                        + " calls in flight (maxCallsInFlight); failed at once", options.maxCallsInFlight());
+                if (history != CallHistory.NONE) {
+                    long now = System.nanoTime();
+                    long seq = callSeq.incrementAndGet();
+                    history.started(seq, method.label(), now);
+                    history.ended(seq, now, overload);
+                }
+                throw overload;
             }
-            return new RpcCall(method, arguments, new RpcFuture(callbacks, System.nanoTime(), callEnded),
-                    options.providerWaitTimeout().toNanos(), options.callTimeout().toNanos());
+            long start = System.nanoTime();
+            if (history == CallHistory.NONE) {
+                return new RpcCall(method, arguments, new RpcFuture(callbacks, start, callEnded),
+                        options.providerWaitTimeout().toNanos(), options.callTimeout().toNanos());
+            }
+            long seq = callSeq.incrementAndGet();
+            history.started(seq, method.label(), start);
+            RpcFuture future = broken.matches(seq)
+                    ? broken.future(callbacks, start, callEnded, history, seq)
+                    : new RpcFuture(callbacks, start, callEnded, (end, failure) -> history.ended(seq, end, failure));
+            RpcCall call = new RpcCall(method, arguments, future, options.providerWaitTimeout().toNanos(),
+                    options.callTimeout().toNanos());
+            call.recordIn(history, seq);
+            return call;
         }
 
         @Override

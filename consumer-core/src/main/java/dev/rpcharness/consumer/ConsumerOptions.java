@@ -27,6 +27,7 @@ public final class ConsumerOptions {
     private final double outlierFailureRatio;
     private final int outlierMinimumCalls;
     private final Duration outlierInterval;
+    private final CallHistory callHistory;
 
     private ConsumerOptions(Builder b) {
         this.outlierFailureRatio = b.outlierFailureRatio;
@@ -46,6 +47,7 @@ public final class ConsumerOptions {
         this.callbackExecutor = b.callbackExecutor;
         this.reconnectBackoffMin = b.reconnectBackoffMin;
         this.reconnectBackoffMax = b.reconnectBackoffMax;
+        this.callHistory = b.callHistory;
     }
 
     public static Builder builder() {
@@ -77,6 +79,7 @@ public final class ConsumerOptions {
         b.outlierFailureRatio = outlierFailureRatio;
         b.outlierMinimumCalls = outlierMinimumCalls;
         b.outlierInterval = outlierInterval;
+        b.callHistory = callHistory;
         return b;
     }
 
@@ -182,6 +185,14 @@ public final class ConsumerOptions {
         return outlierInterval;
     }
 
+    /**
+     * Where every call's start, write and end are reported ({@link CallHistory}); {@link CallHistory#NONE} (the
+     * default) records nothing.
+     */
+    public CallHistory callHistory() {
+        return callHistory;
+    }
+
     @Override
     public String toString() {
         return "ConsumerOptions{maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
@@ -204,6 +215,7 @@ public final class ConsumerOptions {
         private int maxResponseBytes = 16 * 1024 * 1024;
         private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private Executor callbackExecutor;
+        private CallHistory callHistory = CallHistory.NONE;
         private Duration reconnectBackoffMin = Duration.ofMillis(50);
         private Duration reconnectBackoffMax = Duration.ofSeconds(2);
         private int maxCallsInFlight = 20_000;
@@ -325,6 +337,12 @@ public final class ConsumerOptions {
             }
             this.reconnectBackoffMin = min;
             this.reconnectBackoffMax = max;
+            return this;
+        }
+
+        /** Records every call's start, write and end there (off by default: {@link CallHistory#NONE}). */
+        public Builder callHistory(CallHistory value) {
+            this.callHistory = Objects.requireNonNull(value, "callHistory");
             return this;
         }
 

@@ -37,6 +37,14 @@ public final class RpcFuture implements Future<Object> {
     /** Callbacks added before the end; null once they were handed to the executor. Guarded by {@code this}. */
     private List<AsyncRpcCallback> callbacks = new ArrayList<>(2);
     private final Runnable endHook;
+    private final EndListener endListener;
+
+    /** Told once when the call ends, on the completing thread, after the end hook (a call history). */
+    @FunctionalInterface
+    public interface EndListener {
+        /** @param failure null for a result */
+        void ended(long endNanos, Throwable failure);
+    }
 
     /**
      * @param callbackExecutor where callbacks run
@@ -53,9 +61,18 @@ public final class RpcFuture implements Future<Object> {
      *                         dispatched (the client's bookkeeping); null for none. Must be short and not block.
      */
     public RpcFuture(Executor callbackExecutor, long startNanos, Runnable endHook) {
+        this(callbackExecutor, startNanos, endHook, null);
+    }
+
+    /**
+     * @param endListener told of the end right after {@code endHook}, on the completing thread; null for none.
+     *                    Must be short and not block.
+     */
+    public RpcFuture(Executor callbackExecutor, long startNanos, Runnable endHook, EndListener endListener) {
         this.callbackExecutor = callbackExecutor;
         this.startNanos = startNanos;
         this.endHook = endHook;
+        this.endListener = endListener;
     }
 
     /** Ends the call with the provider's answer: its result, or a {@link RemoteInvocationException}. */
@@ -95,6 +112,13 @@ public final class RpcFuture implements Future<Object> {
                 endHook.run();
             } catch (RuntimeException e) {
                 log.warn("call end hook failed", e);
+            }
+        }
+        if (endListener != null) {
+            try {
+                endListener.ended(endNanos, failure);
+            } catch (RuntimeException e) {
+                log.warn("call end listener failed", e);
             }
         }
         sync.releaseShared(0);

@@ -2,12 +2,14 @@ package dev.rpcharness.cluster;
 
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.history.ClusterHistory;
 import dev.rpcharness.consumer.ServiceDiscovery;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlan;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +61,11 @@ public final class RpcCluster implements AutoCloseable {
     private ConsumerClient defaultClient;
     private CuratorFramework inspector;
     private boolean closed;
+    /** Call histories of the clients, or null when the cluster records none. */
+    private final ClusterHistory callHistory;
 
     private RpcCluster(Builder b) {
+        this.callHistory = b.callHistoryDir == null ? null : new ClusterHistory(b.callHistoryDir);
         this.basePath = WireContract.normalizeBasePath(b.basePath);
         this.clientOptions = b.clientOptions;
         this.seed = b.seed;
@@ -172,7 +179,7 @@ public final class RpcCluster implements AutoCloseable {
         ServiceDiscovery discovery = new ServiceDiscovery(connectString, basePath);
         ConsumerClient client;
         try {
-            client = new ConsumerClient(discovery, options);
+            client = new ConsumerClient(discovery, callHistory == null ? options : callHistory.attach(options));
         } catch (RuntimeException e) {
             discovery.close();
             throw e;
@@ -217,6 +224,14 @@ public final class RpcCluster implements AutoCloseable {
     /** The timeline of this cluster. */
     public Timeline timeline() {
         return timeline;
+    }
+
+    /**
+     * The call histories of this cluster's clients, when the cluster records them
+     * ({@link Builder#callHistory(Path)}); check them with {@link ClusterHistory#check}.
+     */
+    public Optional<ClusterHistory> callHistory() {
+        return Optional.ofNullable(callHistory);
     }
 
     /** Records a user-defined mark on the timeline. */
@@ -384,6 +399,9 @@ public final class RpcCluster implements AutoCloseable {
         List<ConsumerClient> clientList = new ArrayList<>(clients);
         Collections.reverse(clientList);
         order.addAll(clientList);
+        if (callHistory != null) {
+            order.add(callHistory); // after the clients, so their last ends are written
+        }
         List<FakeProvider> providerList = new ArrayList<>(providers);
         Collections.reverse(providerList);
         order.addAll(providerList);
@@ -431,6 +449,16 @@ public final class RpcCluster implements AutoCloseable {
         private ConsumerOptions clientOptions = ConsumerOptions.defaults();
         private long seed;
         private String externalZooKeeper;
+        private Path callHistoryDir;
+
+        /**
+         * Records the call history of every client the cluster makes (unless its options carry a history of their
+         * own) into {@code dir}, one file per client; see docs/history.md.
+         */
+        public Builder callHistory(Path dir) {
+            this.callHistoryDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
         private Duration providerSessionTimeout;
 
         private Builder() {

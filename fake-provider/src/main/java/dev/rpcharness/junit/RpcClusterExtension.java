@@ -5,11 +5,16 @@ import dev.rpcharness.cluster.Timeline;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.history.CheckReport;
+import dev.rpcharness.history.ClusterHistory;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +55,8 @@ import org.slf4j.LoggerFactory;
  * an aborted test) is not a failure: its end is recorded as "skipped" and logged at INFO. A per-class cluster is
  * checked for threads and descriptors once, after the class, when it closes. Under parallel execution threads and
  * descriptors are not checked (they cannot be told apart between tests).
+ * <p>After the leak checks (before a per-method cluster closes) the call history of the cluster's clients is
+ * checked (docs/history.md: every call against the rules), failing the test with the calls named.
  */
 public final class RpcClusterExtension implements BeforeEachCallback, AfterEachCallback, BeforeAllCallback,
         AfterAllCallback, TestWatcher, ParameterResolver {
@@ -65,6 +72,8 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
      * written there as JSON lines, for CI artifacts and the resilience report.
      */
     public static final String TIMELINE_DIR = "rpcharness.timeline.dir";
+    /** System property naming the folder under which each cluster's call histories are written. */
+    public static final String HISTORY_DIR = "rpcharness.history.dir";
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -134,22 +143,28 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         cluster.record("test-end", context.getDisplayName(),
                 skipped ? "skipped: " + thrown.get().getMessage() : thrown.map(e -> "failed: " + e).orElse("passed"));
         List<String> problems = new ArrayList<>();
-        if (config.checkLeaks()) {
-            problems.addAll(leaks(context, cluster, config));
-        }
+        List<String> leaks = config.checkLeaks() ? leaks(context, cluster, config) : List.of();
+        problems.addAll(leaks);
+        List<String> historyViolations = historyViolations(context, cluster, config);
+        problems.addAll(historyViolations);
         ResourceSnapshot before = context.getStore(NAMESPACE).remove(RESOURCES, ResourceSnapshot.class);
         if (ownerContext(context, config) == context) {
             // A per-method cluster ends with its test: close it now, so what it started is gone before the check.
             context.getStore(NAMESPACE).remove(CLUSTER, RpcCluster.class);
             cluster.close();
             if (config.checkLeaks() && before != null) {
-                problems.addAll(ResourceSnapshot.leakedSince(before, config.leakGraceMs(),
-                        List.of(config.ignoredThreads())));
+                List<String> resources = ResourceSnapshot.leakedSince(before, config.leakGraceMs(),
+                        List.of(config.ignoredThreads()));
+                leaks = new ArrayList<>(leaks);
+                leaks.addAll(resources);
+                problems.addAll(resources);
             }
         }
+        String check = historyViolations.isEmpty() ? "leak check" : leaks.isEmpty() ? "call-history check"
+                : "leak check and call-history check";
         if (failed || !problems.isEmpty()) {
             String rendered = cluster.timeline().render();
-            String what = failed ? "test failed" : "leak check failed";
+            String what = failed ? "test failed" : check + " failed";
             log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
             context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
@@ -157,7 +172,7 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
             log.info("{} skipped: {}", context.getDisplayName(), thrown.get().getMessage());
         }
         if (!problems.isEmpty()) {
-            throw new AssertionFailedError("leak check failed after " + context.getDisplayName() + ":\n - "
+            throw new AssertionFailedError(check + " failed after " + context.getDisplayName() + ":\n - "
                     + String.join("\n - ", problems));
         }
     }
@@ -166,6 +181,36 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
     private static boolean isAbort(Throwable t) {
         return t instanceof TestAbortedException
                 || t.getClass().getName().equals("org.junit.AssumptionViolatedException");
+    }
+
+    /** Checks the call history of every client of the cluster; one problem per history with violations. */
+    private static List<String> historyViolations(ExtensionContext context, RpcCluster cluster,
+                                                  WithRpcCluster config) {
+        Optional<ClusterHistory> history = cluster.callHistory();
+        if (history.isEmpty()) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        for (CheckReport report : history.get().check(cluster, config.checkLeaks(),
+                Duration.ofMillis(config.callHistorySlackMs()))) {
+            log.debug("call history after {}: {}", context.getDisplayName(), report.summary());
+            if (!report.passed()) {
+                problems.add("call history " + history.get().dir().resolve(report.source()) + " broke its rules "
+                        + "(docs/history.md): " + report.describe());
+            }
+        }
+        return problems;
+    }
+
+    /** The folder of a new cluster's call histories: under {@value #HISTORY_DIR}, else target/rpc-history. */
+    private static Path historyDir() {
+        Path base = Path.of(System.getProperty(HISTORY_DIR, "target/rpc-history"));
+        try {
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "cluster-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a call-history folder under " + base.toAbsolutePath(), e);
+        }
     }
 
     private static void writeTimeline(ExtensionContext context, RpcCluster cluster, String dir) {
@@ -311,6 +356,9 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
                 .zooKeeperEnsemble(config.zooKeeperEnsemble())
                 .basePath(config.basePath())
                 .clientOptions(options);
+        if (config.checkCallHistory()) {
+            builder.callHistory(historyDir());
+        }
         if (config.providerSessionTimeoutMs() > 0) {
             builder.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
         }

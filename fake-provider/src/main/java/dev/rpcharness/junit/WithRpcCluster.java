@@ -85,6 +85,16 @@ public @interface WithRpcCluster {
     /** Name prefixes of threads the test may leave running (pools of the code under test that outlive it). */
     String[] ignoredThreads() default {};
 
+    /**
+     * Record every call of the cluster's clients and check the history after each test (docs/history.md): a
+     * broken rule fails the test, naming the calls. Calls still open count as violations only with
+     * {@link #checkLeaks()}.
+     */
+    boolean checkCallHistory() default true;
+
+    /** How late a timeout may end after its deadline, and how near a lost connection's cause must be. */
+    long callHistorySlackMs() default 2_000;
+
     /** Lifetime of the cluster. */
     enum Scope {
         /** A new cluster for every test method. */

@@ -81,6 +81,7 @@ final class CallDispatcher {
     private volatile FaultDecider decider;
     private volatile ProviderStats.MethodCounters unknownCounters;
     private volatile long lastReceivedNanos = System.nanoTime();
+    private final ExecutedCalls executed;
 
     /**
      * @param workers  runs implementations that may block
@@ -88,7 +89,8 @@ final class CallDispatcher {
      *                 on the connection's event loop, except methods seen to be slow there
      */
     CallDispatcher(ServiceTable services, ProviderStats stats, ObjectMapper mapper, Executor workers,
-                   boolean blocking, Supplier<String> providerName, FaultDecider decider) {
+                   boolean blocking, Supplier<String> providerName, FaultDecider decider, ExecutedCalls executed) {
+        this.executed = Objects.requireNonNull(executed);
         this.services = services;
         this.stats = stats;
         this.mapper = mapper;
@@ -231,6 +233,7 @@ final class CallDispatcher {
                     finished();
                     return;
                 }
+                executed.record(connection.remotePort(), call.requestId());
                 connection.at(deadline, writer.withOutcome(invoke(call, target)));
             });
         } catch (RejectedExecutionException e) {

@@ -86,6 +86,8 @@ public final class FakeProvider implements AutoCloseable {
     private EventLoopGroup group;
     private ExecutorService workers;
     private volatile CallDispatcher dispatcher;
+    /** Calls executed in every life of this provider (131,072 kept), for the call-history checker. */
+    private final ExecutedCalls executed = new ExecutedCalls(1 << 17);
     private Channel serverChannel;
     /** This provider's lives in ZooKeeper; null without a registry. */
     private final Registrations registrations;
@@ -149,7 +151,7 @@ public final class FakeProvider implements AutoCloseable {
             workers = pool;
             synchronized (planLock) {
                 dispatcher = new CallDispatcher(services, stats, mapper, workers, blockingImplementations, this::name,
-                        plan.newDecider());
+                        plan.newDecider(), executed);
             }
             try {
                 bindAndRegister();
@@ -253,6 +255,11 @@ public final class FakeProvider implements AutoCloseable {
     /** Live counters; they survive restarts. */
     public ProviderStats stats() {
         return stats;
+    }
+
+    /** The calls this provider executed (invoked its implementation for), in every life; read by the checker. */
+    public ExecutedCalls executedCalls() {
+        return executed;
     }
 
     public ProviderState state() {

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,11 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
 
     Channel channel() {
         return ctx.channel();
+    }
+
+    /** The caller's port on this connection; 0 when unknown. */
+    int remotePort() {
+        return ctx != null && ctx.channel().remoteAddress() instanceof InetSocketAddress remote ? remote.getPort() : 0;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rpcharness.consumer.call;
 
+import dev.rpcharness.consumer.CallHistory;
 import dev.rpcharness.consumer.ClientClosedException;
 import dev.rpcharness.consumer.ConnectionLostException;
 import dev.rpcharness.consumer.NoProviderException;
@@ -36,6 +37,8 @@ public final class RpcCall {
     private volatile Future<?> waitTimer;
     private Future<?> deadline;
     private long requestId;
+    private long seq;
+    private CallHistory history;
 
     /**
      * @param providerWaitNanos how long, from the call's start, it may wait for a provider in all
@@ -105,9 +108,32 @@ public final class RpcCall {
         return ++dispatchAttempts;
     }
 
+    /** Records the call in {@code history} under number {@code seq} (its start is already reported). */
+    public void recordIn(CallHistory history, long seq) {
+        this.history = history;
+        this.seq = seq;
+    }
+
+    /** The call's number in its client's history; 0 when the client records none. */
+    public long seq() {
+        return seq;
+    }
+
     public void sentTo(String address) {
+        sentTo(address, 0);
+    }
+
+    /**
+     * The call is being written to {@code address} on the connection whose local port is {@code localPort}, under
+     * its {@link #requestId()}. Event loop of that connection.
+     */
+    public void sentTo(String address, int localPort) {
         this.providerAddress = address;
         future.providerAddress(address);
+        CallHistory h = history;
+        if (h != null) {
+            h.written(seq, address, localPort, requestId, System.nanoTime());
+        }
     }
 
     /** The timer that ends the wait for a provider; set and cancelled by the balancer's wait queue. */

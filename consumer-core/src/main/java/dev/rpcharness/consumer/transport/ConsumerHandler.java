@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
     private ChannelHandlerContext ctx;
     private long lastRequestId;
+    private int localPort;
     private boolean closeWhenIdle;
     private boolean violated;
 
@@ -70,6 +72,14 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         this.ctx = ctx;
     }
 
+    /** This channel's local port (names the connection in a call history); 0 when unknown. Event loop only. */
+    private int localPort() {
+        if (localPort == 0 && ctx.channel().localAddress() instanceof InetSocketAddress local) {
+            localPort = local.getPort();
+        }
+        return localPort;
+    }
+
     /** Calls in flight on this channel. Event loop only. */
     int inFlight() {
         return pending.size();
@@ -85,7 +95,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         }
         long id = ++lastRequestId;
         call.requestId(id);
-        call.sentTo(address);
+        call.sentTo(address, localPort());
         pending.put(id, call);
         // The remaining budget, rounded up: a call written at once announces its whole timeout.
         long budgetMillis = Math.max(1, Math.min(call.callTimeoutMillis(),

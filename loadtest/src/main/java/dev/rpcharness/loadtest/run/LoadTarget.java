@@ -2,6 +2,7 @@ package dev.rpcharness.loadtest.run;
 
 import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.cluster.TimelineAction;
+import dev.rpcharness.history.RunHistoryCheck;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.AsyncRpcCallback;
 import dev.rpcharness.consumer.ConsumerClient;
@@ -30,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -48,6 +50,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code rpc.fleet=external}: start no providers, call the ones registered there (chaos steps then fail);</li>
  *   <li>{@code rpc.basePath}: registry base path ({@code /rpc});</li>
  *   <li>{@code rpc.warmUpCalls}: number of warm-up calls (see {@link Builder#warmUp});</li>
+ *   <li>{@code rpc.history}: {@code false} records no call history (on by default; docs/history.md);
+ *       {@code rpc.history.slackMs}: the checker's slack (2000);</li>
+ *   <li>{@code rpc.replay}: a run's {@code rpc-replay.properties}: take its seed and hold each chaos step until
+ *       its recorded offset from the start of the load (docs/history.md, "Replay");</li>
  *   <li>{@code rpc.resultsDir}: where run files go (default {@code gatling.resultsFolder}, else
  *       {@code target/gatling}, where Gatling writes its reports).</li>
  * </ul>
@@ -67,6 +73,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private final Builder config;
     private final String runId;
     private final Path resultsDir;
+    private final ReplayRecord replay;
     private final Map<Class<?>, AsyncObjectProxy> proxies = new ConcurrentHashMap<>();
     private volatile RpcCluster cluster;
     private volatile ConsumerClient client;
@@ -80,6 +87,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         this.config = config;
         this.runId = config.name + "-" + LocalDateTime.now().format(STAMP);
         this.resultsDir = config.resultsDir;
+        this.replay = ReplayRecord.from(config.properties);
     }
 
     /** A target named after {@code simulation} (Gatling's run folders start with its lower-case simple name). */
@@ -103,11 +111,22 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         }
         startMillis = System.currentTimeMillis();
         runDir = resultsDir.resolve("rpc-" + runId);
-        chaos = Executors.newSingleThreadExecutor(r -> {
+        chaos = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "chaos-" + config.name);
             t.setDaemon(true);
             return t;
-        });
+        }) {
+            // The replay record notes when each chaos step ran; a replay holds it until its recorded offset.
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                replay.beforeStep(cluster);
+            }
+
+            @Override
+            protected void afterExecute(Runnable r, Throwable t) {
+                replay.afterStep(cluster);
+            }
+        };
         recorder = new LatencyRecorder(runDir.resolve("rpc-latency.hlog"), Duration.ofSeconds(1));
         try {
             if (config.externalFleet) {
@@ -117,12 +136,15 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                         Duration.ofSeconds(10)), config.clientOptions);
             } else {
                 RpcCluster.Builder b = RpcCluster.builder().providers(config.providers).basePath(config.basePath)
-                        .clientOptions(config.clientOptions).seed(config.seed);
+                        .clientOptions(config.clientOptions).seed(replay.seed(config.seed));
                 if (config.zooKeeper != null) {
                     b.externalZooKeeper(config.zooKeeper);
                 }
                 config.services.forEach((iface, impl) -> serve(b, iface, impl));
                 config.faultPlans.forEach(b::faultPlan);
+                if (config.callHistory) {
+                    b.callHistory(historyDir());
+                }
                 cluster = b.build();
                 client = cluster.newClient(config.clientOptions);
                 log.info("load target {}: {} providers, ZooKeeper {}", config.name, config.providers,
@@ -131,6 +153,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             if (config.warmUpCalls > 0) {
                 warmUp();
             }
+            replay.loadStarted();
         } catch (RuntimeException e) {
             try {
                 recorder.close();
@@ -278,6 +301,43 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             }
         }
         closeQuietly();
+        checkCallHistory();
+        if (runDir != null) {
+            try {
+                Files.createDirectories(runDir);
+                replay.write(runDir.resolve(ReplayRecord.FILE), config.name, replay.seed(config.seed),
+                        config.faultPlans, config.clientOptions, config.properties);
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot write the replay record of {}", this, e);
+            }
+        }
+    }
+
+    /** Where the clients' histories are written while the run lasts (moved into the run folder on close). */
+    private Path historyDir() {
+        return resultsDir.resolve(".rpc-history-" + runId);
+    }
+
+    /**
+     * After the cluster closed: checks every call of the run (docs/history.md) and writes the histories and the
+     * check into the run folder; a broken rule is logged here and fails the build in the scenarios' verify phase.
+     */
+    private void checkCallHistory() {
+        RpcCluster cu = cluster;
+        if (cu == null || cu.callHistory().isEmpty()) {
+            return;
+        }
+        try {
+            RunHistoryCheck.checkAndWrite(cu, runDir, Duration.ofMillis(config.historySlackMillis));
+            try (Stream<Path> files = Files.list(historyDir())) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(historyDir());
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot check the call history of {}", this, e);
+        }
     }
 
     private void closeQuietly() {
@@ -393,6 +453,8 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         private Class<?> warmUpService;
         private String warmUpMethod;
         private Object[] warmUpArgs;
+        private boolean callHistory;
+        private long historySlackMillis;
 
         private Builder(String name, Properties properties) {
             this.name = Objects.requireNonNull(name, "name");
@@ -455,6 +517,8 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             }
             this.resultsDir = Paths.get(properties.getProperty("rpc.resultsDir",
                     properties.getProperty("gatling.resultsFolder", "target/gatling")));
+            this.callHistory = Boolean.parseBoolean(properties.getProperty("rpc.history", "true"));
+            this.historySlackMillis = Long.parseLong(properties.getProperty("rpc.history.slackMs", "2000"));
             if (warmUpService != null) {
                 this.warmUpCalls = Integer.parseInt(properties.getProperty("rpc.warmUpCalls",
                         String.valueOf(warmUpCalls)));

@@ -4,8 +4,10 @@ import dev.rpcharness.reports.analysis.Recovery;
 import dev.rpcharness.reports.analysis.ScenarioAnalysis;
 import dev.rpcharness.reports.compare.Change;
 import dev.rpcharness.reports.compare.Comparison;
+import dev.rpcharness.reports.run.HistoryCounts;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The Markdown summary of a report, for CI logs: one table of scenarios, recoveries, regressions. Stateless. */
 public final class MarkdownSummary {
@@ -35,6 +37,20 @@ public final class MarkdownSummary {
             for (ScenarioAnalysis a : scenarios) {
                 for (Recovery r : a.recoveries()) {
                     m.append("- ").append(a.run().title()).append(", ").append(Pages.recovery(r)).append('\n');
+                }
+            }
+        }
+        boolean histories = false;
+        for (ScenarioAnalysis a : scenarios) {
+            Optional<HistoryCounts> counts = HistoryCounts.read(a.run().folders());
+            if (counts.isPresent()) {
+                if (!histories) {
+                    m.append("\nCall history (docs/history.md): ok / fail / info per scenario:\n\n");
+                    histories = true;
+                }
+                m.append("- ").append(a.run().title()).append(": ").append(counts.get().line()).append('\n');
+                for (String step : HistoryCounts.perStep(a.run().folders())) {
+                    m.append("  - ").append(step).append('\n');
                 }
             }
         }

@@ -1,0 +1,110 @@
+package dev.rpcharness.consumer.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rpcharness.consumer.AsyncObjectProxy;
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.HelloService;
+import dev.rpcharness.consumer.HelloServiceImpl;
+import dev.rpcharness.consumer.OverloadException;
+import dev.rpcharness.consumer.RemoteInvocationException;
+import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.testing.FrozenPeer;
+import dev.rpcharness.consumer.testing.WirePeer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consumer's call history: every call's start, write and one end, in a file read back call by call. */
+class HistoryRecorderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyCallIsRecordedWithItsStartWriteAndOneEnd() throws Exception {
+        Path file = dir.resolve("calls.jsonl");
+        int calls = 300;
+        try (WirePeer peer = new WirePeer(new HelloServiceImpl()).start();
+             HistoryRecorder history = new HistoryRecorder(file, 3000, "test client")) {
+            try (ConsumerClient client = new ConsumerClient(peer.address(),
+                    ConsumerOptions.builder().callHistory(history).build())) {
+                AsyncObjectProxy async = client.createAsync(HelloService.class);
+                List<RpcFuture> futures = new ArrayList<>();
+                for (int i = 0; i < calls; i++) {
+                    futures.add(async.call("hello", "n" + i));
+                }
+                for (RpcFuture f : futures) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                try {
+                    client.create(HelloService.class).fail("boom");
+                } catch (RemoteInvocationException expected) {
+                    // recorded as an end with its error
+                }
+            }
+            assertThat(history.flush(10, TimeUnit.SECONDS)).isTrue();
+            HistoryFile read = HistoryFile.read(file);
+            assertThat(read.callTimeoutMs()).isEqualTo(3000);
+            assertThat(read.calls()).hasSize(calls + 1);
+            for (CallRecord c : read.calls()) {
+                assertThat(c.hasStart()).as(c.label()).isTrue();
+                assertThat(c.writes()).as(c.label()).hasSize(1);
+                assertThat(c.ends()).as(c.label()).hasSize(1);
+                assertThat(c.firstWrite().provider()).isEqualTo(peer.address());
+                assertThat(c.firstWrite().localPort()).isPositive();
+                assertThat(c.firstWrite().requestId()).isPositive();
+                assertThat(c.startNanos()).isLessThanOrEqualTo(c.firstWrite().nanos());
+                assertThat(c.firstWrite().nanos()).isLessThanOrEqualTo(c.firstEnd().nanos());
+            }
+            assertThat(read.calls().get(0).method()).isEqualTo("HelloService#hello");
+            CallRecord last = read.calls().get(calls);
+            assertThat(last.method()).isEqualTo("HelloService#fail");
+            assertThat(last.firstEnd().error()).isEqualTo(RemoteInvocationException.class.getName());
+            assertThat(read.calls().stream().map(c -> c.firstWrite().requestId()).distinct()).hasSize(calls + 1);
+        }
+        HistoryFile closed = HistoryFile.read(file);
+        assertThat(closed.closed()).isTrue();
+        assertThat(closed.lost()).isZero();
+    }
+
+    @Test
+    void aRejectedCallIsRecordedEndedWithoutAWrite() throws Exception {
+        Path file = dir.resolve("overload.jsonl");
+        try (FrozenPeer frozen = new FrozenPeer();
+             HistoryRecorder history = new HistoryRecorder(file, 30_000, "test client");
+             ConsumerClient client = new ConsumerClient(frozen.address(), ConsumerOptions.builder()
+                     .callTimeout(Duration.ofSeconds(30)).maxCallsInFlight(2).callHistory(history).build())) {
+            AsyncObjectProxy async = client.createAsync(HelloService.class);
+            async.call("hello", "a");
+            async.call("hello", "b");
+            RpcFuture over = async.call("hello", "c");
+            assertThat(over.failure()).isInstanceOf(OverloadException.class);
+            assertThat(history.flush(10, TimeUnit.SECONDS)).isTrue();
+            CallRecord third = HistoryFile.read(file).calls().get(2);
+            assertThat(third.seq()).isEqualTo(3);
+            assertThat(third.writes()).isEmpty();
+            assertThat(third.ends()).singleElement()
+                    .extracting(CallRecord.End::error).isEqualTo(OverloadException.class.getName());
+        }
+    }
+
+    @Test
+    void aFullQueueCountsWhatItDropsInsteadOfBlockingForever() throws Exception {
+        Path file = dir.resolve("tiny.jsonl");
+        HistoryRecorder history = new HistoryRecorder(file, 1000, "tiny", 1);
+        for (int i = 1; i <= 500; i++) {
+            history.started(i, "X#y", System.nanoTime());
+        }
+        history.close();
+        HistoryFile read = HistoryFile.read(file);
+        assertThat(read.closed()).isTrue();
+        assertThat(read.calls().size() + read.lost()).isEqualTo(500);
+    }
+}
