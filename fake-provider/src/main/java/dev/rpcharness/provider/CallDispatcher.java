@@ -204,6 +204,7 @@ final class CallDispatcher {
         }
         ServiceTable.Binding binding = decoded.binding;
         if (!blocking && !binding.slow) {
+            executed.record(connection.remotePort(), call.requestId());
             long start = System.nanoTime();
             RpcResponse outcome = invoke(call, target);
             long took = System.nanoTime() - start;

@@ -7,11 +7,11 @@ import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.fault.FaultRule;
 import org.junit.jupiter.api.Test;
 
-/** Fault plans without a seed of their own draw it from the cluster's seed, per provider; others keep theirs. */
+/** Fault plans draw their randomness from the cluster's seed, per provider ({@link FaultPlan#forRun}). */
 class FaultPlanSeedTest {
 
     @Test
-    void aPlanWithoutASeedDrawsItFromTheClusterSeedPerProvider() {
+    void aPlanDrawsItsSeedFromTheClusterSeedPerProvider() {
         FaultPlan unseeded = FaultPlan.of(FaultRule.forAll(Fault.reset()).probability(0.5));
         FaultPlan own = FaultPlan.builder().seed(5).rule(FaultRule.forAll(Fault.reset()).probability(0.5)).build();
         long p0;
@@ -23,13 +23,15 @@ class FaultPlanSeedTest {
             assertThat(p1).isNotZero().isNotEqualTo(p0);
             assertThat(cluster.timeline().render()).as("the timeline shows the seed in force").contains("seed=" + p1);
             cluster.faultPlan(1, own);
-            assertThat(cluster.provider(1).faultPlan().seed()).isEqualTo(5);
+            assertThat(cluster.provider(1).faultPlan().seed()).as("a plan's own seed is mixed with the run's")
+                    .isNotEqualTo(p1).isEqualTo(own.forRun(42, 1).seed());
         }
         try (RpcCluster again = RpcCluster.builder().providers(1).seed(42).faultPlan(0, unseeded).build()) {
             assertThat(again.provider(0).faultPlan().seed()).as("same cluster seed, same plan seed").isEqualTo(p0);
         }
-        try (RpcCluster unseededCluster = RpcCluster.builder().providers(1).faultPlan(0, unseeded).build()) {
-            assertThat(unseededCluster.provider(0).faultPlan().seed()).as("cluster seed 0 keeps plans").isZero();
+        try (RpcCluster other = RpcCluster.builder().providers(1).seed(43).faultPlan(0, unseeded).build()) {
+            assertThat(other.provider(0).faultPlan().seed()).as("another cluster seed, another plan seed")
+                    .isNotEqualTo(p0);
         }
     }
 }
