@@ -12,4 +12,9 @@ public class ClientClosedException extends RpcException {
     public ClientClosedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    RpcException onCallerThread() {
+        return new ClientClosedException(getMessage(), this);
+    }
 }

@@ -12,4 +12,9 @@ public class ConnectionLostException extends RpcException {
     public ConnectionLostException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    RpcException onCallerThread() {
+        return new ConnectionLostException(getMessage(), this);
+    }
 }

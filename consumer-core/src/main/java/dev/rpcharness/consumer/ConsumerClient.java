@@ -1,35 +1,24 @@
 package dev.rpcharness.consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcharness.consumer.balancer.Balancer;
+import dev.rpcharness.consumer.call.RpcCall;
 import dev.rpcharness.consumer.callback.CallbackExecutor;
 import dev.rpcharness.consumer.codec.ResponseDecoder;
-import dev.rpcharness.consumer.connection.ConnectionManager;
-import dev.rpcharness.consumer.connection.ProviderConnection;
-import dev.rpcharness.consumer.connection.RpcCall;
 import dev.rpcharness.consumer.proxy.CallInvoker;
 import dev.rpcharness.consumer.proxy.MethodMetadata;
 import dev.rpcharness.consumer.proxy.ObjectProxy;
 import dev.rpcharness.consumer.proxy.ServiceMethods;
+import dev.rpcharness.consumer.transport.Transport;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -44,7 +33,16 @@ import org.slf4j.LoggerFactory;
  * {@link AsyncObjectProxy} whose calls return an {@link RpcFuture} at once.
  *
  * <p>Every call ends exactly once, with its result or an {@link RpcException}: at the latest when the call
- * timeout passes after it was sent, at once when its connection is lost, and at once when the client closes.
+ * timeout passes after it was handed to a connection, at once when its connection is lost, and at once when the
+ * client closes. At most {@link ConsumerOptions#maxCallsInFlight()} calls run at once; past it a call fails at
+ * once with {@link OverloadException}. A synchronous call's exception is thrown on the caller's thread, with the
+ * I/O side's exception as its cause.
+ *
+ * <p>Inside: discovery (or the direct list) reports provider lists to the balancer
+ * ({@code consumer.balancer}: routing, the wait-for-ready queue, outlier ejection), which keeps connections
+ * through the transport ({@code consumer.transport}: connections, writability, the pending map); each call
+ * ({@code consumer.call}) owns its budgets and its one ending. {@link #addRoutingListener} reports every routing
+ * change.
  *
  * <p>Threading: thread-safe; proxies may be shared by any number of threads. The client owns its Netty I/O
  * threads, its callback threads (unless a callback executor was given) and its ZooKeeper session, and
@@ -58,9 +56,9 @@ public final class ConsumerClient implements AutoCloseable {
     private final ServiceDiscovery discovery;
     private final String description;
     private final ObjectMapper mapper = RpcJson.newMapper();
-    private final MultiThreadIoEventLoopGroup group;
+    private final Transport transport;
     private final CallbackExecutor callbacks;
-    private final ConnectionManager connections;
+    private final Balancer balancer;
     private final Map<Class<?>, ServiceMethods> services = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Runnable callEnded = inFlight::decrementAndGet;
@@ -94,26 +92,17 @@ public final class ConsumerClient implements AutoCloseable {
         this.discovery = discovery;
         String id = Integer.toHexString(System.identityHashCode(this));
         this.description = "ConsumerClient@" + id + "[" + description + "]";
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends SocketChannel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
-                new DefaultThreadFactory("rpc-io-" + id, true), io);
+        this.transport = new Transport(id, options.ioThreads(), options.connectTimeout(), options.maxResponseBytes(),
+                options.reconnectBackoffMin(), options.reconnectBackoffMax(), new ResponseDecoder(mapper));
         this.callbacks = new CallbackExecutor(options.callbackExecutor(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
-        this.connections = new ConnectionManager(group, bootstrap, options, new ResponseDecoder(mapper));
+        this.balancer = new Balancer(transport, options);
         if (discovery != null) {
-            this.providerListener = connections::updateProviders;
+            this.providerListener = nodes -> balancer.updateProviders(nodes, false);
             discovery.addListener(providerListener);
         } else {
             this.providerListener = null;
-            connections.updateProviders(direct);
+            balancer.updateProviders(direct, true);
         }
         log.debug("{} started with {}", this.description, options);
     }
@@ -179,7 +168,21 @@ public final class ConsumerClient implements AutoCloseable {
 
     /** Addresses of the providers this client currently has a ready connection to. */
     public List<String> connectedProviders() {
-        return connections.connectedProviders();
+        return balancer.connectedProviders();
+    }
+
+    /** Addresses of the providers outlier detection has taken out of rotation now. */
+    public List<String> ejectedProviders() {
+        return balancer.ejectedProviders();
+    }
+
+    /**
+     * Registers a listener of this client's routing changes (listed, connected, ejected, returned, ...). Events
+     * from before the registration are not replayed. Returns this client.
+     */
+    public ConsumerClient addRoutingListener(RoutingListener listener) {
+        balancer.addListener(Objects.requireNonNull(listener, "listener"));
+        return this;
     }
 
     /**
@@ -197,13 +200,12 @@ public final class ConsumerClient implements AutoCloseable {
         if (discovery != null) {
             discovery.removeListener(providerListener);
         }
-        connections.close();
-        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+        balancer.close();
         if (discovery != null) {
             discovery.close();
         }
+        transport.close();
         callbacks.close();
-        group.terminationFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
         log.debug("{} closed", description);
     }
 
@@ -215,19 +217,25 @@ public final class ConsumerClient implements AutoCloseable {
     /** Starts and waits for calls on behalf of the proxies. */
     private final class Invoker implements CallInvoker {
 
+        /** A new call counted in flight, or an exception when the client is closed or at its bound. */
         private RpcCall newCall(MethodMetadata method, Object[] args) {
+            if (closed) {
+                throw new ClientClosedException(method.label() + ": " + description + " is closed");
+            }
             byte[] arguments = method.encodeArguments(args, mapper);
-            inFlight.incrementAndGet();
-            return new RpcCall(method, arguments, new RpcFuture(callbacks, System.nanoTime(), callEnded));
+            int running = inFlight.incrementAndGet();
+            if (running > options.maxCallsInFlight()) {
+                inFlight.decrementAndGet();
+                throw new OverloadException(method.label() + ": " + description + " already has "
+                        + options.maxCallsInFlight() + " calls in flight (maxCallsInFlight); failed at once",
+                        options.maxCallsInFlight());
+            }
+            return new RpcCall(method, arguments, new RpcFuture(callbacks, System.nanoTime(), callEnded),
+                    options.providerWaitTimeout().toNanos(), options.callTimeout().toNanos());
         }
 
         @Override
         public RpcFuture callAsync(MethodMetadata method, Object[] args) {
-            if (closed) {
-                RpcFuture failed = new RpcFuture(callbacks, System.nanoTime());
-                failed.fail(new ClientClosedException(method.label() + ": " + description + " is closed"));
-                return failed;
-            }
             RpcCall call;
             try {
                 call = newCall(method, args);
@@ -236,37 +244,31 @@ public final class ConsumerClient implements AutoCloseable {
                 failed.fail(e);
                 return failed;
             }
-            connections.dispatch(call);
+            balancer.dispatch(call);
             return call.future();
         }
 
         @Override
         public Object callSync(MethodMetadata method, Object[] args) {
-            if (closed) {
-                throw new ClientClosedException(method.label() + ": " + description + " is closed");
-            }
             RpcCall call = newCall(method, args);
-            long waitNanos = options.providerWaitTimeout().toNanos();
+            balancer.dispatch(call);
             try {
-                ProviderConnection connection = connections.chooseConnection(method.serviceName(), waitNanos);
-                if (connection == null) {
-                    call.future().fail(call.noProvider(options.providerWaitTimeout().toMillis()));
-                } else {
-                    connection.send(call);
-                }
                 return call.future().get();
-            } catch (RpcException e) {
-                call.future().fail(e);
-                throw e;
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RpcException rpc) {
-                    throw rpc;
+                    throw rpc.onCallerThread();
                 }
                 throw new RpcException(method.label() + " failed: " + cause, cause);
+            } catch (CancellationException e) {
+                throw new RpcException(method.label() + ": cancelled", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RpcException(method.label() + ": interrupted while waiting for the result", e);
+                RpcException interrupted = new RpcException(method.label()
+                        + ": interrupted while waiting for the result after " + call.elapsedMillis() + " ms", e);
+                call.future().fail(interrupted);
+                balancer.abandon(call);
+                throw interrupted;
             }
         }
     }

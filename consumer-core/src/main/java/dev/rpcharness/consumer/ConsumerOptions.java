@@ -19,8 +19,18 @@ public final class ConsumerOptions {
     private final Executor callbackExecutor;
     private final Duration reconnectBackoffMin;
     private final Duration reconnectBackoffMax;
+    private final int maxCallsInFlight;
+    private final int outlierConsecutiveFailures;
+    private final Duration outlierBaseEjectionTime;
+    private final Duration outlierMaxEjectionTime;
+    private final int maxEjectionPercent;
 
     private ConsumerOptions(Builder b) {
+        this.maxCallsInFlight = b.maxCallsInFlight;
+        this.outlierConsecutiveFailures = b.outlierConsecutiveFailures;
+        this.outlierBaseEjectionTime = b.outlierBaseEjectionTime;
+        this.outlierMaxEjectionTime = b.outlierMaxEjectionTime;
+        this.maxEjectionPercent = b.maxEjectionPercent;
         this.callTimeout = b.callTimeout;
         this.providerWaitTimeout = b.providerWaitTimeout;
         this.connectTimeout = b.connectTimeout;
@@ -53,6 +63,11 @@ public final class ConsumerOptions {
         b.callbackExecutor = callbackExecutor;
         b.reconnectBackoffMin = reconnectBackoffMin;
         b.reconnectBackoffMax = reconnectBackoffMax;
+        b.maxCallsInFlight = maxCallsInFlight;
+        b.outlierConsecutiveFailures = outlierConsecutiveFailures;
+        b.outlierBaseEjectionTime = outlierBaseEjectionTime;
+        b.outlierMaxEjectionTime = outlierMaxEjectionTime;
+        b.maxEjectionPercent = maxEjectionPercent;
         return b;
     }
 
@@ -101,9 +116,42 @@ public final class ConsumerOptions {
         return reconnectBackoffMax;
     }
 
+    /**
+     * Calls a client may have running at once (waiting for a provider, queued for a connection or in flight); a
+     * call past it fails at once with {@link OverloadException}. Default 20,000.
+     */
+    public int maxCallsInFlight() {
+        return maxCallsInFlight;
+    }
+
+    /**
+     * Provider faults in a row (timeouts, protocol errors, failed writes) that eject a provider from rotation;
+     * 0 turns outlier ejection off. Default 5.
+     */
+    public int outlierConsecutiveFailures() {
+        return outlierConsecutiveFailures;
+    }
+
+    /** Cool-down of a first ejection; the n-th ejection in a row lasts n times as long. Default 1 s. */
+    public Duration outlierBaseEjectionTime() {
+        return outlierBaseEjectionTime;
+    }
+
+    /** Upper bound of a cool-down. Default 30 s. */
+    public Duration outlierMaxEjectionTime() {
+        return outlierMaxEjectionTime;
+    }
+
+    /** Largest share of the listed providers ejected at once, in percent. Default 50. */
+    public int maxEjectionPercent() {
+        return maxEjectionPercent;
+    }
+
     @Override
     public String toString() {
-        return "ConsumerOptions{callTimeout=" + callTimeout.toMillis() + "ms, providerWaitTimeout="
+        return "ConsumerOptions{maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
+                + " in a row, " + outlierBaseEjectionTime.toMillis() + ".." + outlierMaxEjectionTime.toMillis()
+                + "ms, max " + maxEjectionPercent + "%, callTimeout=" + callTimeout.toMillis() + "ms, providerWaitTimeout="
                 + providerWaitTimeout.toMillis() + "ms, connectTimeout=" + connectTimeout.toMillis()
                 + "ms, connectionsPerProvider=" + connectionsPerProvider + ", maxResponseBytes=" + maxResponseBytes
                 + ", ioThreads=" + ioThreads + ", reconnectBackoff=" + reconnectBackoffMin.toMillis() + ".."
@@ -122,8 +170,47 @@ public final class ConsumerOptions {
         private Executor callbackExecutor;
         private Duration reconnectBackoffMin = Duration.ofMillis(50);
         private Duration reconnectBackoffMax = Duration.ofSeconds(2);
+        private int maxCallsInFlight = 20_000;
+        private int outlierConsecutiveFailures = 5;
+        private Duration outlierBaseEjectionTime = Duration.ofSeconds(1);
+        private Duration outlierMaxEjectionTime = Duration.ofSeconds(30);
+        private int maxEjectionPercent = 50;
 
         private Builder() {
+        }
+
+        public Builder maxCallsInFlight(int value) {
+            this.maxCallsInFlight = atLeastOne("maxCallsInFlight", value);
+            return this;
+        }
+
+        /** Faults in a row that eject a provider; 0 turns outlier ejection off. */
+        public Builder outlierConsecutiveFailures(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("outlierConsecutiveFailures must not be negative, was " + value);
+            }
+            this.outlierConsecutiveFailures = value;
+            return this;
+        }
+
+        /** Cool-down of a first ejection, and the bound cool-downs grow to. */
+        public Builder outlierEjectionTime(Duration base, Duration max) {
+            positive("outlierEjectionTime base", base);
+            positive("outlierEjectionTime max", max);
+            if (max.compareTo(base) < 0) {
+                throw new IllegalArgumentException("outlierEjectionTime max " + max + " is below base " + base);
+            }
+            this.outlierBaseEjectionTime = base;
+            this.outlierMaxEjectionTime = max;
+            return this;
+        }
+
+        public Builder maxEjectionPercent(int value) {
+            if (value < 0 || value > 100) {
+                throw new IllegalArgumentException("maxEjectionPercent must be within 0..100, was " + value);
+            }
+            this.maxEjectionPercent = value;
+            return this;
         }
 
         public Builder callTimeout(Duration value) {

@@ -12,4 +12,9 @@ public class NoProviderException extends RpcException {
     public NoProviderException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    RpcException onCallerThread() {
+        return new NoProviderException(getMessage(), this);
+    }
 }

@@ -12,4 +12,9 @@ public class RegistryException extends RpcException {
     public RegistryException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    RpcException onCallerThread() {
+        return new RegistryException(getMessage(), this);
+    }
 }

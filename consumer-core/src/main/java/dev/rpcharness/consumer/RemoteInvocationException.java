@@ -14,6 +14,17 @@ public class RemoteInvocationException extends RpcException {
         this.remoteMessage = remoteMessage;
     }
 
+    public RemoteInvocationException(String message, String remoteType, String remoteMessage, Throwable cause) {
+        super(message, cause);
+        this.remoteType = remoteType;
+        this.remoteMessage = remoteMessage;
+    }
+
+    @Override
+    RpcException onCallerThread() {
+        return new RemoteInvocationException(getMessage(), remoteType, remoteMessage, this);
+    }
+
     /** Fully qualified class name of the exception thrown on the provider. */
     public String remoteType() {
         return remoteType;

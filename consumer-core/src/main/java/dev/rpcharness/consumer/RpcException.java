@@ -16,4 +16,12 @@ public class RpcException extends RuntimeException {
     public RpcException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * A copy of this exception made on the thread that rethrows it, with this one as its cause: a synchronous
+     * caller sees its own frames in the stack and the I/O side's below "Caused by".
+     */
+    RpcException onCallerThread() {
+        return new RpcException(getMessage(), this);
+    }
 }

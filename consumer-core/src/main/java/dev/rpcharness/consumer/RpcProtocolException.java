@@ -12,4 +12,9 @@ public class RpcProtocolException extends RpcException {
     public RpcProtocolException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    RpcException onCallerThread() {
+        return new RpcProtocolException(getMessage(), this);
+    }
 }

@@ -12,4 +12,9 @@ public class RpcTimeoutException extends RpcException {
     public RpcTimeoutException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    RpcException onCallerThread() {
+        return new RpcTimeoutException(getMessage(), this);
+    }
 }

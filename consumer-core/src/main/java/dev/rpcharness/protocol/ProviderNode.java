@@ -15,7 +15,7 @@ import java.util.List;
  *
  * @param host     host the provider listens on
  * @param port     port the provider listens on
- * @param services fully qualified names of the interfaces it serves; empty means "any" (direct addresses)
+ * @param services fully qualified names of the interfaces it serves; a node listing none serves none
  * @param weight   relative weight, 1 when absent
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -33,7 +33,10 @@ public record ProviderNode(String host, int port, List<String> services, int wei
         weight = weight <= 0 ? 1 : weight;
     }
 
-    /** A node for a provider known only by address, as in direct mode: it is taken to serve every interface. */
+    /**
+     * A node for a provider known only by address, as in direct mode; the client takes a direct address to serve
+     * every interface (the node itself lists none).
+     */
     public static ProviderNode ofAddress(String host, int port) {
         return new ProviderNode(host, port, List.of(), 1);
     }
@@ -43,9 +46,9 @@ public record ProviderNode(String host, int port, List<String> services, int wei
         return host + ":" + port;
     }
 
-    /** Whether this provider serves the interface; a node that lists no services serves all of them. */
+    /** Whether this node lists the interface; a node that lists no services serves none. */
     public boolean serves(String serviceName) {
-        return services.isEmpty() || services.contains(serviceName);
+        return services.contains(serviceName);
     }
 
     /** The node's data as UTF-8 JSON bytes. */

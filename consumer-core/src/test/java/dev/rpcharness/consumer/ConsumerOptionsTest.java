@@ -16,6 +16,11 @@ class ConsumerOptionsTest {
         assertThat(options.providerWaitTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(options.connectionsPerProvider()).isEqualTo(1);
         assertThat(options.callbackExecutor()).isNull();
+        assertThat(options.maxCallsInFlight()).isEqualTo(20_000);
+        assertThat(options.outlierConsecutiveFailures()).isEqualTo(5);
+        assertThat(options.outlierBaseEjectionTime()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(options.outlierMaxEjectionTime()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.maxEjectionPercent()).isEqualTo(50);
     }
 
     @Test
@@ -29,12 +34,19 @@ class ConsumerOptionsTest {
         assertThatThrownBy(() -> builder.maxResponseBytes(1)).hasMessageContaining("maxResponseBytes");
         assertThatThrownBy(() -> builder.reconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("reconnectBackoff");
+        assertThatThrownBy(() -> builder.maxCallsInFlight(0)).hasMessageContaining("maxCallsInFlight");
+        assertThatThrownBy(() -> builder.outlierConsecutiveFailures(-1))
+                .hasMessageContaining("outlierConsecutiveFailures");
+        assertThatThrownBy(() -> builder.outlierEjectionTime(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .hasMessageContaining("outlierEjectionTime");
+        assertThatThrownBy(() -> builder.maxEjectionPercent(101)).hasMessageContaining("maxEjectionPercent");
     }
 
     @Test
     void toBuilderKeepsEverySetting() {
         ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofMillis(1234))
-                .connectionsPerProvider(3).maxResponseBytes(4096).build();
+                .connectionsPerProvider(3).maxResponseBytes(4096).maxCallsInFlight(77).outlierConsecutiveFailures(9)
+                .outlierEjectionTime(Duration.ofMillis(300), Duration.ofSeconds(4)).maxEjectionPercent(33).build();
         ConsumerOptions copy = options.toBuilder().build();
         assertThat(copy.toString()).isEqualTo(options.toString());
     }

@@ -168,6 +168,8 @@ public final class RpcCluster implements AutoCloseable {
             discovery.close();
             throw e;
         }
+        // The client's routing changes (ejected, returned, connected, ...) go on the cluster's timeline.
+        client.addRoutingListener(e -> timeline.record(e.action(), e.provider(), e.detail()));
         clients.add(client);
         synchronized (lock) {
             if (!closed) {

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * the user's executor rejects (saturated) is not lost and never runs on an I/O thread: it goes to a small overflow
  * thread owned by the client. Thread-safe.
  *
- * <p>Lifecycle: created with the client; {@link #close()} stops the threads the client owns (waiting briefly for
- * queued callbacks) and never shuts down a user's executor.
+ * <p>Lifecycle: created with the client; {@link #close()} stops the threads the client owns and never shuts down a
+ * user's executor. No queued callback is lost on close: what the owned threads have not run after a short wait
+ * runs on the closing thread. After close, {@link #execute} rejects, so the future runs a late callback on the
+ * thread that added it; no thread is started after close.
  */
 public final class CallbackExecutor implements Executor, AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
     private final String threadPrefix;
     private ExecutorService overflow;
     private boolean warned;
+    private volatile boolean closed;
 
     /**
      * @param userExecutor the user's executor, or null for a pool of {@code poolThreads} owned threads
@@ -48,14 +51,24 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
+        if (closed) {
+            throw new RejectedExecutionException("callback executor " + threadPrefix + " is closed");
+        }
         try {
             target.execute(task);
         } catch (RejectedExecutionException e) {
-            overflow().execute(task);
+            Executor extra = overflow();
+            if (extra == null) {
+                throw e;
+            }
+            extra.execute(task);
         }
     }
 
     private synchronized Executor overflow() {
+        if (closed) {
+            return null;
+        }
         if (!warned) {
             warned = true;
             log.warn("callback executor rejected a callback; overflow callbacks run on {}-overflow", threadPrefix);
@@ -66,11 +79,15 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
         return overflow;
     }
 
-    /** Stops the owned threads after the callbacks already queued have run, waiting at most ~0.5 s. */
+    /**
+     * Stops the owned threads after the callbacks already queued have run: it waits about half a second for the
+     * threads, then runs what is still queued on the calling thread.
+     */
     @Override
     public void close() {
         ExecutorService extra;
         synchronized (this) {
+            closed = true;
             extra = overflow;
         }
         for (ExecutorService service : new ExecutorService[] {owned, extra}) {
@@ -78,13 +95,25 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
                 continue;
             }
             service.shutdown();
+            boolean interrupted = false;
             try {
-                if (!service.awaitTermination(500, TimeUnit.MILLISECONDS)) {
-                    service.shutdownNow();
-                }
+                service.awaitTermination(500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (!service.isTerminated() && service instanceof ThreadPoolExecutor pool) {
+                // Take the queued callbacks without interrupting the running ones, and run them here.
+                Runnable task;
+                while ((task = pool.getQueue().poll()) != null) {
+                    task.run();
+                }
+            } else if (!service.isTerminated()) {
+                for (Runnable task : service.shutdownNow()) {
+                    task.run();
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                service.shutdownNow();
             }
         }
     }

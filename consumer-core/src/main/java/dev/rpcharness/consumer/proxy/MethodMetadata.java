@@ -28,11 +28,15 @@ public final class MethodMetadata {
     private final JavaType resultType;
     private final boolean returnsVoid;
 
-    MethodMetadata(Method method, ObjectMapper mapper) {
+    /**
+     * @param serviceInterface the interface the proxy was made for: the call's {@code className} and routing key,
+     *                         also for a method it inherits from a super-interface
+     */
+    MethodMetadata(Class<?> serviceInterface, Method method, ObjectMapper mapper) {
         this.method = method;
-        this.serviceName = method.getDeclaringClass().getName();
-        this.label = method.getDeclaringClass().getSimpleName() + "#" + method.getName();
-        this.bodyTail = bodyTail(method, mapper);
+        this.serviceName = serviceInterface.getName();
+        this.label = serviceInterface.getSimpleName() + "#" + method.getName();
+        this.bodyTail = bodyTail(serviceInterface, method, mapper);
         Type[] parameterTypes = method.getGenericParameterTypes();
         this.argumentWriters = new ObjectWriter[parameterTypes.length];
         for (int i = 0; i < parameterTypes.length; i++) {
@@ -48,10 +52,10 @@ public final class MethodMetadata {
      * The body after the request id: {@code ,"className":...,"methodName":...,"parameterTypes":[...],
      * "parameters":}; the caller appends the encoded argument array and the closing brace.
      */
-    private static byte[] bodyTail(Method method, ObjectMapper mapper) {
+    private static byte[] bodyTail(Class<?> serviceInterface, Method method, ObjectMapper mapper) {
         try {
             StringBuilder tail = new StringBuilder(128);
-            tail.append(",\"className\":").append(mapper.writeValueAsString(method.getDeclaringClass().getName()));
+            tail.append(",\"className\":").append(mapper.writeValueAsString(serviceInterface.getName()));
             tail.append(",\"methodName\":").append(mapper.writeValueAsString(method.getName()));
             tail.append(",\"parameterTypes\":[");
             Class<?>[] types = method.getParameterTypes();
@@ -106,7 +110,7 @@ public final class MethodMetadata {
         return label;
     }
 
-    /** The constant tail of the request body; see {@link #bodyTail(Method, ObjectMapper)}. Do not modify. */
+    /** The constant tail of the request body; see {@link #bodyTail(Class, Method, ObjectMapper)}. Do not modify. */
     public byte[] bodyTail() {
         return bodyTail;
     }

@@ -28,7 +28,7 @@ public final class ServiceMethods {
                     || method.isDefault()) {
                 continue;
             }
-            MethodMetadata metadata = new MethodMetadata(method, mapper);
+            MethodMetadata metadata = new MethodMetadata(serviceInterface, method, mapper);
             byMethod.put(method, metadata);
             byName.computeIfAbsent(method.getName(), n -> new ArrayList<>()).add(metadata);
         }

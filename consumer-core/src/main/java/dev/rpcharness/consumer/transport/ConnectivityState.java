@@ -1,4 +1,4 @@
-package dev.rpcharness.consumer.connection;
+package dev.rpcharness.consumer.transport;
 
 /** The state of one provider connection, in the spirit of grpc's ConnectivityState. */
 public enum ConnectivityState {

@@ -1,4 +1,4 @@
-package dev.rpcharness.consumer.connection;
+package dev.rpcharness.consumer.call;
 
 import dev.rpcharness.consumer.ClientClosedException;
 import dev.rpcharness.consumer.ConnectionLostException;
@@ -12,9 +12,13 @@ import dev.rpcharness.protocol.RpcError;
 import java.util.concurrent.Future;
 
 /**
- * One call on its way: the method, its encoded arguments and its future, plus where and when it was sent.
- * Created on the caller's thread; after it is handed to a connection, its mutable fields are touched only by that
- * connection's event loop (or, while it waits for a provider, by the {@link ConnectionManager}).
+ * One call on its way: the method, its encoded arguments and its future (its one ending), plus its two budgets:
+ * the provider wait (counted from the call's start, one budget however often it waits) and the call deadline
+ * (fixed when it is first handed to a connection, kept if it moves to another one).
+ *
+ * <p>Threading: created on the caller's thread. While it waits for a provider its mutable fields belong to the
+ * balancer's wait queue (under its lock); once handed to a connection, to that connection's event loop. The future
+ * may be ended from any thread (cancel, client close); every owner checks {@link RpcFuture#isDone()} before use.
  *
  * <p>The factory methods for failures build the messages every error carries: interface#method, provider
  * address and time spent.
@@ -24,22 +28,67 @@ public final class RpcCall {
     private final MethodMetadata method;
     private final byte[] arguments;
     private final RpcFuture future;
+    private final long waitDeadlineNanos;
+    private final long callTimeoutNanos;
+    private volatile long deadlineNanos;
     private int dispatchAttempts;
-    private String providerAddress;
+    private volatile String providerAddress;
     private volatile Future<?> waitTimer;
     private Future<?> deadline;
+    private long requestId;
 
-    public RpcCall(MethodMetadata method, byte[] arguments, RpcFuture future) {
+    /**
+     * @param providerWaitNanos how long, from the call's start, it may wait for a provider in all
+     * @param callTimeoutNanos  how long it may take from the moment it is first handed to a connection
+     */
+    public RpcCall(MethodMetadata method, byte[] arguments, RpcFuture future, long providerWaitNanos,
+                   long callTimeoutNanos) {
         this.method = method;
         this.arguments = arguments;
         this.future = future;
+        this.waitDeadlineNanos = future.startNanos() + providerWaitNanos;
+        this.callTimeoutNanos = callTimeoutNanos;
+    }
+
+    /** {@link System#nanoTime()} when the provider wait budget ends (one budget for every wait of this call). */
+    public long waitDeadlineNanos() {
+        return waitDeadlineNanos;
+    }
+
+    /** Fixes the call deadline if it is not fixed yet, and returns it. Called when a connection takes the call. */
+    public long startDeadline() {
+        long d = deadlineNanos;
+        if (d == 0) {
+            d = System.nanoTime() + callTimeoutNanos;
+            deadlineNanos = d;
+        }
+        return d;
+    }
+
+    /** Nanoseconds left until the call deadline (may be negative); the full timeout before it is fixed. */
+    public long remainingNanos() {
+        long d = deadlineNanos;
+        return d == 0 ? callTimeoutNanos : d - System.nanoTime();
+    }
+
+    public long callTimeoutMillis() {
+        return callTimeoutNanos / 1_000_000L;
+    }
+
+    /** The request id on the connection it was written to; event loop of that connection only. */
+    public long requestId() {
+        return requestId;
+    }
+
+    public void requestId(long id) {
+        this.requestId = id;
     }
 
     public MethodMetadata method() {
         return method;
     }
 
-    byte[] arguments() {
+    public byte[] arguments() {
         return arguments;
     }
 
@@ -52,21 +101,21 @@ public final class RpcCall {
     }
 
     /** Counts a (re)dispatch and returns how many there were, this one included. */
-    int countDispatch() {
+    public int countDispatch() {
         return ++dispatchAttempts;
     }
 
-    void sentTo(String address) {
+    public void sentTo(String address) {
         this.providerAddress = address;
         future.providerAddress(address);
     }
 
-    /** The timer that ends the wait for a provider; set and cancelled by the {@link ConnectionManager}. */
-    void waitTimer(Future<?> timer) {
+    /** The timer that ends the wait for a provider; set and cancelled by the balancer's wait queue. */
+    public void waitTimer(Future<?> timer) {
         this.waitTimer = timer;
     }
 
-    void cancelWaitTimer() {
+    public void cancelWaitTimer() {
         Future<?> t = waitTimer;
         if (t != null) {
             waitTimer = null;
@@ -75,11 +124,11 @@ public final class RpcCall {
     }
 
     /** The call's deadline timer, set and cancelled on the event loop of the connection it was written to. */
-    void deadline(Future<?> timer) {
+    public void deadline(Future<?> timer) {
         this.deadline = timer;
     }
 
-    void cancelDeadline() {
+    public void cancelDeadline() {
         Future<?> t = deadline;
         if (t != null) {
             deadline = null;
@@ -87,7 +136,7 @@ public final class RpcCall {
         }
     }
 
-    long elapsedMillis() {
+    public long elapsedMillis() {
         return (System.nanoTime() - future.startNanos()) / 1_000_000L;
     }
 
@@ -95,21 +144,21 @@ public final class RpcCall {
         return method.label() + (providerAddress == null ? "" : " on " + providerAddress);
     }
 
-    RpcTimeoutException timedOut(long timeoutMillis) {
+    public RpcTimeoutException timedOut(long timeoutMillis) {
         return new RpcTimeoutException(where() + " timed out after " + timeoutMillis + " ms (call took "
                 + elapsedMillis() + " ms in all)");
     }
 
-    ConnectionLostException connectionLost(String why) {
+    public ConnectionLostException connectionLost(String why) {
         return new ConnectionLostException(where() + ": connection lost with the call in flight (" + why + ") after "
                 + elapsedMillis() + " ms");
     }
 
-    RpcProtocolException protocolError(String why) {
+    public RpcProtocolException protocolError(String why) {
         return new RpcProtocolException(where() + ": protocol error: " + why + " after " + elapsedMillis() + " ms");
     }
 
-    RemoteInvocationException remoteError(RpcError error) {
+    public RemoteInvocationException remoteError(RpcError error) {
         return new RemoteInvocationException(where() + " threw " + error.type() + ": " + error.message()
                 + " after " + elapsedMillis() + " ms", error.type(), error.message());
     }

@@ -1,6 +1,7 @@
-package dev.rpcharness.consumer.connection;
+package dev.rpcharness.consumer.transport;
 
 import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.call.RpcCall;
 import dev.rpcharness.consumer.codec.RequestEncoder;
 import dev.rpcharness.consumer.codec.ResponseDecoder;
 import dev.rpcharness.consumer.codec.ResponseDecoder.MalformedBodyException;
@@ -20,7 +21,6 @@ import io.netty.util.collection.LongObjectMap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * need no lock. Request ids count up from 1 per channel, so an id at or below the last one sent belongs to a call
  * that already ended (dropped quietly), while any other id was never sent here (a protocol violation).
  *
- * <p>Every call written here ends exactly once: with its response, at its deadline (a timer on the event loop),
- * when the write fails, when the channel closes (connection lost), or on a protocol violation, which closes the
- * channel and fails every call in flight on it.
+ * <p>Every call written here ends exactly once: with its response, at its deadline (the connection's timer on the
+ * event loop calls {@link #deadlineReached}), when the write fails, when the channel closes (connection lost), or on
+ * a protocol violation, which closes the channel and fails every call in flight on it. Each end is reported to the
+ * {@link ProviderConnection} (provider fault or not) for outlier detection; writability changes too.
  */
 final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
 
@@ -43,23 +44,21 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     private final String address;
     private final RequestEncoder encoder;
     private final ResponseDecoder decoder;
-    private final long callTimeoutNanos;
-    private final long callTimeoutMillis;
     private final ResponseProgress progress;
+    private final ProviderConnection owner;
     private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
     private ChannelHandlerContext ctx;
     private long lastRequestId;
     private boolean closeWhenIdle;
     private boolean violated;
 
-    ConsumerHandler(String address, ResponseDecoder decoder, long callTimeoutNanos, ResponseProgress progress) {
+    ConsumerHandler(String address, ResponseDecoder decoder, ResponseProgress progress, ProviderConnection owner) {
         super(FullHttpResponse.class, true);
         this.address = address;
         this.encoder = new RequestEncoder(address);
         this.decoder = decoder;
-        this.callTimeoutNanos = callTimeoutNanos;
-        this.callTimeoutMillis = TimeUnit.NANOSECONDS.toMillis(callTimeoutNanos);
         this.progress = progress;
+        this.owner = owner;
     }
 
     @Override
@@ -72,18 +71,24 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         return pending.size();
     }
 
-    /** Writes a call without flushing; the connection flushes once per batch. Event loop only. */
+    /**
+     * Writes a call without flushing; the connection flushes once per batch. The call's deadline timer is already
+     * running (the connection started it when it took the call). Event loop only.
+     */
     void write(RpcCall call) {
         if (call.future().isDone()) {
-            return; // ended while queued (cancelled, client closed)
+            return; // ended while queued (cancelled, client closed, deadline)
         }
         long id = ++lastRequestId;
+        call.requestId(id);
         call.sentTo(address);
         pending.put(id, call);
-        call.deadline(ctx.executor().schedule(() -> onDeadline(id, call), callTimeoutNanos, TimeUnit.NANOSECONDS));
+        // The remaining budget, rounded up: a call written at once announces its whole timeout.
+        long budgetMillis = Math.max(1, Math.min(call.callTimeoutMillis(),
+                (call.remainingNanos() + 999_999L) / 1_000_000L));
         FullHttpRequest request;
         try {
-            request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), callTimeoutMillis);
+            request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis);
         } catch (RuntimeException e) {
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
             return;
@@ -97,9 +102,13 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         ctx.write(request, promise);
     }
 
-    private void onDeadline(long id, RpcCall call) {
-        if (pending.remove(id) == call) {
-            call.future().fail(call.timedOut(callTimeoutMillis));
+    /** The call's deadline passed while it was in flight here: it times out. Event loop only. */
+    void deadlineReached(RpcCall call) {
+        long id = call.requestId();
+        if (id > 0 && pending.get(id) == call) {
+            pending.remove(id);
+            call.future().fail(call.timedOut(call.callTimeoutMillis()));
+            owner.callEnded(true); // also when the caller gave up first: the provider did not answer in time
             closeIfIdle();
         }
     }
@@ -108,9 +117,17 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     private void end(long id, RpcCall call, RpcException error) {
         if (pending.remove(id) == call) {
             call.cancelDeadline();
-            call.future().fail(error);
+            if (call.future().fail(error)) {
+                owner.callEnded(true);
+            }
             closeIfIdle();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        owner.writabilityChanged();
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override
@@ -154,6 +171,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         call.cancelDeadline();
         if (!success) {
             call.future().fail(call.protocolError("HTTP " + response.status()));
+            owner.callEnded(true);
             closeIfIdle();
             return;
         }
@@ -164,13 +182,24 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
             } else {
                 call.future().complete(outcome.result());
             }
+            owner.callEnded(false);
             closeIfIdle();
         } catch (ResultMismatchException e) {
             call.future().fail(call.protocolError(e.getMessage()));
+            owner.callEnded(true);
             closeIfIdle();
         } catch (MalformedBodyException e) {
             call.future().fail(call.protocolError(e.getMessage()));
             violation("unparsable response body for request " + id + ": " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            // Anything else the decoder throws (a result type's failing initializer, a broken custom
+            // deserializer) still ends this call, and the connection's framing is intact.
+            log.warn("decoding the result of {} from {} failed: {}", call.method().label(), address, e.toString());
+            call.future().fail(call.protocolError("cannot decode the result: " + e));
+            closeIfIdle();
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 
@@ -192,6 +221,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     /** The provider broke the contract in a way that makes the channel untrustworthy: fail all, close. */
     private void violation(String reason) {
         violated = true;
+        owner.callEnded(true);
         log.warn("protocol violation by {}: {}; closing the connection and failing {} call(s) in flight", address,
                 reason, pending.size());
         failAll(call -> call.protocolError(reason + "; connection closed"));
@@ -207,7 +237,11 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         pending.clear();
         for (RpcCall call : calls) {
             call.cancelDeadline();
-            call.future().fail(reason.apply(call));
+            try {
+                call.future().fail(reason.apply(call));
+            } catch (RuntimeException e) {
+                log.warn("failing a call in flight on {} threw {}", address, e.toString());
+            }
         }
     }
 
@@ -226,6 +260,9 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         failPartialResponse();
+        if (!pending.isEmpty() && !violated) {
+            owner.callEnded(true); // lost with calls in flight: one provider fault
+        }
         failAll(call -> call.connectionLost("connection to " + address + " closed"));
         super.channelInactive(ctx);
     }

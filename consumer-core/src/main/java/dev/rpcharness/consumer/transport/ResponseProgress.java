@@ -1,4 +1,4 @@
-package dev.rpcharness.consumer.connection;
+package dev.rpcharness.consumer.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
