@@ -1,8 +1,8 @@
 package dev.rpcharness.provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rpcharness.protocol.RpcError;
-import dev.rpcharness.protocol.RpcRequest;
 import dev.rpcharness.protocol.RpcResponse;
 import dev.rpcharness.provider.fault.Fault;
 import dev.rpcharness.provider.fault.FaultDecider;
@@ -11,16 +11,19 @@ import dev.rpcharness.provider.fault.FaultKind;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what happens to each call: asks the installed {@link FaultDecider}, runs the implementation on the
- * worker executor when the answer needs it, and hands the answer to the connection at the call's deadline
- * (receipt + injected delay), so one slow call never delays the others. Thread-safe; {@link #dispatch} runs on
- * the connection's event loop.
+ * Decides what happens to each call: asks the installed {@link FaultDecider}, runs the implementation when the
+ * answer needs it, and hands the answer to the connection at the call's deadline (receipt + injected delay, kept
+ * by the event loop's scheduler), so one slow call never delays the others. Implementations run on the
+ * connection's event loop (no hand-off) unless the provider says they may block, or a method was seen to take
+ * longer than {@link #SLOW_ON_EVENT_LOOP_NANOS} there: those run on the worker pool. Thread-safe;
+ * {@link #dispatch} runs on the connection's event loop.
  */
 final class CallDispatcher {
 
@@ -31,15 +34,25 @@ final class CallDispatcher {
      *
      * @param requestId         the id to echo
      * @param previousRequestId the id of the call received before it on the same connection, or null
-     * @param request           the call
+     * @param decoded           the call, bound to its method
      * @param receivedNanos     {@link System#nanoTime} at receipt
      * @param keepAlive         false when the request asked to close the connection after its answer
      * @param budgetNanos       the caller's budget from {@code X-Rpc-Timeout-Ms}, 0 when it sent none
      */
-    record Call(String requestId, String previousRequestId, RpcRequest request, long receivedNanos,
+    record Call(String requestId, String previousRequestId, DecodedCall decoded, long receivedNanos,
                 boolean keepAlive, long budgetNanos) {
+        /** The method name the caller sent (fault rules match it). */
         String method() {
-            return request.methodName();
+            return decoded.methodName;
+        }
+
+        /** The name statistics count the call under: a served method's name, or the one unknown key. */
+        String statsKey() {
+            return decoded.statsKey();
+        }
+
+        String label() {
+            return decoded.label();
         }
 
         /** Whether the caller's budget ran out before {@code nowNanos}: the caller has given up. */
@@ -48,24 +61,49 @@ final class CallDispatcher {
         }
     }
 
+    /**
+     * {@link #SLOW_STREAK} calls in a row of one method that each run longer than this on an event loop send the
+     * method to the worker pool from then on (one slow call alone may be a GC pause or a busy machine).
+     */
+    static final long SLOW_ON_EVENT_LOOP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    static final int SLOW_STREAK = 3;
+
     private final ServiceTable services;
     private final ProviderStats stats;
     private final ObjectMapper mapper;
+    private final ObjectWriter responseWriter;
     private final Executor workers;
+    private final boolean blocking;
     private final Supplier<String> providerName;
+    private final CallDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
     private volatile FaultDecider decider;
+    private volatile ProviderStats.MethodCounters unknownCounters;
     private volatile long lastReceivedNanos = System.nanoTime();
 
+    /**
+     * @param workers  runs implementations that may block
+     * @param blocking true when every implementation may block (they all run on {@code workers}); false runs them
+     *                 on the connection's event loop, except methods seen to be slow there
+     */
     CallDispatcher(ServiceTable services, ProviderStats stats, ObjectMapper mapper, Executor workers,
-                   Supplier<String> providerName, FaultDecider decider) {
+                   boolean blocking, Supplier<String> providerName, FaultDecider decider) {
         this.services = services;
         this.stats = stats;
         this.mapper = mapper;
+        this.responseWriter = mapper.writerFor(RpcResponse.class);
         this.workers = workers;
+        this.blocking = blocking;
         this.providerName = providerName;
+        // Arguments bind with a copy of the mapper that resolves no class named in a payload.
+        this.decoder = new CallDecoder(services, mapper.copy().setPolymorphicTypeValidator(new DeclaredTypesOnly()),
+                providerName);
         this.decider = Objects.requireNonNull(decider);
+    }
+
+    CallDecoder decoder() {
+        return decoder;
     }
 
     ObjectMapper mapper() {
@@ -126,23 +164,23 @@ final class CallDispatcher {
 
     /** Handles one call; on the connection's event loop. */
     void dispatch(ServerConnection connection, Call call) {
-        String method = call.method();
+        ProviderStats.MethodCounters counters = counters(call.decoded());
         lastReceivedNanos = call.receivedNanos();
-        stats.recordReceived(method);
+        stats.recordReceived(counters);
         inFlight.incrementAndGet();
         FaultDecider current = decider;
-        FaultDecision decision = current.decide(method);
+        FaultDecision decision = current.decide(call.method());
         if (decision.latency() != null) {
-            stats.recordFault(method, decision.latency().kind());
+            stats.recordFault(counters, decision.latency().kind());
         }
         Fault fault = decision.answer();
         if (fault != null) {
-            stats.recordFault(method, fault.kind());
+            stats.recordFault(counters, fault.kind());
         }
         long deadline = call.receivedNanos() + decision.delayNanos();
-        FaultWriter writer = new FaultWriter(this, call, fault, current);
+        FaultWriter writer = new FaultWriter(this, call, fault, current, counters);
         if (fault != null && fault.kind() == FaultKind.HANG) {
-            LOG.debug("{} hangs {} id {}", providerName(), call.request().label(), call.requestId());
+            LOG.debug("{} hangs {} id {}", providerName(), call.label(), call.requestId());
             finished();
             return;
         }
@@ -150,21 +188,46 @@ final class CallDispatcher {
             connection.at(deadline, writer.withOutcome(null));
             return;
         }
+        DecodedCall decoded = call.decoded();
         ServiceTable.Target target;
         try {
-            target = services.resolve(call.request(), providerName());
+            if (decoded.unknownTarget != null) {
+                throw decoded.unknownTarget;
+            }
+            target = services.target(decoded.binding, providerName);
         } catch (ServiceTable.UnknownTargetException e) {
             connection.at(deadline, writer.withOutcome(
                     RpcResponse.failure(call.requestId(), new RpcError(e.remoteType(), e.getMessage()))));
+            return;
+        }
+        ServiceTable.Binding binding = decoded.binding;
+        if (!blocking && !binding.slow) {
+            long start = System.nanoTime();
+            RpcResponse outcome = invoke(call, target);
+            long took = System.nanoTime() - start;
+            if (took > SLOW_ON_EVENT_LOOP_NANOS) {
+                int streak = ++binding.slowStreak;
+                if (streak >= SLOW_STREAK && !binding.slow) {
+                    binding.slow = true;
+                    LOG.warn("{}: {} took over {} ms on an event loop {} times in a row (the last {} ms); its calls "
+                            + "run on the worker pool from now on (FakeProvider.Builder#blockingImplementations says "
+                            + "so from the start)", providerName(), call.label(),
+                            TimeUnit.NANOSECONDS.toMillis(SLOW_ON_EVENT_LOOP_NANOS), streak,
+                            TimeUnit.NANOSECONDS.toMillis(took));
+                }
+            } else if (binding.slowStreak != 0) {
+                binding.slowStreak = 0;
+            }
+            connection.at(deadline, writer.withOutcome(outcome));
             return;
         }
         try {
             workers.execute(() -> {
                 if (call.expiredAt(System.nanoTime())) {
                     // Queued behind slower work until the caller gave up: drop it rather than add to a backlog.
-                    stats.recordExpired(method);
+                    stats.recordExpired(call.statsKey());
                     LOG.debug("{} drops {} id {}: the caller's budget is spent", providerName(),
-                            call.request().label(), call.requestId());
+                            call.label(), call.requestId());
                     finished();
                     return;
                 }
@@ -176,14 +239,28 @@ final class CallDispatcher {
         }
     }
 
+    /** The statistics of the call's method, looked up once per method (unknown methods share one key). */
+    private ProviderStats.MethodCounters counters(DecodedCall decoded) {
+        ServiceTable.Binding b = decoded.binding;
+        if (b == null) {
+            ProviderStats.MethodCounters u = unknownCounters;
+            return u != null ? u : (unknownCounters = stats.counters(ProviderStats.UNKNOWN_METHOD));
+        }
+        ProviderStats.MethodCounters c = b.counters;
+        return c != null ? c : (b.counters = stats.counters(b.method.getName()));
+    }
+
     private RpcResponse invoke(Call call, ServiceTable.Target target) {
         try {
-            Object[] args = ServiceTable.decodeArguments(target.method(), call.request().parameters(), mapper);
-            Object result = ServiceTable.invoke(target, args);
+            DecodedCall decoded = call.decoded();
+            if (decoded.argumentError != null) {
+                throw decoded.argumentError;
+            }
+            Object result = ServiceTable.invoke(target, decoded.args);
             return RpcResponse.success(call.requestId(), result);
         } catch (Throwable t) {
             if (t instanceof Error && !(t instanceof AssertionError)) {
-                LOG.warn("{}: {} threw {}", providerName(), call.request().label(), t.toString());
+                LOG.warn("{}: {} threw {}", providerName(), call.label(), t.toString());
             }
             return RpcResponse.failure(call.requestId(), RpcError.of(t));
         }
@@ -191,10 +268,11 @@ final class CallDispatcher {
 
     /** Encodes an answer with the given id (faults re-encode with another id). */
     byte[] encode(RpcResponse outcome, String requestId) {
-        RpcResponse r = outcome.failed() ? RpcResponse.failure(requestId, outcome.error())
+        RpcResponse r = Objects.equals(requestId, outcome.requestId()) ? outcome
+                : outcome.failed() ? RpcResponse.failure(requestId, outcome.error())
                 : RpcResponse.success(requestId, outcome.result());
         try {
-            return mapper.writeValueAsBytes(r);
+            return responseWriter.writeValueAsBytes(r);
         } catch (Exception e) {
             RpcError error = new RpcError("com.fasterxml.jackson.databind.JsonMappingException",
                     "provider " + providerName() + " cannot encode the result: " + e.getMessage());

@@ -66,6 +66,7 @@ public final class FakeProvider implements AutoCloseable {
     private final int weight;
     private final int ioThreads;
     private final int workerThreads;
+    private final boolean blockingImplementations;
     private final int maxRequestBytes;
     private final ObjectMapper mapper = RpcJson.newMapper();
     private final ServiceTable services = new ServiceTable();
@@ -101,6 +102,7 @@ public final class FakeProvider implements AutoCloseable {
         this.weight = b.weight;
         this.ioThreads = b.ioThreads;
         this.workerThreads = b.workerThreads;
+        this.blockingImplementations = b.blockingImplementations;
         this.maxRequestBytes = b.maxRequestBytes;
         this.plan = b.faultPlan;
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
@@ -133,7 +135,8 @@ public final class FakeProvider implements AutoCloseable {
             pool.allowCoreThreadTimeOut(true);
             workers = pool;
             synchronized (planLock) {
-                dispatcher = new CallDispatcher(services, stats, mapper, workers, this::name, plan.newDecider());
+                dispatcher = new CallDispatcher(services, stats, mapper, workers, blockingImplementations, this::name,
+                        plan.newDecider());
             }
             try {
                 bindAndRegister();
@@ -388,6 +391,11 @@ public final class FakeProvider implements AutoCloseable {
         fire("expireSession", address());
     }
 
+    /** The open connections; for tests of the server internals. */
+    ConnectionSet connections() {
+        return connections;
+    }
+
     /** Connections currently open. */
     public int openConnections() {
         return connections.size();
@@ -483,6 +491,7 @@ public final class FakeProvider implements AutoCloseable {
         private int weight = 1;
         private int ioThreads = 1;
         private int workerThreads = 8;
+        private boolean blockingImplementations;
         private int maxRequestBytes = 16 * 1024 * 1024;
         private FaultPlan faultPlan = FaultPlan.none();
         private final List<ServiceSpec> services = new ArrayList<>();
@@ -572,6 +581,17 @@ public final class FakeProvider implements AutoCloseable {
         /** Threads that run implementations and stubs; default 8. */
         public Builder workerThreads(int n) {
             this.workerThreads = Math.max(1, n);
+            return this;
+        }
+
+        /**
+         * Whether implementations and stubs may block (sleep, wait, do I/O): then every call runs on the worker
+         * pool and one blocked call never holds up another. Default false: calls run on the connection's event
+         * loop, at the speed of the wire, and a method seen to take longer than 20 ms there moves to the worker
+         * pool (with a warning).
+         */
+        public Builder blockingImplementations(boolean blocking) {
+            this.blockingImplementations = blocking;
             return this;
         }
 

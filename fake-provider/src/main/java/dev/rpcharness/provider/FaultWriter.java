@@ -27,8 +27,11 @@ final class FaultWriter {
     private final CallDispatcher.Call call;
     private final Fault fault;
     private final FaultDecider decider;
+    private final ProviderStats.MethodCounters counters;
 
-    FaultWriter(CallDispatcher dispatcher, CallDispatcher.Call call, Fault fault, FaultDecider decider) {
+    FaultWriter(CallDispatcher dispatcher, CallDispatcher.Call call, Fault fault, FaultDecider decider,
+                ProviderStats.MethodCounters counters) {
+        this.counters = counters;
         this.dispatcher = dispatcher;
         this.call = call;
         this.fault = fault;
@@ -70,7 +73,7 @@ final class FaultWriter {
     }
 
     private void answered() {
-        dispatcher.stats().recordAnswered(call.method());
+        dispatcher.stats().recordAnswered(counters);
         dispatcher.finished();
     }
 
@@ -89,7 +92,7 @@ final class FaultWriter {
                 return;
             }
             case HTTP_STATUS: {
-                byte[] text = ("injected HTTP status " + fault.httpStatus() + " for " + call.request().label())
+                byte[] text = ("injected HTTP status " + fault.httpStatus() + " for " + call.label())
                         .getBytes(StandardCharsets.UTF_8);
                 answered();
                 send(c, "text/plain; charset=utf-8", fault.httpStatus(), text);
@@ -181,11 +184,7 @@ final class FaultWriter {
 
     /** Writes an answer under the call's id, closing afterwards when the request asked for it. */
     private void send(ServerConnection c, String contentType, int status, byte[] body) {
-        if (call.keepAlive()) {
-            c.writeNow(WireAnswer.of(status, call.requestId(), contentType, body));
-        } else {
-            c.writeNowAndClose(WireAnswer.closing(status, call.requestId(), contentType, body));
-        }
+        c.writeAnswer(status, call.requestId(), contentType, body, !call.keepAlive());
     }
 
     private static WireAnswer json(String id, byte[] body) {

@@ -12,10 +12,17 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a provider saw and did: calls received, calls answered (a result or an error answer written), and faults
- * injected by kind, in total and per method name. Live counters: thread-safe, readable while traffic flows, never
+ * injected by kind, in total and per method name (a served method's name; calls naming anything else count under
+ * {@link #UNKNOWN_METHOD}). Live counters: thread-safe, readable while traffic flows, never
  * reset (they survive restarts of the provider).
  */
 public final class ProviderStats {
+
+    /**
+     * The one key under which calls of methods the provider does not serve are counted (an unknown interface,
+     * method or overload), so callers cannot grow the per-method statistics without bound.
+     */
+    public static final String UNKNOWN_METHOD = "<unknown>";
 
     private final LongAdder received = new LongAdder();
     private final LongAdder answered = new LongAdder();
@@ -27,13 +34,21 @@ public final class ProviderStats {
     }
 
     void recordReceived(String method) {
+        recordReceived(counters(method));
+    }
+
+    void recordReceived(MethodCounters m) {
         received.increment();
-        method(method).received.increment();
+        m.received.increment();
     }
 
     void recordAnswered(String method) {
+        recordAnswered(counters(method));
+    }
+
+    void recordAnswered(MethodCounters m) {
         answered.increment();
-        method(method).answered.increment();
+        m.answered.increment();
     }
 
     void recordExpired(String method) {
@@ -41,12 +56,19 @@ public final class ProviderStats {
     }
 
     void recordFault(String method, FaultKind kind) {
-        faults.incrementAndGet(kind.ordinal());
-        method(method).faults.incrementAndGet(kind.ordinal());
+        recordFault(counters(method), kind);
     }
 
-    private MethodCounters method(String method) {
-        return methods.computeIfAbsent(method == null ? "?" : method, m -> new MethodCounters());
+    void recordFault(MethodCounters m, FaultKind kind) {
+        faults.incrementAndGet(kind.ordinal());
+        m.faults.incrementAndGet(kind.ordinal());
+    }
+
+    /** The counters of one method, which a caller may keep (they live as long as these statistics). */
+    MethodCounters counters(String method) {
+        MethodCounters m = methods.get(method == null ? UNKNOWN_METHOD : method);
+        return m != null ? m : methods.computeIfAbsent(method == null ? UNKNOWN_METHOD : method,
+                k -> new MethodCounters());
     }
 
     /** Calls received (decoded from a POST /rpc), including those later faulted. */
@@ -108,7 +130,7 @@ public final class ProviderStats {
         return m == null ? 0 : m.faults.get(kind.ordinal());
     }
 
-    /** The names of the methods called so far (unknown methods included), sorted. */
+    /** The names of the served methods called so far, and {@link #UNKNOWN_METHOD} once any other was, sorted. */
     public Set<String> methods() {
         return Collections.unmodifiableSet(new TreeSet<>(methods.keySet()));
     }
@@ -125,7 +147,8 @@ public final class ProviderStats {
         return sb.toString();
     }
 
-    private static final class MethodCounters {
+    /** The counters of one method. Thread-safe. */
+    static final class MethodCounters {
         final LongAdder received = new LongAdder();
         final LongAdder answered = new LongAdder();
         final AtomicLongArray faults = new AtomicLongArray(FaultKind.values().length);

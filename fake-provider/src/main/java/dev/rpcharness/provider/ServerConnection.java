@@ -1,9 +1,7 @@
 package dev.rpcharness.provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rpcharness.protocol.RpcRequest;
 import dev.rpcharness.protocol.WireContract;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -12,8 +10,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * {@link CallDispatcher.Call}, and it owns the connection's outbound queue, which holds answers while the
  * provider is frozen or a slow-drip answer is on the wire (so answers never interleave).
  *
- * <p>Threading: every method runs on the connection's event loop, except {@link #at}, {@link #freeze} and
- * {@link #thaw}, which hop onto it.
+ * <p>Answers written during a read batch leave with one flush at the batch's end (a
+ * {@link FlushConsolidationHandler} at the head of the pipeline), so pipelined calls cost one send, not one each.
+ *
+ * <p>Threading: every method runs on the connection's event loop, except {@link #at}, {@link #freeze},
+ * {@link #thaw} and {@link #stopReading}, which hop onto it (the last three return a future of their effect).
  */
 final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -42,6 +47,8 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     private boolean frozen;
     private boolean busy;
     private String lastRequestId;
+    /** Reused for parsing bodies on this connection's event loop; grown on demand up to the decoder's limit. */
+    private byte[] scratch = new byte[1024];
 
     ServerConnection(CallDispatcher dispatcher, ConnectionSet connections) {
         super(true);
@@ -57,6 +64,19 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.rawCtx = ctx.pipeline().context(FIRST_HANDLER);
+        // Answers written while a read batch is in progress go out with one flush at its end (one send for many
+        // pipelined answers); answers written later (delayed, from workers) share one flush per event-loop turn.
+        // A close flushes what is pending first, so no fault overtakes an earlier answer.
+        if (ctx.pipeline().get(FlushConsolidationHandler.class) == null) {
+            ctx.pipeline().addFirst("flush", new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
+        // The usual call (a head and its whole body in one read) skips the aggregator's copying.
+        HttpObjectAggregator aggregator = ctx.pipeline().get(HttpObjectAggregator.class);
+        if (aggregator != null && ctx.pipeline().get(SingleChunkRequests.class) == null) {
+            ctx.pipeline().addBefore(ctx.pipeline().context(aggregator).name(), "single-chunk",
+                    new SingleChunkRequests(aggregator.maxContentLength()));
+        }
     }
 
     @Override
@@ -92,7 +112,7 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         String headerId = req.headers().get(WireContract.REQUEST_ID_HEADER);
-        String path = new QueryStringDecoder(req.uri()).path();
+        String path = path(req.uri());
         if (!WireContract.CALL_PATH.equals(path)) {
             answer(text(404, headerId, "no such path " + path + "; calls go to POST " + WireContract.CALL_PATH));
             return;
@@ -101,15 +121,18 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
             answer(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
             return;
         }
-        byte[] body = ByteBufUtil.getBytes(req.content());
-        RpcRequest request;
+        int length = req.content().readableBytes();
+        if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
+            scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
+        }
+        DecodedCall request;
         try {
-            request = dispatcher.mapper().readValue(body, RpcRequest.class);
-        } catch (Exception e) {
+            request = dispatcher.decoder().decode(req.content(), scratch());
+        } catch (CallDecoder.NotACallException e) {
             answer(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
             return;
         }
-        String id = headerId != null ? headerId : request.requestId();
+        String id = headerId != null ? headerId : request.requestId;
         if (id == null) {
             answer(text(400, null, "call " + request.label() + " has no request id"));
             return;
@@ -118,6 +141,15 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         lastRequestId = id;
         dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
                 HttpUtil.isKeepAlive(req), budgetNanos(req.headers().get(WireContract.TIMEOUT_HEADER))));
+    }
+
+    private byte[] scratch() {
+        return scratch;
+    }
+
+    /** The decoded path of a request target; the call path itself without building a decoder. */
+    static String path(String uri) {
+        return WireContract.CALL_PATH.equals(uri) ? uri : new QueryStringDecoder(uri).path();
     }
 
     /** The caller's budget from {@code X-Rpc-Timeout-Ms}; 0 (none) when absent or not a positive number. */
@@ -159,6 +191,10 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     void at(long deadlineNanos, PendingWrite write) {
         Channel ch = ctx.channel();
         long wait = deadlineNanos - System.nanoTime();
+        if (wait <= 0 && ch.eventLoop().inEventLoop()) {
+            submit(write);
+            return;
+        }
         try {
             if (wait > 0) {
                 ch.eventLoop().schedule(() -> submit(write), wait, TimeUnit.NANOSECONDS);
@@ -201,26 +237,53 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         flushHeld();
     }
 
-    /** Stops reading and holds answers; from any thread. */
-    void freeze() {
-        ctx.channel().eventLoop().execute(() -> {
+    /**
+     * Stops reading and holds answers; from any thread. The returned future completes once it took effect on the
+     * event loop (at once when called there).
+     */
+    Future<?> freeze() {
+        return onEventLoop(() -> {
             frozen = true;
             ctx.channel().config().setAutoRead(false);
         });
     }
 
-    /** Resumes reading and writes the held answers; from any thread. */
-    void thaw() {
-        ctx.channel().eventLoop().execute(() -> {
+    /** Resumes reading and writes the held answers; from any thread. Completes once it took effect. */
+    Future<?> thaw() {
+        return onEventLoop(() -> {
             frozen = false;
             ctx.channel().config().setAutoRead(true);
             flushHeld();
         });
     }
 
-    /** Stops reading new calls; answers still go out. From any thread. */
-    void stopReading() {
-        ctx.channel().eventLoop().execute(() -> ctx.channel().config().setAutoRead(false));
+    /** Stops reading new calls; answers still go out. From any thread. Completes once it took effect. */
+    Future<?> stopReading() {
+        return onEventLoop(() -> ctx.channel().config().setAutoRead(false));
+    }
+
+    /** Whether the connection reads (not frozen, not stopped); on any thread, a snapshot. */
+    boolean isReading() {
+        return ctx.channel().config().isAutoRead();
+    }
+
+    /** Whether answers are held; meant for the event loop (a snapshot elsewhere). */
+    boolean isFrozen() {
+        return frozen;
+    }
+
+    private Future<?> onEventLoop(Runnable step) {
+        EventExecutor loop = ctx.executor();
+        if (loop.inEventLoop()) {
+            step.run();
+            return loop.newSucceededFuture(null);
+        }
+        try {
+            return loop.submit(step);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The loop is shutting down with the provider: the connection is closing, nothing left to change.
+            return loop.newSucceededFuture(null);
+        }
     }
 
     /** Sets the frozen state of a connection accepted while the provider is frozen; on the event loop. */
@@ -241,6 +304,16 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
 
     void writeNow(WireAnswer answer) {
         writeRaw(answer.bytes());
+    }
+
+    /** Writes an answer built straight into a pooled buffer; closes the connection after it when asked. */
+    void writeAnswer(int status, String requestId, String contentType, byte[] body, boolean close) {
+        io.netty.buffer.ByteBuf buf = WireAnswer.encode(rawCtx.alloc(), status, requestId, contentType, body, close);
+        if (close) {
+            rawCtx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            rawCtx.writeAndFlush(buf, rawCtx.voidPromise());
+        }
     }
 
     /** Writes an answer, then closes the connection (FIN) once it is out. */

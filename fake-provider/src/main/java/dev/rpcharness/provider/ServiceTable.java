@@ -3,7 +3,7 @@ package dev.rpcharness.provider;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rpcharness.protocol.RpcRequest;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The interfaces a provider serves: their implementations, the per-method stubs that override them, and the
@@ -22,6 +23,82 @@ final class ServiceTable {
 
     /** A resolved call target: the interface method and either an implementation or a stub. */
     record Target(Method method, Object impl, StubAnswer stub) {
+    }
+
+    /**
+     * One served method, found once per (interface, name, parameter types) and kept: what a call needs to bind its
+     * arguments straight to the declared parameter types (a reader per parameter, made on first use) and to run.
+     * Thread-safe.
+     */
+    static final class Binding {
+        private final Service service;
+        final Method method;
+        final String label;
+        private final Type[] types;
+        private final String[] typeNames;
+        private volatile ObjectReader[] readers;
+        private volatile JavaType[] javaTypes;
+        /** Set once calls of this method took long on an event loop: they run on the worker pool from then on. */
+        volatile boolean slow;
+        /** Calls in a row that took long on an event loop; races between loops only blur the count. */
+        volatile int slowStreak;
+        /** This method's statistics, kept once looked up (the table and the statistics live as long as the provider). */
+        volatile ProviderStats.MethodCounters counters;
+
+        private Binding(Service service, Method method) {
+            this.service = service;
+            this.method = method;
+            try {
+                // Skips the access check on every call; a method of a package the module does not open keeps it.
+                method.setAccessible(true);
+            } catch (RuntimeException e) {
+                // InaccessibleObjectException or SecurityException: invoke() checks access as before.
+            }
+            this.label = method.getDeclaringClass().getSimpleName() + "#" + method.getName();
+            this.types = method.getGenericParameterTypes();
+            Class<?>[] raw = method.getParameterTypes();
+            this.typeNames = new String[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                typeNames[i] = raw[i].getName();
+            }
+        }
+
+        int arity() {
+            return types.length;
+        }
+
+        /** The reader of parameter {@code i}: plain data binding into its declared generic type. */
+        ObjectReader reader(int i, ObjectMapper mapper) {
+            ObjectReader[] r = readers;
+            if (r == null) {
+                JavaType[] jt = new JavaType[types.length];
+                r = new ObjectReader[types.length];
+                for (int k = 0; k < types.length; k++) {
+                    jt[k] = mapper.getTypeFactory().constructType(types[k]);
+                    r[k] = mapper.readerFor(jt[k]);
+                }
+                javaTypes = jt;
+                readers = r;
+            }
+            return r[i];
+        }
+
+        JavaType javaType(int i, ObjectMapper mapper) {
+            reader(i, mapper);
+            return javaTypes[i];
+        }
+
+        private boolean accepts(List<String> parameterTypes) {
+            if (parameterTypes.size() != typeNames.length) {
+                return false;
+            }
+            for (int i = 0; i < typeNames.length; i++) {
+                if (!typeNames[i].equals(parameterTypes.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** The call names an interface or method this provider does not serve. */
@@ -42,13 +119,22 @@ final class ServiceTable {
         final Class<?> iface;
         volatile Object impl;
         final Map<String, StubAnswer> stubs = new ConcurrentHashMap<>();
+        /** The interface's methods by name, built once: a call never walks {@code getMethods()}. */
+        final Map<String, List<Binding>> byName = new java.util.HashMap<>();
 
         Service(Class<?> iface) {
             this.iface = iface;
+            for (Method m : iface.getMethods()) {
+                if (!Modifier.isStatic(m.getModifiers())) {
+                    byName.computeIfAbsent(m.getName(), n -> new ArrayList<>()).add(new Binding(this, m));
+                }
+            }
         }
     }
 
     private final Map<String, Service> services = new ConcurrentHashMap<>();
+    /** The services as an array: a few served interfaces are found faster by comparing names than by hashing. */
+    private volatile Service[] serviceArray = new Service[0];
     private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Serves {@code impl} for {@code iface}, replacing an earlier implementation. */
@@ -83,7 +169,12 @@ final class ServiceTable {
     private Service service(Class<?> iface) {
         return services.computeIfAbsent(iface.getName(), n -> {
             order.add(n);
-            return new Service(iface);
+            Service created = new Service(iface);
+            Service[] old = serviceArray;
+            Service[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = created;
+            serviceArray = grown;
+            return created;
         });
     }
 
@@ -95,52 +186,65 @@ final class ServiceTable {
     }
 
     /**
-     * Finds the method a call names.
+     * Finds the method a call names, by name and parameter type names only: no class named by a caller is ever
+     * loaded.
      *
      * @throws UnknownTargetException naming the interface or method when it is not served
      */
-    Target resolve(RpcRequest request, String providerName) throws UnknownTargetException {
-        Service service = request.className() == null ? null : services.get(request.className());
+    Binding bind(String className, String methodName, List<String> parameterTypes, Supplier<String> providerName)
+            throws UnknownTargetException {
+        Service service = find(className);
         if (service == null) {
-            throw new UnknownTargetException("java.lang.ClassNotFoundException", "provider " + providerName
-                    + " does not serve interface " + request.className() + "; it serves " + serviceNames());
+            throw new UnknownTargetException("java.lang.ClassNotFoundException", "provider " + providerName.get()
+                    + " does not serve interface " + className + "; it serves " + serviceNames());
         }
-        Method method = findMethod(service.iface, request.methodName(), request.parameterTypes());
-        if (method == null) {
-            throw new UnknownTargetException("java.lang.NoSuchMethodException", "provider " + providerName
-                    + " has no method " + request.label() + request.parameterTypes());
+        List<Binding> candidates = methodName == null ? null : service.byName.get(methodName);
+        if (candidates != null) {
+            for (int i = 0; i < candidates.size(); i++) {
+                if (candidates.get(i).accepts(parameterTypes)) {
+                    return candidates.get(i);
+                }
+            }
+            // A caller that sends no parameter types still reaches a method that is not overloaded.
+            if (candidates.size() == 1 && parameterTypes.isEmpty()) {
+                return candidates.get(0);
+            }
         }
-        StubAnswer stub = service.stubs.get(method.getName());
-        Object impl = service.impl;
-        if (stub == null && impl == null) {
-            throw new UnknownTargetException("java.lang.UnsupportedOperationException", "provider " + providerName
-                    + " has neither an implementation nor a stub for " + request.label());
-        }
-        return new Target(method, impl, stub);
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        throw new UnknownTargetException("java.lang.NoSuchMethodException", "provider " + providerName.get()
+                + " has no method " + simple + "#" + methodName + parameterTypes);
     }
 
-    private static Method findMethod(Class<?> iface, String name, List<String> parameterTypes) {
-        Method byName = null;
-        int candidates = 0;
-        for (Method m : iface.getMethods()) {
-            if (!m.getName().equals(name) || Modifier.isStatic(m.getModifiers())) {
-                continue;
-            }
-            candidates++;
-            byName = m;
-            Class<?>[] types = m.getParameterTypes();
-            if (types.length == parameterTypes.size()) {
-                boolean same = true;
-                for (int i = 0; i < types.length && same; i++) {
-                    same = types[i].getName().equals(parameterTypes.get(i));
-                }
-                if (same) {
-                    return m;
-                }
-            }
+    private Service find(String className) {
+        if (className == null) {
+            return null;
         }
-        // A caller that sends no parameter types still reaches a method that is not overloaded.
-        return candidates == 1 && parameterTypes.isEmpty() ? byName : null;
+        Service[] array = serviceArray;
+        if (array.length <= 8) {
+            for (Service s : array) {
+                if (s.iface.getName().equals(className)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+        return services.get(className);
+    }
+
+    /**
+     * What runs a bound method now: the stub if there is one, else the implementation.
+     *
+     * @throws UnknownTargetException when the interface has neither
+     */
+    Target target(Binding binding, Supplier<String> providerName) throws UnknownTargetException {
+        Service service = binding.service;
+        StubAnswer stub = service.stubs.isEmpty() ? null : service.stubs.get(binding.method.getName());
+        Object impl = service.impl;
+        if (stub == null && impl == null) {
+            throw new UnknownTargetException("java.lang.UnsupportedOperationException", "provider "
+                    + providerName.get() + " has neither an implementation nor a stub for " + binding.label);
+        }
+        return new Target(binding.method, impl, stub);
     }
 
     /**
@@ -148,8 +252,9 @@ final class ServiceTable {
      *
      * @throws IllegalArgumentException when the count or a value does not fit
      */
-    static Object[] decodeArguments(Method method, JsonNode parameters, ObjectMapper mapper) {
-        Type[] types = method.getGenericParameterTypes();
+    static Object[] decodeArguments(Binding binding, JsonNode parameters, ObjectMapper mapper) {
+        Method method = binding.method;
+        Type[] types = binding.types;
         int given = parameters == null || parameters.isNull() ? 0 : parameters.size();
         if (parameters != null && !parameters.isNull() && !parameters.isArray()) {
             throw new IllegalArgumentException("\"parameters\" must be a JSON array, got " + parameters.getNodeType());
@@ -160,20 +265,27 @@ final class ServiceTable {
         }
         Object[] args = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
-            JavaType type = mapper.getTypeFactory().constructType(types[i]);
             JsonNode node = parameters.get(i);
             try {
-                Object value = node == null || node.isNull() ? null : mapper.readerFor(type).readValue(node);
-                if (value == null && type.isPrimitive()) {
-                    value = java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(type.getRawClass(), 1), 0);
-                }
-                args[i] = value;
+                Object value = node == null || node.isNull() ? null : binding.reader(i, mapper).readValue(node);
+                args[i] = value == null ? nullValue(binding.javaType(i, mapper)) : value;
             } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("argument " + i + " of " + method.getName() + " is not a "
-                        + type + ": " + e.getMessage(), e);
+                throw badArgument(binding, i, mapper, e);
             }
         }
         return args;
+    }
+
+    /** The value a JSON null binds to: null, or the primitive's zero. */
+    static Object nullValue(JavaType type) {
+        return type.isPrimitive()
+                ? java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(type.getRawClass(), 1), 0) : null;
+    }
+
+    /** The error of an argument that does not bind to its declared type. */
+    static IllegalArgumentException badArgument(Binding binding, int i, ObjectMapper mapper, Exception cause) {
+        return new IllegalArgumentException("argument " + i + " of " + binding.method.getName() + " is not a "
+                + binding.javaType(i, mapper) + ": " + cause.getMessage(), cause);
     }
 
     /**

@@ -28,7 +28,9 @@ class FakeProviderCallTest {
 
     @BeforeEach
     void start() throws Exception {
-        provider = FakeProvider.builder().name("calls").serve(CatalogService.class, impl).build().start();
+        // CatalogService#gate waits on a latch: its implementations may block.
+        provider = FakeProvider.builder().name("calls").blockingImplementations(true)
+                .serve(CatalogService.class, impl).build().start();
         wire = new WireClient(provider.host(), provider.port());
     }
 
@@ -189,7 +191,7 @@ class FakeProviderCallTest {
 
     @Test
     void callWhoseBudgetIsSpentWhileQueuedIsDroppedUnanswered() throws Exception {
-        try (FakeProvider single = FakeProvider.builder().name("single-worker").workerThreads(1)
+        try (FakeProvider single = FakeProvider.builder().name("single-worker").workerThreads(1).blockingImplementations(true)
                 .serve(CatalogService.class, impl).build().start();
              WireClient client = new WireClient(single.host(), single.port())) {
             // The first call holds the only worker; the second waits behind it with a 50 ms budget.

@@ -31,7 +31,9 @@ class ProviderChaosTest {
 
     @BeforeEach
     void start() {
-        provider = FakeProvider.builder().name("chaos").serve(CatalogService.class, impl).build();
+        // CatalogService#gate waits on a latch: its implementations may block.
+        provider = FakeProvider.builder().name("chaos").blockingImplementations(true)
+                .serve(CatalogService.class, impl).build();
         provider.addListener(events::add);
         provider.start();
     }
