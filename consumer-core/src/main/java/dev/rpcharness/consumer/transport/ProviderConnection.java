@@ -1,6 +1,7 @@
 package dev.rpcharness.consumer.transport;
 
 import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.call.DeadlineList;
 import dev.rpcharness.consumer.call.RpcCall;
 import dev.rpcharness.consumer.codec.ResponseDecoder;
 import dev.rpcharness.protocol.ProviderNode;
@@ -10,7 +11,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #send} may be called from any thread. It puts the call on a lock-free inbox and, if no
  * drain is pending, schedules one on the connection's event loop. The drain moves the inbox into the backlog
- * (starting each call's deadline timer) and writes from the backlog while the channel is writable, flushing once
+ * (linking each call into the connection's {@link DeadlineList}, one timer for all its calls) and writes from the backlog while the channel is writable, flushing once
  * per batch. While the channel is not writable (the provider does not read) calls stay in the backlog: they are
  * written when it becomes writable again, or end at their deadline and are removed (O(1)) without ever being
  * written. Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop. Host
@@ -85,6 +85,7 @@ public final class ProviderConnection {
     private final LinkedHashSet<RpcCall> backlog = new LinkedHashSet<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final DeadlineList deadlines;
     private volatile ProviderNode node;
     private volatile ConnectivityState state = ConnectivityState.IDLE;
     private volatile boolean writable = true;
@@ -105,13 +106,13 @@ public final class ProviderConnection {
         this.backoffMinNanos = backoffMinNanos;
         this.backoffMaxNanos = backoffMaxNanos;
         this.backoffNanos = backoffMinNanos;
+        this.deadlines = new DeadlineList(eventLoop, this::deadlineReached);
         this.bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ResponseProgress progress = new ResponseProgress();
                 ch.pipeline().addLast("progress", progress);
                 ch.pipeline().addLast("http-decoder", new HttpResponseDecoder());
-                ch.pipeline().addLast("http-encoder", new HttpRequestEncoder());
                 ch.pipeline().addLast("aggregator", new HttpObjectAggregator(maxResponseBytes));
                 ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, progress,
                         ProviderConnection.this));
@@ -327,19 +328,17 @@ public final class ProviderConnection {
             if (listener.reroute(this, call)) {
                 it.remove();
             } else {
-                // Nowhere better: it stays, its deadline running again for the time it has left.
-                call.deadline(eventLoop.schedule(() -> deadlineReached(call), Math.max(0, call.remainingNanos()),
-                        TimeUnit.NANOSECONDS));
+                // Nowhere better: it stays, its deadline watched again, where it was.
+                deadlines.restore(call);
             }
         }
     }
 
-    /** Takes a call into the backlog and starts its deadline timer. Event loop only. */
+    /** Takes a call into the backlog and starts watching its deadline. Event loop only. */
     private void take(RpcCall call) {
         call.startDeadline();
         backlog.add(call);
-        long remaining = Math.max(0, call.remainingNanos());
-        call.deadline(eventLoop.schedule(() -> deadlineReached(call), remaining, TimeUnit.NANOSECONDS));
+        deadlines.add(call);
     }
 
     private void deadlineReached(RpcCall call) {
