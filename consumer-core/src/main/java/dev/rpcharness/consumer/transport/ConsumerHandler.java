@@ -7,15 +7,18 @@ import dev.rpcharness.consumer.codec.ResponseDecoder;
 import dev.rpcharness.consumer.codec.ResponseDecoder.MalformedBodyException;
 import dev.rpcharness.consumer.codec.ResponseDecoder.Outcome;
 import dev.rpcharness.consumer.codec.ResponseDecoder.ResultMismatchException;
+import dev.rpcharness.consumer.transport.ResponseFrameDecoder.ResponseFrame;
 import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import java.io.IOException;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * a protocol violation, which closes the channel and fails every call in flight on it. Each end is reported to the
  * {@link ProviderConnection} (provider fault or not) for outlier detection; writability changes too.
  */
-final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
 
@@ -53,7 +56,6 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     private boolean violated;
 
     ConsumerHandler(String address, ResponseDecoder decoder, ResponseProgress progress, ProviderConnection owner) {
-        super(FullHttpResponse.class, true);
         this.address = address;
         this.encoder = new RequestEncoder(address);
         this.decoder = decoder;
@@ -132,24 +134,49 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-        if (violated) {
-            return;
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ResponseFrame frame) {
+            try {
+                if (!violated) {
+                    progress.responseComplete();
+                    onResponse(frame.success(), frame.status(), frame.requestId(), frame.content());
+                }
+            } finally {
+                frame.content().release();
+            }
+        } else if (msg instanceof FullHttpResponse response) {
+            try {
+                if (violated) {
+                    return;
+                }
+                progress.responseComplete();
+                if (!response.decoderResult().isSuccess()) {
+                    violation("malformed HTTP response: " + response.decoderResult().cause());
+                    return;
+                }
+                onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
+                        response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
+            } finally {
+                response.release();
+            }
+        } else {
+            ctx.fireChannelRead(msg);
         }
-        progress.responseComplete();
-        if (!response.decoderResult().isSuccess()) {
-            violation("malformed HTTP response: " + response.decoderResult().cause());
-            return;
-        }
-        String idText = response.headers().get(WireContract.REQUEST_ID_HEADER);
-        boolean success = response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.SUCCESS;
+    }
+
+    /**
+     * One complete response, from the fast path or from Netty's decoder: its status (2xx or not), the status as
+     * named in messages, the request-id header (null when absent) and the body (not released here).
+     */
+    private void onResponse(boolean success, HttpResponseStatus status, String idHeader, ByteBuf content) {
+        String idText = idHeader;
         if (idText == null) {
             if (!success) {
-                violation("HTTP " + response.status() + " without " + WireContract.REQUEST_ID_HEADER);
+                violation("HTTP " + status + " without " + WireContract.REQUEST_ID_HEADER);
                 return;
             }
             try {
-                idText = decoder.bodyRequestId(response.content());
+                idText = decoder.bodyRequestId(content);
             } catch (MalformedBodyException e) {
                 violation("response without " + WireContract.REQUEST_ID_HEADER + " and " + e.getMessage());
                 return;
@@ -171,13 +198,13 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         }
         call.cancelDeadline();
         if (!success) {
-            call.future().fail(call.protocolError("HTTP " + response.status()));
+            call.future().fail(call.protocolError("HTTP " + status));
             owner.callEnded(true);
             closeIfIdle();
             return;
         }
         try {
-            Outcome outcome = decoder.decode(response.content(), call.method());
+            Outcome outcome = decoder.decode(content, call.method());
             if (outcome.error() != null) {
                 call.future().fail(call.remoteError(outcome.error()));
             } else {

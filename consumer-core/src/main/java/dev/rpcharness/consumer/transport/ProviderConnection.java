@@ -10,8 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -37,10 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #send} may be called from any thread. It puts the call on a lock-free inbox and, if no
  * drain is pending, schedules one on the connection's event loop. The drain moves the inbox into the backlog
- * (linking each call into the connection's {@link DeadlineList}, one timer for all its calls) and writes from the backlog while the channel is writable, flushing once
- * per batch. While the channel is not writable (the provider does not read) calls stay in the backlog: they are
- * written when it becomes writable again, or end at their deadline and are removed (O(1)) without ever being
- * written. Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop. Host
+ * (linking each call into the connection's {@link DeadlineList}, one timer for all its calls) and writes from the
+ * backlog while the channel is writable, flushing once per batch. While the channel is not writable (the provider
+ * does not read) calls stay in the backlog: they are written when it becomes writable again, or end at their
+ * deadline and are removed (O(1)) without ever being written. Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop. Host
  * names are resolved on the resolver executor, never on the event loop. {@link #state()} and
  * {@link #isWritable()} may be read from any thread.
  *
@@ -112,8 +110,7 @@ public final class ProviderConnection {
             protected void initChannel(Channel ch) {
                 ResponseProgress progress = new ResponseProgress();
                 ch.pipeline().addLast("progress", progress);
-                ch.pipeline().addLast("http-decoder", new HttpResponseDecoder());
-                ch.pipeline().addLast("aggregator", new HttpObjectAggregator(maxResponseBytes));
+                ch.pipeline().addLast("http-frames", new ResponseFrameDecoder(maxResponseBytes));
                 ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, progress,
                         ProviderConnection.this));
             }
