@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
+    /** Result bodies up to this size are copied into {@link #scratch} for parsing. */
+    private static final int MAX_SCRATCH = 64 * 1024;
 
     private final String address;
     private final RequestEncoder encoder;
@@ -50,6 +52,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     private final ResponseProgress progress;
     private final ProviderConnection owner;
     private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
+    private byte[] scratch = new byte[1024];
     private ChannelHandlerContext ctx;
     private long lastRequestId;
     private boolean closeWhenIdle;
@@ -204,7 +207,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            Outcome outcome = decoder.decode(content, call.method());
+            Outcome outcome = decodeBody(content, call);
             if (outcome.error() != null) {
                 call.future().fail(call.remoteError(outcome.error()));
             } else {
@@ -229,6 +232,22 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 throw fatal;
             }
         }
+    }
+
+    /**
+     * Decodes a result body; a direct buffer's bytes are first copied into this connection's reused array, so the
+     * JSON parser reads an array (no stream wrapper, no read buffer of its own).
+     */
+    private Outcome decodeBody(ByteBuf content, RpcCall call) throws MalformedBodyException, ResultMismatchException {
+        int n = content.readableBytes();
+        if (content.hasArray() || n > MAX_SCRATCH) {
+            return decoder.decode(content, call.method());
+        }
+        if (scratch.length < n) {
+            scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, scratch.length * 2))];
+        }
+        content.getBytes(content.readerIndex(), scratch, 0, n);
+        return decoder.decode(scratch, 0, n, call.method());
     }
 
     /**
