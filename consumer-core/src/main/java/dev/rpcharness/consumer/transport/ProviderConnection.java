@@ -69,6 +69,12 @@ public final class ProviderConnection {
          * true when the call was handed to another, writable connection (it left this one).
          */
         boolean reroute(ProviderConnection from, RpcCall call);
+
+        /**
+         * Whether any connection other than {@code from} takes writes now: without one no unsent call can move,
+         * and the backlog is not walked at all.
+         */
+        boolean anyOtherWritable(ProviderConnection from);
     }
 
     private final String address;
@@ -314,6 +320,11 @@ public final class ProviderConnection {
 
     /** Offers the unsent calls to other providers while this channel takes no writes. Event loop only. */
     private void rerouteBacklog() {
+        if (!listener.anyOtherWritable(this)) {
+            // Nowhere to go: every call stays. (Walking a backlog of thousands at every writability change of a
+            // busy single connection cost more than sending them.)
+            return;
+        }
         for (var it = backlog.iterator(); it.hasNext(); ) {
             RpcCall call = it.next();
             if (call.future().isDone()) {
