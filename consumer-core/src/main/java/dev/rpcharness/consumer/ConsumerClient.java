@@ -5,6 +5,7 @@ import dev.rpcharness.consumer.balancer.Balancer;
 import dev.rpcharness.consumer.call.RpcCall;
 import dev.rpcharness.consumer.callback.CallbackExecutor;
 import dev.rpcharness.consumer.codec.ResponseDecoder;
+import dev.rpcharness.consumer.proxy.ArgumentEncoder;
 import dev.rpcharness.consumer.proxy.CallInvoker;
 import dev.rpcharness.consumer.proxy.MethodMetadata;
 import dev.rpcharness.consumer.proxy.ObjectProxy;
@@ -57,6 +58,7 @@ public final class ConsumerClient implements AutoCloseable {
     private final ServiceDiscovery discovery;
     private final String description;
     private final ObjectMapper mapper = RpcJson.newMapper();
+    private final ArgumentEncoder argumentEncoder = new ArgumentEncoder(mapper);
     private final Transport transport;
     private final CallbackExecutor callbacks;
     private final Balancer balancer;
@@ -228,7 +230,7 @@ public final class ConsumerClient implements AutoCloseable {
             if (closed) {
                 throw new ClientClosedException(method.label() + ": " + description + " is closed");
             }
-            byte[] arguments = method.encodeArguments(args, mapper);
+            byte[] arguments = argumentEncoder.encode(method, args);
             int running = inFlight.incrementAndGet();
             if (running > options.maxCallsInFlight()) {
                 inFlight.decrementAndGet();

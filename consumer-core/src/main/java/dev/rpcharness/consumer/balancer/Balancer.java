@@ -198,6 +198,16 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
     }
 
     @Override
+    public boolean anyOtherWritable(ProviderConnection from) {
+        for (ProviderConnection c : picker.usable()) {
+            if (c != from && c.isWritable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void callEnded(ProviderConnection connection, boolean providerFault) {
         OutlierDetector.Verdict verdict = outliers.record(connection.address(), providerFault);
         if (verdict == null) {

@@ -35,7 +35,10 @@ public final class RpcCall {
     private int dispatchAttempts;
     private volatile String providerAddress;
     private volatile Future<?> waitTimer;
-    private Future<?> deadline;
+    /** Links of the connection's {@link DeadlineList} while the call is linked there; its event loop only. */
+    DeadlineList deadlineList;
+    RpcCall deadlinePrev;
+    RpcCall deadlineNext;
     private long requestId;
     private long seq;
     private CallHistory history;
@@ -66,6 +69,11 @@ public final class RpcCall {
             deadlineNanos = d;
         }
         return d;
+    }
+
+    /** {@link System#nanoTime()} of the call deadline, 0 before it is fixed. */
+    public long deadlineNanos() {
+        return deadlineNanos;
     }
 
     /** Nanoseconds left until the call deadline (may be negative); the full timeout before it is fixed. */
@@ -149,16 +157,14 @@ public final class RpcCall {
         }
     }
 
-    /** The call's deadline timer, set and cancelled on the event loop of the connection it was written to. */
-    public void deadline(Future<?> timer) {
-        this.deadline = timer;
-    }
-
+    /**
+     * Stops watching the call's deadline on the connection that holds it (unlinks it from that connection's
+     * {@link DeadlineList}); a no-op when it is not linked. On that connection's event loop only.
+     */
     public void cancelDeadline() {
-        Future<?> t = deadline;
-        if (t != null) {
-            deadline = null;
-            t.cancel(false);
+        DeadlineList list = deadlineList;
+        if (list != null) {
+            list.remove(this);
         }
     }
 

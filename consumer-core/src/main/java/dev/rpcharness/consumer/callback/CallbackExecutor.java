@@ -1,6 +1,8 @@
 package dev.rpcharness.consumer.callback;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -8,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * Where a client's callbacks run: the user's executor if one was given, else a pool the client owns. A callback
  * the user's executor rejects (saturated) is not lost and never runs on an I/O thread: it goes to a small overflow
  * thread owned by the client. Thread-safe.
+ *
+ * <p>The owned pool is fed in batches: callbacks go to a lock-free queue, and at most one drainer per pool thread
+ * takes them from there until it is empty. Handing a callback over costs a queue insert; only when fewer drainers
+ * than pool threads are running is a drainer started (a pool task and a thread wake-up). Under load the running
+ * drainers keep taking what the I/O threads complete, with no wake-up per callback. A callback that blocks holds
+ * its own drainer only, as it held its own pool thread before: the other drainers go on with the queue, and the
+ * I/O threads never wait.
  *
  * <p>Lifecycle: created with the client; {@link #close()} stops the threads the client owns and never shuts down a
  * user's executor. No queued callback is lost on close: what the owned threads have not run after a short wait
@@ -27,6 +37,10 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
 
     private final Executor target;
     private final ExecutorService owned;
+    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger drainers = new AtomicInteger();
+    private final int maxDrainers;
+    private final Runnable drainer = this::drain;
     private final String threadPrefix;
     private ExecutorService overflow;
     private boolean warned;
@@ -43,9 +57,11 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
                     new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix, true));
             ((ThreadPoolExecutor) owned).allowCoreThreadTimeOut(true);
             this.target = owned;
+            this.maxDrainers = poolThreads;
         } else {
             this.owned = null;
             this.target = userExecutor;
+            this.maxDrainers = 0;
         }
     }
 
@@ -53,6 +69,11 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
     public void execute(Runnable task) {
         if (closed) {
             throw new RejectedExecutionException("callback executor " + threadPrefix + " is closed");
+        }
+        if (owned != null) {
+            queue.offer(task);
+            startDrainer();
+            return;
         }
         try {
             target.execute(task);
@@ -62,6 +83,57 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
                 throw e;
             }
             extra.execute(task);
+        }
+    }
+
+    /** Starts a drainer on the owned pool unless as many run as it has threads. */
+    private void startDrainer() {
+        if (!enterDrainer()) {
+            return; // the running drainers take the queue, and look again before they stop
+        }
+        try {
+            owned.execute(drainer);
+        } catch (RejectedExecutionException closed) {
+            // The pool stopped (the client closed meanwhile): what is queued runs here, as a rejected callback would.
+            drainers.decrementAndGet();
+            Runnable task;
+            while ((task = queue.poll()) != null) {
+                runQuietly(task);
+            }
+        }
+    }
+
+    /** Counts one more drainer if fewer than the pool's threads run. */
+    private boolean enterDrainer() {
+        while (true) {
+            int running = drainers.get();
+            if (running >= maxDrainers) {
+                return false;
+            }
+            if (drainers.compareAndSet(running, running + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Runs queued callbacks until the queue is empty. On an owned pool thread. */
+    private void drain() {
+        do {
+            Runnable task;
+            while ((task = queue.poll()) != null) {
+                runQuietly(task);
+            }
+            drainers.decrementAndGet();
+            // A callback queued after the last poll, while this drainer still counted as running, is not left
+            // behind: look again, and go on as a drainer if there is room (else one that runs will see it).
+        } while (!queue.isEmpty() && enterDrainer());
+    }
+
+    private static void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            log.warn("callback task failed: {}", e.toString());
         }
     }
 
@@ -115,6 +187,10 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+        Runnable task;
+        while ((task = queue.poll()) != null) {
+            runQuietly(task); // handed over, not yet taken by a drainer when the pool stopped
         }
     }
 }

@@ -71,7 +71,36 @@ public final class ResponseDecoder {
      */
     public Outcome decode(ByteBuf content, MethodMetadata method)
             throws MalformedBodyException, ResultMismatchException {
-        try (JsonParser parser = factory.createParser((InputStream) new ByteBufInputStream(content.duplicate()))) {
+        if (content.hasArray()) {
+            return decode(content.array(), content.arrayOffset() + content.readerIndex(), content.readableBytes(),
+                    method);
+        }
+        try {
+            return decode(factory.createParser((InputStream) new ByteBufInputStream(content.duplicate())), method);
+        } catch (IOException e) {
+            throw new MalformedBodyException("body cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Decodes a result body held in {@code body[offset, offset + length)} for {@code method}; the array is not
+     * kept, so the caller may reuse it.
+     *
+     * @throws MalformedBodyException  when the body is not a JSON object
+     * @throws ResultMismatchException when {@code result} does not decode into the return type
+     */
+    public Outcome decode(byte[] body, int offset, int length, MethodMetadata method)
+            throws MalformedBodyException, ResultMismatchException {
+        try {
+            return decode(factory.createParser(body, offset, length), method);
+        } catch (IOException e) {
+            throw new MalformedBodyException("body cannot be read: " + e.getMessage());
+        }
+    }
+
+    private Outcome decode(JsonParser created, MethodMetadata method)
+            throws MalformedBodyException, ResultMismatchException {
+        try (JsonParser parser = created) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedBodyException("body is not a JSON object");
             }

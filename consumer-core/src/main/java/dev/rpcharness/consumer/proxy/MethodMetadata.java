@@ -96,6 +96,11 @@ public final class MethodMetadata {
         }
     }
 
+    /** The writers of the parameters, in order; shared, do not modify. */
+    ObjectWriter[] argumentWriters() {
+        return argumentWriters;
+    }
+
     public Method method() {
         return method;
     }

@@ -1,19 +1,18 @@
 package dev.rpcharness.consumer.transport;
 
+import dev.rpcharness.consumer.call.DeadlineList;
 import dev.rpcharness.consumer.call.RpcCall;
-import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * The calls one connection has taken and not yet written: a lock-free inbox that any thread offers to, and the
- * backlog on the event loop, in arrival order, where each call's deadline timer runs. A call leaves the backlog
+ * backlog on the event loop, in arrival order, each call's deadline watched by the connection's
+ * {@link DeadlineList} (one timer per connection, not one per call). A call leaves the backlog
  * when it is written, moved to another connection, or ends at its deadline (O(1) removal); it is never written
  * after it ended.
  *
@@ -23,15 +22,14 @@ final class CallQueue {
 
     private final Queue<RpcCall> inbox = PlatformDependent.newMpscQueue();
     private final LinkedHashSet<RpcCall> backlog = new LinkedHashSet<>();
-    private final EventLoop eventLoop;
-    private final Consumer<RpcCall> onDeadline;
+    private final DeadlineList deadlines;
 
     /**
-     * @param onDeadline runs on the event loop when a taken call's deadline passes (whether or not it was written)
+     * @param deadlines the connection's deadline list: it tells the connection, on its event loop, when a taken
+     *                  call's deadline passes (whether or not it was written)
      */
-    CallQueue(EventLoop eventLoop, Consumer<RpcCall> onDeadline) {
-        this.eventLoop = eventLoop;
-        this.onDeadline = onDeadline;
+    CallQueue(DeadlineList deadlines) {
+        this.deadlines = deadlines;
     }
 
     /** Adds a call to the inbox. Any thread. */
@@ -56,14 +54,9 @@ final class CallQueue {
             if (!call.future().isDone()) {
                 call.startDeadline();
                 backlog.add(call);
-                startTimer(call);
+                deadlines.add(call);
             }
         }
-    }
-
-    private void startTimer(RpcCall call) {
-        call.deadline(eventLoop.schedule(() -> onDeadline.accept(call), Math.max(0, call.remainingNanos()),
-                TimeUnit.NANOSECONDS));
     }
 
     boolean isEmpty() {
@@ -114,7 +107,7 @@ final class CallQueue {
             } else if (elsewhere.test(call)) {
                 it.remove();
             } else {
-                startTimer(call); // nowhere better: it stays, for the time it has left
+                deadlines.restore(call); // nowhere better: it stays, for the time it has left
             }
         }
     }

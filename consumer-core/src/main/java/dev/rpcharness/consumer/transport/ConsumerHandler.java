@@ -7,15 +7,17 @@ import dev.rpcharness.consumer.codec.ResponseDecoder;
 import dev.rpcharness.consumer.codec.ResponseDecoder.MalformedBodyException;
 import dev.rpcharness.consumer.codec.ResponseDecoder.Outcome;
 import dev.rpcharness.consumer.codec.ResponseDecoder.ResultMismatchException;
+import dev.rpcharness.consumer.transport.ResponseFrameDecoder.ResponseFrame;
 import dev.rpcharness.protocol.WireContract;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
@@ -42,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * is a protocol violation, and so is a partial response that has waited a whole call timeout when a call times out
  * (the connection could deliver nothing after it).
  */
-final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
+    /** Result bodies up to this size are copied into {@link #scratch} for parsing. */
+    private static final int MAX_SCRATCH = 64 * 1024;
 
     private final String address;
     private final RequestEncoder encoder;
@@ -52,6 +56,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     private final ResponseProgress progress;
     private final ProviderConnection owner;
     private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
+    private byte[] scratch = new byte[1024];
     private ChannelHandlerContext ctx;
     private long lastRequestId;
     private int localPort;
@@ -59,7 +64,6 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     private boolean violated;
 
     ConsumerHandler(String address, ResponseDecoder decoder, ResponseProgress progress, ProviderConnection owner) {
-        super(FullHttpResponse.class, true);
         this.address = address;
         this.encoder = new RequestEncoder(address);
         this.decoder = decoder;
@@ -96,13 +100,14 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
         long id = ++lastRequestId;
         call.requestId(id);
         call.sentTo(address, localPort());
-        pending.put(id, call);
+        pending.put(key(id), call);
         // The remaining budget, rounded up: a call written at once announces its whole timeout.
         long budgetMillis = Math.max(1, Math.min(call.callTimeoutMillis(),
                 (call.remainingNanos() + 999_999L) / 1_000_000L));
-        FullHttpRequest request;
+        ByteBuf request;
         try {
-            request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis);
+            request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis,
+                    call.callTimeoutMillis());
         } catch (RuntimeException e) {
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
             return;
@@ -119,8 +124,8 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     /** The call's deadline passed while it was in flight here: it times out. Event loop only. */
     void deadlineReached(RpcCall call) {
         long id = call.requestId();
-        if (id > 0 && pending.get(id) == call) {
-            pending.remove(id);
+        if (id > 0 && pending.get(key(id)) == call) {
+            pending.remove(key(id));
             call.future().fail(call.timedOut(call.callTimeoutMillis()));
             long stalledMillis = TimeUnit.NANOSECONDS.toMillis(progress.partialNanos(System.nanoTime()));
             if (stalledMillis >= call.callTimeoutMillis()) {
@@ -137,7 +142,7 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
 
     /** Ends one pending call with {@code error}, if it is still pending under {@code id}. */
     private void end(long id, RpcCall call, RpcException error) {
-        if (pending.remove(id) == call) {
+        if (pending.remove(key(id)) == call) {
             call.cancelDeadline();
             if (call.future().fail(error)) {
                 owner.callEnded(true);
@@ -153,30 +158,57 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-        if (violated) {
-            return;
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ResponseFrame frame) {
+            try {
+                if (!violated) {
+                    progress.responseComplete();
+                    onResponse(frame.success(), frame.status(), frame.requestId(), frame.content());
+                }
+            } finally {
+                frame.content().release();
+            }
+        } else if (msg instanceof FullHttpResponse response) {
+            try {
+                if (violated) {
+                    return;
+                }
+                progress.responseComplete();
+                if (!response.decoderResult().isSuccess()) {
+                    violation("malformed HTTP response: " + response.decoderResult().cause());
+                    return;
+                }
+                if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                    // The contract has no interim responses; after a 101 Netty's decoder passes every later byte
+                    // through undecoded, so the connection could never deliver another response. (The fast path
+                    // never takes a 1xx: it hands such a response to Netty's decoder, which brings it here.)
+                    violation("HTTP " + response.status() + ": an interim (1xx) response, which the contract does"
+                            + " not use");
+                    return;
+                }
+                onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
+                        response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
+            } finally {
+                response.release();
+            }
+        } else {
+            ctx.fireChannelRead(msg);
         }
-        progress.responseComplete();
-        if (!response.decoderResult().isSuccess()) {
-            violation("malformed HTTP response: " + response.decoderResult().cause());
-            return;
-        }
-        if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-            // The contract has no interim responses; after a 101 Netty's decoder passes every later byte through
-            // undecoded, so the connection could never deliver another response.
-            violation("HTTP " + response.status() + ": an interim (1xx) response, which the contract does not use");
-            return;
-        }
-        String idText = response.headers().get(WireContract.REQUEST_ID_HEADER);
-        boolean success = response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.SUCCESS;
+    }
+
+    /**
+     * One complete response, from the fast path or from Netty's decoder: its status (2xx or not), the status as
+     * named in messages, the request-id header (null when absent) and the body (not released here).
+     */
+    private void onResponse(boolean success, HttpResponseStatus status, String idHeader, ByteBuf content) {
+        String idText = idHeader;
         if (idText == null) {
             if (!success) {
-                violation("HTTP " + response.status() + " without " + WireContract.REQUEST_ID_HEADER);
+                violation("HTTP " + status + " without " + WireContract.REQUEST_ID_HEADER);
                 return;
             }
             try {
-                idText = decoder.bodyRequestId(response.content());
+                idText = decoder.bodyRequestId(content);
             } catch (MalformedBodyException e) {
                 violation("response without " + WireContract.REQUEST_ID_HEADER + " and " + e.getMessage());
                 return;
@@ -191,20 +223,20 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
             violation("response for request id '" + idText + "', never sent on this connection");
             return;
         }
-        RpcCall call = pending.remove(id);
+        RpcCall call = pending.remove(key(id));
         if (call == null) {
             log.debug("dropping late response for request {} from {}: the call already ended", id, address);
             return;
         }
         call.cancelDeadline();
         if (!success) {
-            call.future().fail(call.protocolError("HTTP " + response.status()));
+            call.future().fail(call.protocolError("HTTP " + status));
             owner.callEnded(true);
             closeIfIdle();
             return;
         }
         try {
-            Outcome outcome = decoder.decode(response.content(), call.method());
+            Outcome outcome = decodeBody(content, call);
             if (outcome.error() != null) {
                 call.future().fail(call.remoteError(outcome.error()));
             } else {
@@ -224,11 +256,37 @@ final class ConsumerHandler extends SimpleChannelInboundHandler<FullHttpResponse
             // deserializer) still ends this call, and the connection's framing is intact.
             log.warn("decoding the result of {} from {} failed: {}", call.method().label(), address, e.toString());
             call.future().fail(call.protocolError("cannot decode the result: " + e));
+            owner.callEnded(false); // the balancer learns of every end; a client-side decoding failure is no fault
             closeIfIdle();
             if (e instanceof VirtualMachineError fatal) {
                 throw fatal;
             }
         }
+    }
+
+    /**
+     * Decodes a result body; a direct buffer's bytes are first copied into this connection's reused array, so the
+     * JSON parser reads an array (no stream wrapper, no read buffer of its own).
+     */
+    private Outcome decodeBody(ByteBuf content, RpcCall call) throws MalformedBodyException, ResultMismatchException {
+        int n = content.readableBytes();
+        if (content.hasArray() || n > MAX_SCRATCH) {
+            return decoder.decode(content, call.method());
+        }
+        if (scratch.length < n) {
+            scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, scratch.length * 2))];
+        }
+        content.getBytes(content.readerIndex(), scratch, 0, n);
+        return decoder.decode(scratch, 0, n, call.method());
+    }
+
+    /**
+     * The pending map's key for a request id. Ids count up by one, and Netty's map indexes by the key's low bits
+     * with linear probing, so sequential keys fill runs of adjacent slots and every removal shifts the run back.
+     * Multiplying by an odd constant (a bijection on longs) spreads them over the table.
+     */
+    private static long key(long id) {
+        return id * 0x9E3779B97F4A7C15L;
     }
 
     private static long parseId(String text) {

@@ -1,6 +1,7 @@
 package dev.rpcharness.consumer.transport;
 
 import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.call.DeadlineList;
 import dev.rpcharness.consumer.call.RpcCall;
 import dev.rpcharness.consumer.codec.ResponseDecoder;
 import dev.rpcharness.protocol.ProviderNode;
@@ -9,9 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,10 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #send} may be called from any thread. It puts the call on a lock-free inbox and, if no
  * drain is pending, schedules one on the connection's event loop. The drain moves the inbox into the backlog
- * (starting each call's deadline timer) and writes from the backlog while the channel is writable, flushing once
- * per batch. While the channel is not writable (the provider does not read) calls stay in the backlog: they are
- * written when it becomes writable again, or end at their deadline and are removed (O(1)) without ever being
- * written. Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop. Host
+ * (linking each call into the connection's {@link DeadlineList}, one timer for all its calls) and writes from the
+ * backlog while the channel is writable, flushing once per batch. While the channel is not writable (the provider
+ * does not read) calls stay in the backlog: they are written when it becomes writable again, or end at their
+ * deadline and are removed (O(1)) without ever being written. Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop. Host
  * names are resolved on the resolver executor, never on the event loop. {@link #state()} and
  * {@link #isWritable()} may be read from any thread.
  *
@@ -65,6 +63,12 @@ public final class ProviderConnection {
          * true when the call was handed to another, writable connection (it left this one).
          */
         boolean reroute(ProviderConnection from, RpcCall call);
+
+        /**
+         * Whether any connection other than {@code from} takes writes now: without one no unsent call can move,
+         * and the backlog is not walked at all.
+         */
+        boolean anyOtherWritable(ProviderConnection from);
     }
 
     private final String address;
@@ -78,6 +82,7 @@ public final class ProviderConnection {
     private final CallQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final DeadlineList deadlines;
     private volatile ProviderNode node;
     private volatile ConnectivityState state = ConnectivityState.IDLE;
     private volatile boolean writable = true;
@@ -100,15 +105,14 @@ public final class ProviderConnection {
         this.backoffMinNanos = backoffMinNanos;
         this.backoffMaxNanos = backoffMaxNanos;
         this.backoffNanos = backoffMinNanos;
-        this.queue = new CallQueue(eventLoop, this::deadlineReached);
+        this.deadlines = new DeadlineList(eventLoop, this::deadlineReached);
+        this.queue = new CallQueue(deadlines);
         this.bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ResponseProgress progress = new ResponseProgress();
                 ch.pipeline().addLast("progress", progress);
-                ch.pipeline().addLast("http-decoder", new HttpResponseDecoder());
-                ch.pipeline().addLast("http-encoder", new HttpRequestEncoder());
-                ch.pipeline().addLast("aggregator", new HttpObjectAggregator(maxResponseBytes));
+                ch.pipeline().addLast("http-frames", new ResponseFrameDecoder(maxResponseBytes));
                 ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, progress,
                         ProviderConnection.this));
             }
@@ -268,7 +272,18 @@ public final class ProviderConnection {
             ch.flush();
         }
         setWritable(ch.isWritable());
-        if (!writable && !queue.isEmpty()) {
+        if (!writable) {
+            rerouteBacklog();
+        }
+    }
+
+    /**
+     * Offers the unsent calls to other providers while this channel takes no writes; does nothing when no other
+     * connection is writable (walking a backlog of thousands at every writability change of a busy single
+     * connection cost more than sending them). Event loop only.
+     */
+    private void rerouteBacklog() {
+        if (!queue.isEmpty() && listener.anyOtherWritable(this)) {
             queue.moveTo(c -> listener.reroute(this, c));
         }
     }
@@ -286,8 +301,8 @@ public final class ProviderConnection {
     public void offerBacklog() {
         try {
             eventLoop.execute(() -> {
-                if (!writable && !queue.isEmpty()) {
-                    queue.moveTo(c -> listener.reroute(this, c));
+                if (!writable) {
+                    rerouteBacklog();
                 }
             });
         } catch (RejectedExecutionException closed) {
@@ -317,8 +332,8 @@ public final class ProviderConnection {
         setWritable(now);
         if (now) {
             drain();
-        } else if (!queue.isEmpty()) {
-            queue.moveTo(c -> listener.reroute(this, c));
+        } else {
+            rerouteBacklog();
         }
     }
 

@@ -1,0 +1,101 @@
+package dev.rpcharness.consumer.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rpcharness.consumer.HelloService;
+import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.proxy.MethodMetadata;
+import dev.rpcharness.consumer.proxy.ServiceMethods;
+import dev.rpcharness.protocol.RpcJson;
+import io.netty.channel.DefaultEventLoop;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** One connection's deadlines: each call expires once, at or after its deadline, in deadline order; removal stops it. */
+class DeadlineListTest {
+
+    private final DefaultEventLoop loop = new DefaultEventLoop();
+    private final MethodMetadata hello = new ServiceMethods(HelloService.class, RpcJson.newMapper())
+            .resolve("hello", new Object[] {"x"});
+
+    @AfterEach
+    void stop() {
+        loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    private RpcCall call(long timeoutMillis) {
+        RpcCall c = new RpcCall(hello, new byte[] {'[', ']'}, new RpcFuture(Runnable::run, System.nanoTime()),
+                TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        c.startDeadline();
+        return c;
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+        return loop.submit(task).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void callsExpireOnceEachNotBeforeTheirDeadlineInDeadlineOrderAndRemovedOnesNever() throws Exception {
+        List<RpcCall> expired = Collections.synchronizedList(new ArrayList<>());
+        List<Long> lateness = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(4);
+        DeadlineList list = new DeadlineList(loop, c -> {
+            lateness.add(System.nanoTime() - c.deadlineNanos());
+            expired.add(c);
+            all.countDown();
+        });
+        RpcCall late = call(400);
+        RpcCall removed = call(150);
+        RpcCall early = call(100); // added after a later one: inserted before it
+        RpcCall middle = call(200);
+        RpcCall restored = call(300);
+        onLoop(() -> {
+            list.add(late);
+            list.add(removed);
+            list.add(early);
+            list.add(middle);
+            list.add(restored);
+            assertThat(list.remove(removed)).isTrue();
+            assertThat(list.remove(removed)).isFalse();
+            assertThat(list.remove(restored)).isTrue();
+            list.restore(restored);
+            return null;
+        });
+        assertThatThrownBy(() -> onLoop(() -> {
+            list.add(early);
+            return null;
+        })).hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("already linked");
+        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(expired).containsExactly(early, middle, restored, late);
+        assertThat(lateness).allMatch(l -> l >= 0);
+        assertThat(onLoop(list::size)).isZero();
+        Thread.sleep(50); // nothing more comes: the removed call never expires, none expires twice
+        assertThat(expired).hasSize(4);
+    }
+
+    @Test
+    void aLaterTimerIsBroughtForwardByAnEarlierDeadline() throws Exception {
+        CountDownLatch early = new CountDownLatch(1);
+        RpcCall first = call(60_000);
+        RpcCall second = call(50);
+        DeadlineList list = new DeadlineList(loop, c -> {
+            if (c == second) {
+                early.countDown();
+            }
+        });
+        onLoop(() -> {
+            list.add(first);
+            list.add(second);
+            return null;
+        });
+        assertThat(early.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(onLoop(list::size)).isEqualTo(1);
+        onLoop(() -> list.remove(first));
+    }
+}
