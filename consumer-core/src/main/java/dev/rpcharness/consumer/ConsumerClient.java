@@ -225,8 +225,11 @@ public final class ConsumerClient implements AutoCloseable {
     /** Starts and waits for calls on behalf of the proxies. */
     private final class Invoker implements CallInvoker {
 
-        /** A new call counted in flight, or an exception when the client is closed or at its bound. */
-        private RpcCall newCall(MethodMetadata method, Object[] args) {
+        /**
+         * A new call counted in flight, or an exception when the client is closed or at its bound; for an
+         * {@code async} call the overload exception has no stack trace (it fails a future, not a thread).
+         */
+        private RpcCall newCall(MethodMetadata method, Object[] args, boolean async) {
             if (closed) {
                 throw new ClientClosedException(method.label() + ": " + description + " is closed");
             }
@@ -234,9 +237,11 @@ public final class ConsumerClient implements AutoCloseable {
             int running = inFlight.incrementAndGet();
             if (running > options.maxCallsInFlight()) {
                 inFlight.decrementAndGet();
-                OverloadException overload = new OverloadException(method.label() + ": " + description
-                        + " already has " + options.maxCallsInFlight()
-                        + " calls in flight (maxCallsInFlight); failed at once", options.maxCallsInFlight());
+                String message = method.label() + ": " + description + " already has "
+                        + options.maxCallsInFlight() + " calls in flight (maxCallsInFlight); failed at once";
+                OverloadException overload = async
+                        ? OverloadException.withoutStackTrace(message, options.maxCallsInFlight())
+                        : new OverloadException(message, options.maxCallsInFlight());
                 if (history != CallHistory.NONE) {
                     long now = System.nanoTime();
                     long seq = callSeq.incrementAndGet();
@@ -265,7 +270,7 @@ public final class ConsumerClient implements AutoCloseable {
         public RpcFuture callAsync(MethodMetadata method, Object[] args) {
             RpcCall call;
             try {
-                call = newCall(method, args);
+                call = newCall(method, args, true);
             } catch (RpcException e) {
                 RpcFuture failed = new RpcFuture(callbacks, System.nanoTime());
                 failed.fail(e);
@@ -277,7 +282,7 @@ public final class ConsumerClient implements AutoCloseable {
 
         @Override
         public Object callSync(MethodMetadata method, Object[] args) {
-            RpcCall call = newCall(method, args);
+            RpcCall call = newCall(method, args, false);
             balancer.dispatch(call);
             try {
                 return call.future().get();

@@ -17,6 +17,11 @@ public class RpcException extends RuntimeException {
         super(message, cause);
     }
 
+    /** For a failure that happens so often under load that its stack trace would cost more than a call. */
+    RpcException(String message, boolean writableStackTrace) {
+        super(message, null, false, writableStackTrace);
+    }
+
     /**
      * A copy of this exception made on the thread that rethrows it, with this one as its cause: a synchronous
      * caller sees its own frames in the stack and the I/O side's below "Caused by".

@@ -41,6 +41,29 @@ class OverloadTest {
     }
 
     @Test
+    void asyncOverloadFailureIsCheapYetNamesTheBoundAndSyncCallerGetsItsOwnFrames() throws Exception {
+        try (FrozenPeer frozen = new FrozenPeer();
+             ConsumerClient client = new ConsumerClient(frozen.address(), ConsumerOptions.builder()
+                     .callTimeout(Duration.ofSeconds(30)).maxCallsInFlight(3).build())) {
+            AsyncObjectProxy async = client.createAsync(HelloService.class);
+            for (int i = 0; i < 3; i++) {
+                async.call("hello", "n" + i);
+            }
+            Throwable over = async.call("hello", "one too many").failure();
+            assertThat(over).isInstanceOf(OverloadException.class).hasMessageContaining("HelloService#hello")
+                    .hasMessageContaining("3 calls in flight").hasMessageContaining("maxCallsInFlight");
+            assertThat(((OverloadException) over).limit()).isEqualTo(3);
+            // Fail-fast under overload must cost less than a call: no stack trace filled for an async failure.
+            assertThat(over.getStackTrace()).as("stack trace of an async overload failure").isEmpty();
+            Throwable sync = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> client.create(HelloService.class).hello("sync"));
+            assertThat(sync).isInstanceOf(OverloadException.class).hasMessageContaining("3 calls in flight");
+            assertThat(sync.getStackTrace()).as("a sync caller sees its own frames")
+                    .anyMatch(f -> f.getClassName().equals(OverloadTest.class.getName()));
+        }
+    }
+
+    @Test
     void boundFreesAsCallsEnd() throws Exception {
         try (WirePeer peer = new WirePeer(new HelloServiceImpl()).start();
              ConsumerClient client = new ConsumerClient(peer.address(), ConsumerOptions.builder()
