@@ -137,7 +137,9 @@ public final class SpeedBenchmark {
                 double limit = median(entries.get("A"), LoopDriver.Result::callsPerSecond);
                 double rate = limit / 2;
                 out.printf(Locale.ROOT, "-- open loop at 50%% of A's median (%.0f calls/s), latency from intended "
-                        + "start, %d ms each%n", rate, mode.openNanos() / 1_000_000);
+                        + "start over answered calls, failed calls counted apart, %d ms each; each stack at its "
+                        + "best connection count from the search (consumer core: %s)%n", rate,
+                        mode.openNanos() / 1_000_000, BEST_OPTIONS_TEXT);
                 for (String k : List.of("A", "B", "C", "D", "E")) {
                     Entry e = entries.get(k);
                     e.open = driver.open(e.stack, rate, ms(500), mode.openNanos());
@@ -165,6 +167,13 @@ public final class SpeedBenchmark {
                 double c = median(entries.get("C"), LoopDriver.Result::callsPerSecond);
                 double d = median(entries.get("D"), LoopDriver.Result::callsPerSecond);
                 double e = median(entries.get("E"), LoopDriver.Result::callsPerSecond);
+                for (String k : List.of("A", "C")) {
+                    LoopDriver.Result o = entries.get(k).open;
+                    if (o.failures() > 0 || o.calls() == 0) {
+                        out.printf(Locale.ROOT, "NOTE open loop %s: p99 over %d answered calls, %d failed%n",
+                                entries.get(k).label, o.calls(), o.failures());
+                    }
+                }
                 out.printf(Locale.ROOT, "RATIO consumer-core+fake-provider/raw-netty throughput = %.2f%n", e / a);
                 out.printf(Locale.ROOT, "RATIO fake-provider/raw-netty throughput = %.2f%n", d / a);
                 out.printf(Locale.ROOT, "RATIO consumer-core/raw-netty throughput = %.2f%n", c / a);
@@ -184,6 +193,10 @@ public final class SpeedBenchmark {
     private static void add(Map<String, Entry> entries, Entry e) {
         entries.put(e.key, e);
     }
+
+    /** {@link #bestOptions}, as printed with the open loop. */
+    static final String BEST_OPTIONS_TEXT = "callbacks on the I/O thread, 1 I/O thread, call timeout 5 s, "
+            + "maxCallsInFlight " + ConsumerOptions.defaults().maxCallsInFlight();
 
     /** The consumer core's fastest settings: callbacks on the I/O thread, one I/O thread, n connections. */
     static ConsumerOptions bestOptions(int connections) {
@@ -228,10 +241,9 @@ public final class SpeedBenchmark {
 
     private static String openLine(Entry e, LoopDriver.Result r, double rate) {
         boolean keptUp = r.shed() == 0 && r.callsPerSecond() > rate * 0.95;
-        return String.format(Locale.ROOT, "open %-2s %-38s p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  "
-                        + "(%.0f calls/s answered%s%s)", e.key, e.label, r.p(50), r.p(99), r.p(99.9),
-                r.callsPerSecond(), keptUp ? "" : ", did NOT keep up", r.failures() > 0 ? ", " + r.failures()
-                        + " failed" : "");
+        return String.format(Locale.ROOT, "open %-2s %-38s %d conn  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  "
+                        + "(%.0f calls/s answered, %d failed, %d shed%s)", e.key, e.label, e.connections, r.p(50),
+                r.p(99), r.p(99.9), r.callsPerSecond(), r.failures(), r.shed(), keptUp ? "" : ", did NOT keep up");
     }
 
     private void fidelity() {
