@@ -27,6 +27,14 @@ interface BenchStack extends AutoCloseable {
     default void flush() {
     }
 
+    /**
+     * The failures since the last call, by kind (e.g. exception class), then starts counting afresh; empty for a
+     * stack that does not tell failures apart.
+     */
+    default java.util.Map<String, Long> takeFailureKinds() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

@@ -6,6 +6,10 @@ import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.provider.demo.EchoService;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +22,7 @@ final class ConsumerStack implements BenchStack {
 
     private final ConsumerClient client;
     private final AsyncObjectProxy echo;
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
 
     ConsumerStack(String address, ConsumerOptions options) {
         client = new ConsumerClient(address, options);
@@ -51,9 +56,18 @@ final class ConsumerStack implements BenchStack {
 
             @Override
             public void fail(Exception e) {
+                failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
                 done.done(intendedStartNanos, false);
             }
         });
+    }
+
+    @Override
+    public Map<String, Long> takeFailureKinds() {
+        Map<String, Long> taken = new TreeMap<>();
+        failures.forEach((kind, n) -> taken.put(kind, n.sumThenReset()));
+        taken.values().removeIf(n -> n == 0);
+        return taken;
     }
 
     @Override

@@ -142,8 +142,11 @@ public final class SpeedBenchmark {
                         mode.openNanos() / 1_000_000, BEST_OPTIONS_TEXT);
                 for (String k : List.of("A", "B", "C", "D", "E")) {
                     Entry e = entries.get(k);
+                    e.stack.takeFailureKinds();
                     e.open = driver.open(e.stack, rate, ms(500), mode.openNanos());
-                    out.println(openLine(e, e.open, rate));
+                    Map<String, Long> kinds = e.stack.takeFailureKinds();
+                    out.println(openLine(e, e.open, rate) + (kinds.isEmpty() ? "" : "  failures by kind, warm-up "
+                            + "included: " + kinds));
                 }
                 if (mode.fidelity()) {
                     fidelity();
