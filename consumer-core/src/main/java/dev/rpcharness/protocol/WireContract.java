@@ -12,6 +12,11 @@ public final class WireContract {
     public static final String REQUEST_ID_HEADER = "X-Rpc-Request-Id";
     /** Optional header carrying the caller's remaining budget in milliseconds. */
     public static final String TIMEOUT_HEADER = "X-Rpc-Timeout-Ms";
+    /**
+     * Optional header carrying the call's sequence number in the consumer's call history (sent only when the
+     * consumer records one); fake providers draw probabilistic faults from it, other providers ignore it.
+     */
+    public static final String CALL_SEQ_HEADER = "X-Rpc-Call-Seq";
     /** Content type of calls and results. */
     public static final String CONTENT_TYPE = "application/json";
     /** Default ZooKeeper base path of the registry. */

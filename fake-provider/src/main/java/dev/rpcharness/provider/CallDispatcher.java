@@ -38,9 +38,10 @@ final class CallDispatcher {
      * @param receivedNanos     {@link System#nanoTime} at receipt
      * @param keepAlive         false when the request asked to close the connection after its answer
      * @param budgetNanos       the caller's budget from {@code X-Rpc-Timeout-Ms}, 0 when it sent none
+     * @param callSeq           the consumer's call-sequence number from {@code X-Rpc-Call-Seq}, 0 when it sent none
      */
     record Call(String requestId, String previousRequestId, DecodedCall decoded, long receivedNanos,
-                boolean keepAlive, long budgetNanos) {
+                boolean keepAlive, long budgetNanos, long callSeq) {
         /** The method name the caller sent (fault rules match it). */
         String method() {
             return decoded.methodName;
@@ -171,7 +172,7 @@ final class CallDispatcher {
         stats.recordReceived(counters);
         inFlight.incrementAndGet();
         FaultDecider current = decider;
-        FaultDecision decision = current.decide(call.method());
+        FaultDecision decision = current.decide(call.method(), call.callSeq());
         if (decision.latency() != null) {
             stats.recordFault(counters, decision.latency().kind());
         }

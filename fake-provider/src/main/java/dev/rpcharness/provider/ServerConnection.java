@@ -146,7 +146,24 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         String previous = lastRequestId;
         lastRequestId = id;
         dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
-                HttpUtil.isKeepAlive(req), budgetNanos(req.headers().get(WireContract.TIMEOUT_HEADER))));
+                HttpUtil.isKeepAlive(req), budgetNanos(req.headers().get(WireContract.TIMEOUT_HEADER)),
+                callSeq(req.headers().get(WireContract.CALL_SEQ_HEADER))));
+    }
+
+    /**
+     * The consumer's call-sequence number from the optional {@code X-Rpc-Call-Seq} header; 0 when absent or not a
+     * positive decimal number (the call's faults are then drawn in arrival order).
+     */
+    static long callSeq(String header) {
+        if (header == null) {
+            return 0L;
+        }
+        try {
+            long seq = Long.parseLong(header.trim());
+            return seq > 0 ? seq : 0L;
+        } catch (NumberFormatException e) {
+            return 0L;
+        }
     }
 
     private byte[] scratch() {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  * content-length: &lt;n&gt;\r\n
  * X-Rpc-Request-Id: &lt;id&gt;\r\n
  * X-Rpc-Timeout-Ms: &lt;ms&gt;\r\n
+ * [X-Rpc-Call-Seq: &lt;seq&gt;\r\n]
  * \r\n
  * {"requestId":"&lt;id&gt;",&lt;method's constant tail&gt;&lt;encoded arguments&gt;}
  * </pre>
@@ -23,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  * The request line and the constant headers are precomputed once per connection, and so is the timeout header of
  * a call written with its whole timeout left (the usual case); the body's constant part is cached per method in
  * {@link MethodMetadata}. Per call only the id, the lengths and the arguments are written: no header map, no
- * HTTP encoder. One per connection; called on its event loop only.
+ * HTTP encoder. The call-sequence header goes in only for a call recorded in a call history (seq above 0); without
+ * one the bytes are exactly those above without it. One per connection; called on its event loop only.
  */
 public final class RequestEncoder {
 
@@ -32,6 +34,8 @@ public final class RequestEncoder {
     private static final byte[] REQUEST_ID = ascii("\r\n" + WireContract.REQUEST_ID_HEADER + ": ");
     private static final byte[] TIMEOUT = ascii("\r\n" + WireContract.TIMEOUT_HEADER + ": ");
     private static final byte[] HEAD_END = ascii("\r\n\r\n");
+    private static final byte[] CALL_SEQ = ascii(WireContract.CALL_SEQ_HEADER + ": ");
+    private static final byte[] CRLF = ascii("\r\n");
     /** Room for the decimal digits of a long. */
     private static final int MAX_DIGITS = 20;
 
@@ -57,6 +61,16 @@ public final class RequestEncoder {
      */
     public ByteBuf encode(ByteBufAllocator alloc, long requestId, MethodMetadata method, byte[] arguments,
                           long timeoutMillis, long fullTimeoutMillis) {
+        return encode(alloc, requestId, method, arguments, timeoutMillis, fullTimeoutMillis, 0L);
+    }
+
+    /**
+     * As {@link #encode(ByteBufAllocator, long, MethodMetadata, byte[], long, long)}, plus the optional
+     * {@link WireContract#CALL_SEQ_HEADER} when {@code callSeq} is above 0 (the call's number in the client's call
+     * history); 0 writes no such header.
+     */
+    public ByteBuf encode(ByteBufAllocator alloc, long requestId, MethodMetadata method, byte[] arguments,
+                          long timeoutMillis, long fullTimeoutMillis, long callSeq) {
         if (fullTimeoutMillis != this.fullTimeoutMillis) {
             this.fullTimeoutMillis = fullTimeoutMillis;
             this.fullTimeout = ascii("\r\n" + WireContract.TIMEOUT_HEADER + ": " + fullTimeoutMillis + "\r\n\r\n");
@@ -66,14 +80,23 @@ public final class RequestEncoder {
         int length = BODY_HEAD.length + idDigits + 1 + tail.length + arguments.length + 1;
         int capacity = head.length + CONTENT_LENGTH.length + digits(length) + REQUEST_ID.length + idDigits
                 + (timeoutMillis == fullTimeoutMillis ? fullTimeout.length
-                        : TIMEOUT.length + MAX_DIGITS + HEAD_END.length) + length;
+                        : TIMEOUT.length + MAX_DIGITS + HEAD_END.length) + length
+                + (callSeq > 0 ? CALL_SEQ.length + MAX_DIGITS + CRLF.length : 0);
         ByteBuf buf = alloc.buffer(capacity);
         buf.writeBytes(head);
         buf.writeBytes(CONTENT_LENGTH);
         writeDecimal(buf, length);
         buf.writeBytes(REQUEST_ID);
         writeDecimal(buf, requestId);
-        if (timeoutMillis == fullTimeoutMillis) {
+        if (callSeq > 0) {
+            // The timeout header, then the sequence header, then the blank line.
+            buf.writeBytes(TIMEOUT);
+            writeDecimal(buf, timeoutMillis);
+            buf.writeBytes(CRLF);
+            buf.writeBytes(CALL_SEQ);
+            writeDecimal(buf, callSeq);
+            buf.writeBytes(HEAD_END);
+        } else if (timeoutMillis == fullTimeoutMillis) {
             buf.writeBytes(fullTimeout);
         } else {
             buf.writeBytes(TIMEOUT);

@@ -107,7 +107,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         ByteBuf request;
         try {
             request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis,
-                    call.callTimeoutMillis());
+                    call.callTimeoutMillis(), call.seq());
         } catch (RuntimeException e) {
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
             return;

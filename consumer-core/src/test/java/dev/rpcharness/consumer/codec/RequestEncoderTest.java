@@ -94,4 +94,34 @@ class RequestEncoderTest {
             provider.finishAndReleaseAll();
         }
     }
+
+    @Test
+    void aCallSeqAddsTheOptionalHeaderAndNoSeqKeepsTheBytesIdentical() {
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881");
+        assertThat(encoded(encoder, 7, hello, args, 3000, 3000)).isEqualTo(viaNetty(7, hello, args, 3000));
+        ByteBuf none = encoder.encode(ByteBufAllocator.DEFAULT, 7, hello, args, 3000, 3000, 0);
+        try {
+            assertThat(none.toString(StandardCharsets.ISO_8859_1)).isEqualTo(viaNetty(7, hello, args, 3000));
+        } finally {
+            none.release();
+        }
+        for (long[] c : new long[][] {{1, 3000}, {12_345, 3000}, {Long.MAX_VALUE, 7}}) {
+            long seq = c[0];
+            EmbeddedChannel provider = new EmbeddedChannel(new HttpRequestDecoder(),
+                    new HttpObjectAggregator(1 << 16));
+            provider.writeInbound(encoder.encode(ByteBufAllocator.DEFAULT, 42, hello, args, c[1], 3000, seq));
+            FullHttpRequest request = provider.readInbound();
+            try {
+                assertThat(request.decoderResult().isSuccess()).isTrue();
+                assertThat(request.headers().get(WireContract.CALL_SEQ_HEADER)).isEqualTo(Long.toString(seq));
+                assertThat(request.headers().get(WireContract.REQUEST_ID_HEADER)).isEqualTo("42");
+                assertThat(request.headers().get(WireContract.TIMEOUT_HEADER)).isEqualTo(Long.toString(c[1]));
+                assertThat(request.content().toString(StandardCharsets.UTF_8))
+                        .startsWith("{\"requestId\":\"42\",").endsWith(",\"parameters\":[\"wörld\"]}");
+            } finally {
+                request.release();
+                provider.finishAndReleaseAll();
+            }
+        }
+    }
 }

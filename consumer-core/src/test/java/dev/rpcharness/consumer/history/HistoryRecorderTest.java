@@ -107,4 +107,43 @@ class HistoryRecorderTest {
         assertThat(read.closed()).isTrue();
         assertThat(read.calls().size() + read.lost()).isEqualTo(500);
     }
+
+    @Test
+    void aRecordingClientSendsEachCallsNumberAndAPlainClientSendsNone() throws Exception {
+        Path file = dir.resolve("seq.jsonl");
+        int calls = 50;
+        java.util.Map<String, String> seqById = new java.util.concurrent.ConcurrentHashMap<>();
+        try (WirePeer peer = new WirePeer(new HelloServiceImpl()).start();
+             HistoryRecorder history = new HistoryRecorder(file, 3000, "test client")) {
+            peer.script(x -> {
+                seqById.put(x.id(), String.valueOf(x.callSeqHeader()));
+                x.invoke();
+            });
+            try (ConsumerClient client = new ConsumerClient(peer.address(),
+                    ConsumerOptions.builder().callHistory(history).build())) {
+                AsyncObjectProxy async = client.createAsync(HelloService.class);
+                List<RpcFuture> futures = new ArrayList<>();
+                for (int i = 0; i < calls; i++) {
+                    futures.add(async.call("hello", "n" + i));
+                }
+                for (RpcFuture f : futures) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(history.flush(10, TimeUnit.SECONDS)).isTrue();
+            HistoryFile read = HistoryFile.read(file);
+            assertThat(read.calls()).hasSize(calls);
+            for (CallRecord c : read.calls()) {
+                assertThat(seqById.get(Long.toString(c.firstWrite().requestId()))).as(c.label())
+                        .isEqualTo(Long.toString(c.seq()));
+            }
+            seqById.clear();
+            try (ConsumerClient plain = new ConsumerClient(peer.address(), ConsumerOptions.builder().build())) {
+                for (int i = 0; i < 5; i++) {
+                    plain.create(HelloService.class).hello("p" + i);
+                }
+            }
+            assertThat(seqById).hasSize(5).allSatisfy((id, seq) -> assertThat(seq).isEqualTo("null"));
+        }
+    }
 }

@@ -151,7 +151,7 @@ public final class WirePeer implements AutoCloseable {
             RpcRequest request = mapper.readValue(http.content().toString(StandardCharsets.UTF_8), RpcRequest.class);
             String headerId = http.headers().get(WireContract.REQUEST_ID_HEADER);
             Exchange exchange = new Exchange(ctx.channel(), request, headerId,
-                    http.headers().get(WireContract.TIMEOUT_HEADER));
+                    http.headers().get(WireContract.TIMEOUT_HEADER), http.headers().get(WireContract.CALL_SEQ_HEADER));
             Script current = script.get();
             workers.execute(() -> {
                 try {
@@ -169,12 +169,19 @@ public final class WirePeer implements AutoCloseable {
         private final RpcRequest request;
         private final String headerId;
         private final String timeoutHeader;
+        private final String callSeqHeader;
 
-        Exchange(Channel channel, RpcRequest request, String headerId, String timeoutHeader) {
+        Exchange(Channel channel, RpcRequest request, String headerId, String timeoutHeader, String callSeqHeader) {
             this.channel = channel;
             this.request = request;
             this.headerId = headerId;
             this.timeoutHeader = timeoutHeader;
+            this.callSeqHeader = callSeqHeader;
+        }
+
+        /** The call's optional {@code X-Rpc-Call-Seq} header, or null. */
+        public String callSeqHeader() {
+            return callSeqHeader;
         }
 
         /** The call's {@code X-Rpc-Timeout-Ms} header. */

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * An ordered list of {@link FaultRule}s and a seed. Immutable; a provider turns it into a {@link FaultDecider}
  * (which holds the counters and the seeded generator) when the plan is installed, so the faults chosen for the
- * k-th call are the same on every run with the same seed.
+ * k-th call are the same on every run with the same seed; for a call that carries its consumer's call-sequence
+ * number, the probabilistic draws depend on that number instead of the arrival order ({@link FaultDecider}).
  *
  * <p>For each call the rules are tried in order: the first firing latency rule sets the delay, the first firing
  * answer-fault rule sets what goes on the wire; later rules of the same sort are still counted but do not apply.

@@ -109,4 +109,70 @@ class FaultPlanTest {
         assertThatThrownBy(() -> Fault.latencyUniform(Duration.ofMillis(5), Duration.ofMillis(1)))
                 .hasMessageContaining("below");
     }
+
+    private static String decision(FaultDecision d) {
+        return (d.answer() == null ? "-" : d.answer().kind().name()) + "/" + d.delayNanos();
+    }
+
+    private static FaultPlan mixedPlan() {
+        return FaultPlan.builder().seed(77L)
+                .rule(FaultRule.forAll(Fault.latencyUniform(Duration.ofMillis(1), Duration.ofMillis(50)))
+                        .probability(0.5))
+                .rule(FaultRule.forAll(Fault.reset()).probability(0.2))
+                .rule(FaultRule.forAll(Fault.httpStatus(503)).probability(0.3))
+                .build();
+    }
+
+    @Test
+    void withACallSeqEachCallGetsTheSameDecisionWhateverTheArrivalOrder() {
+        FaultPlan plan = mixedPlan();
+        int calls = 300;
+        List<Long> inOrder = new ArrayList<>();
+        for (long s = 1; s <= calls; s++) {
+            inOrder.add(s);
+        }
+        List<Long> shuffled = new ArrayList<>(inOrder);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(5));
+        java.util.Map<Long, String> first = new java.util.HashMap<>();
+        FaultDecider a = plan.newDecider();
+        for (long s : inOrder) {
+            first.put(s, decision(a.decide("x", s)));
+        }
+        // A second run, same plan: the calls arrive in another order, interleaved with calls of other clients
+        // that carry no sequence number.
+        java.util.Map<Long, String> second = new java.util.HashMap<>();
+        FaultDecider b = plan.newDecider();
+        for (long s : shuffled) {
+            b.decide("x");
+            second.put(s, decision(b.decide("x", s)));
+        }
+        assertThat(second).isEqualTo(first);
+        // Not one constant decision: the rules fire on some calls and not on others, with varied delays.
+        assertThat(new java.util.HashSet<>(first.values()).size()).isGreaterThan(calls / 2);
+        assertThat(first.values()).anyMatch(v -> v.startsWith("RESET")).anyMatch(v -> v.startsWith("HTTP_STATUS"))
+                .anyMatch(v -> v.startsWith("-"));
+        // Another plan seed decides otherwise.
+        FaultPlan other = FaultPlan.builder().seed(78L).rule(plan.rules().get(0)).rule(plan.rules().get(1))
+                .rule(plan.rules().get(2)).build();
+        FaultDecider c = other.newDecider();
+        java.util.Map<Long, String> third = new java.util.HashMap<>();
+        for (long s : inOrder) {
+            third.put(s, decision(c.decide("x", s)));
+        }
+        assertThat(third).isNotEqualTo(first);
+    }
+
+    @Test
+    void withoutACallSeqTheKthArrivalDecidesAsBefore() {
+        FaultPlan plan = FaultPlan.builder().seed(11L).rule(FaultRule.forAll(Fault.reset()).probability(0.4))
+                .build();
+        java.util.SplittableRandom expected = new java.util.SplittableRandom(11L);
+        FaultDecider d = plan.newDecider();
+        FaultDecider viaZero = plan.newDecider();
+        for (int k = 0; k < 200; k++) {
+            boolean fires = expected.nextDouble() < 0.4;
+            assertThat(d.decide("x").answer() != null).as("arrival %d", k).isEqualTo(fires);
+            assertThat(viaZero.decide("x", 0).answer() != null).as("arrival %d, seq 0", k).isEqualTo(fires);
+        }
+    }
 }
