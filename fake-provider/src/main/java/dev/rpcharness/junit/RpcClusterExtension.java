@@ -74,6 +74,12 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
     public static final String TIMELINE_DIR = "rpcharness.timeline.dir";
     /** System property naming the folder under which each cluster's call histories are written. */
     public static final String HISTORY_DIR = "rpcharness.history.dir";
+    /**
+     * Configuration parameter (or system property) fixing the seed of every cluster the extension starts (as
+     * {@link RpcCluster.Builder#seed} does): a failed test's replay record names the seed, and its re-run command
+     * gives it back with {@code -Drpc.cluster.seed=N}. Unset, the builder's default seed is used.
+     */
+    public static final String CLUSTER_SEED = "rpc.cluster.seed";
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -147,6 +153,8 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         problems.addAll(leaks);
         List<String> historyViolations = historyViolations(context, cluster, config);
         problems.addAll(historyViolations);
+        ReplayNote replay = ReplayNote.take(cluster, context.getRequiredTestClass().getName(),
+                context.getTestMethod().map(Method::getName).orElse("unknown"));
         ResourceSnapshot before = context.getStore(NAMESPACE).remove(RESOURCES, ResourceSnapshot.class);
         if (ownerContext(context, config) == context) {
             // A per-method cluster ends with its test: close it now, so what it started is gone before the check.
@@ -168,6 +176,7 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
             log.error("{} of {}:\n{}", what, context.getDisplayName(), rendered);
             context.publishReportEntry("rpc-cluster-timeline", rendered);
             context.getConfigurationParameter(TIMELINE_DIR).ifPresent(dir -> writeTimeline(context, cluster, dir));
+            writeReplay(context, cluster, replay);
         } else if (skipped) {
             log.info("{} skipped: {}", context.getDisplayName(), thrown.get().getMessage());
         }
@@ -210,6 +219,23 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
             return Files.createTempDirectory(base, "cluster-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a call-history folder under " + base.toAbsolutePath(), e);
+        }
+    }
+
+    /**
+     * Writes a failed test's replay record beside what the extension keeps: into {@value #TIMELINE_DIR} when set,
+     * else the cluster's call-history folder, else target/rpc-history; logs the command that re-runs the test.
+     */
+    private static void writeReplay(ExtensionContext context, RpcCluster cluster, ReplayNote replay) {
+        Path dir = context.getConfigurationParameter(TIMELINE_DIR).map(Path::of)
+                .or(() -> cluster.callHistory().map(ClusterHistory::dir))
+                .orElseGet(() -> Path.of(System.getProperty(HISTORY_DIR, "target/rpc-history")));
+        try {
+            Path file = replay.writeInto(dir);
+            log.error("replay record of {} written to {}; re-run it with: {}", context.getDisplayName(),
+                    file.toAbsolutePath(), replay.command());
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot write the replay record into {}; re-run with: {}", dir, replay.command(), e);
         }
     }
 
@@ -296,7 +322,8 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
     private RpcCluster cluster(ExtensionContext context) {
         WithRpcCluster config = config(context);
         ExtensionContext owner = ownerContext(context, config);
-        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(CLUSTER, key -> start(config), RpcCluster.class);
+        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(CLUSTER, key -> start(config, seed(context)),
+                RpcCluster.class);
     }
 
     private RpcCluster existingCluster(ExtensionContext context) {
@@ -339,7 +366,19 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
         return config.services().length == 0 ? List.of(EchoService.class) : Arrays.asList(config.services());
     }
 
-    private static RpcCluster start(WithRpcCluster config) {
+    /** The seed fixed by {@value #CLUSTER_SEED} (configuration parameter, else system property), if any. */
+    private static Optional<Long> seed(ExtensionContext context) {
+        Optional<String> value = context.getConfigurationParameter(CLUSTER_SEED)
+                .or(() -> Optional.ofNullable(System.getProperty(CLUSTER_SEED)));
+        try {
+            return value.map(String::trim).map(Long::parseLong);
+        } catch (NumberFormatException e) {
+            throw new ExtensionConfigurationException(CLUSTER_SEED + " must be a long (the seed of a replay"
+                    + " record), was '" + value.get() + "'", e);
+        }
+    }
+
+    private static RpcCluster start(WithRpcCluster config, Optional<Long> seed) {
         boolean callOnly = config.providers() == 0 && config.implementations().length == 0;
         if (config.services().length != config.implementations().length && !callOnly) {
             throw new ExtensionConfigurationException("@WithRpcCluster lists " + config.services().length
@@ -356,6 +395,7 @@ public final class RpcClusterExtension implements BeforeEachCallback, AfterEachC
                 .zooKeeperEnsemble(config.zooKeeperEnsemble())
                 .basePath(config.basePath())
                 .clientOptions(options);
+        seed.ifPresent(builder::seed);
         if (config.checkCallHistory()) {
             builder.callHistory(historyDir());
         }
