@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Netty must have reported no leaked buffer, and the threads and open file descriptors started during the test
  * must have ended once the cluster closed (within the same grace); otherwise the test fails, naming the leak.
  * When a test fails, the cluster's timeline is logged and published as a report entry; a skipped test is not a
- * failure. A method annotation overrides the class one.
+ * failure. A failed test also writes a replay record and logs the command that re-runs it with the recorded seed
+ * (docs/history.md, "Replay"); the system property or configuration parameter {@code rpc.cluster.seed} fixes the
+ * cluster's seed. A method annotation overrides the class one.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
