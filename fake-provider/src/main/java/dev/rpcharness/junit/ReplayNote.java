@@ -72,9 +72,14 @@ final class ReplayNote {
         return new ReplayNote(testClass, testMethod, String.join("\n", lines) + "\n");
     }
 
-    /** The Maven command that re-runs {@code testClass#testMethod} with the cluster seeded by {@code seed}. */
+    /**
+     * The Maven command that re-runs {@code testClass#testMethod} with the cluster seeded by {@code seed}, in the
+     * module the test runs in (surefire's working directory, the module's folder) with what it depends on.
+     */
     static String command(String testClass, String testMethod, long seed) {
-        return "mvn -B -ntp -pl fake-provider verify -Dtest='" + testClass + "#" + testMethod + "' -D"
+        Path module = Path.of("").toAbsolutePath().getFileName();
+        return "mvn -B -ntp -pl " + (module == null ? "." : module) + " -am verify -Dtest='" + testClass + "#"
+                + testMethod + "' -D"
                 + RpcClusterExtension.CLUSTER_SEED + "=" + seed + " -Dsurefire.failIfNoSpecifiedTests=false";
     }
 
