@@ -1,5 +1,7 @@
 package dev.rpcharness.consumer;
 
+import static dev.rpcharness.consumer.NoProviderTest.waitFor;
+import static dev.rpcharness.consumer.testing.TestPorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,8 +9,6 @@ import static org.awaitility.Awaitility.await;
 import dev.rpcharness.consumer.testing.Registrar;
 import dev.rpcharness.consumer.testing.WirePeer;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -61,17 +61,6 @@ class CallEdgesTest {
         Poison poison();
 
         String fine(String text);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static ConsumerOptions waitFor(Duration wait) {
-        return ConsumerOptions.builder().providerWaitTimeout(wait)
-                .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.rpcharness.consumer;
 
+import static dev.rpcharness.consumer.testing.TestPorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rpcharness.consumer.testing.WirePeer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,13 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Behaviour 6: with no connected provider, calls wait a bounded time; async callers never block. */
 class NoProviderTest {
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static ConsumerOptions waitFor(Duration wait) {
+    /** Options with a provider wait of {@code wait} and quick reconnects (shared with {@link CallEdgesTest}). */
+    static ConsumerOptions waitFor(Duration wait) {
         return ConsumerOptions.builder().providerWaitTimeout(wait)
                 .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
     }
