@@ -112,4 +112,49 @@ class OverloadTest {
                     .isLessThan(calls * 2 / 5);
         }
     }
+
+    /**
+     * A frozen provider's connection stops taking writes with thousands of calls taken and unsent; they move to the
+     * live provider a batch per turn of the event loop, and every batch follows until none is left: no call that
+     * was never written times out.
+     */
+    @Test
+    void anUnsentBacklogLargerThanOneRerouteBatchMovesWhole() throws Exception {
+        int calls = 10_000;
+        String argument = "z".repeat(4_000);
+        try (FrozenPeer frozen = new FrozenPeer();
+             WirePeer live = new WirePeer(new HelloServiceImpl()).start();
+             ConsumerClient client = new ConsumerClient(frozen.address() + "," + live.address(),
+                     ConsumerOptions.builder().callTimeout(Duration.ofSeconds(8)).ioThreads(1)
+                             .outlierConsecutiveFailures(0).build())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
+            AsyncObjectProxy async = client.createAsync(HelloService.class);
+            List<RpcFuture> futures = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                futures.add(async.call("hello", argument));
+            }
+            int ok = 0;
+            int onFrozen = 0;
+            int unsent = 0;
+            for (RpcFuture f : futures) {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                    ok++;
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(RpcTimeoutException.class);
+                    if (f.providerAddress() == null) {
+                        unsent++;
+                    } else {
+                        assertThat(f.providerAddress()).isEqualTo(frozen.address());
+                        onFrozen++;
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingCalls() == 0);
+            System.out.printf("BACKPRESSURE-3 ok=%d onFrozen=%d unsent=%d of %d%n", ok, onFrozen, unsent, calls);
+            assertThat(onFrozen + unsent).as("calls that did not reach the live provider").isPositive();
+            assertThat(unsent).as("calls never written that timed out instead of moving").isZero();
+            assertThat(ok).isEqualTo(calls - onFrozen);
+        }
+    }
 }

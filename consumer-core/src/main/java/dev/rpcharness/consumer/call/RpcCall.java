@@ -39,6 +39,8 @@ public final class RpcCall {
     DeadlineList deadlineList;
     RpcCall deadlinePrev;
     RpcCall deadlineNext;
+    /** Its index in the list's heap while linked there (out of deadline order), else -1. */
+    int deadlineHeapIndex = -1;
     private long requestId;
     private long seq;
     private CallHistory history;

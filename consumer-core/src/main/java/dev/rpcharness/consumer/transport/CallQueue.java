@@ -95,20 +95,29 @@ final class CallQueue {
     }
 
     /**
-     * Offers each backlog call to {@code elsewhere} (another connection); a call it takes leaves with its deadline
-     * cancelled here (the new connection restarts it for the time left), the others stay.
+     * Offers backlog calls, oldest first, to {@code elsewhere} (another connection), at most {@code max} of them; a
+     * call it takes leaves with its deadline cancelled here (the new connection restarts it for the time left), the
+     * others stay. Returns true when it stopped at {@code max} with calls not yet offered.
      */
-    void moveTo(Predicate<RpcCall> elsewhere) {
+    boolean moveTo(Predicate<RpcCall> elsewhere, int max) {
+        int offered = 0;
         for (var it = backlog.iterator(); it.hasNext(); ) {
+            if (offered == max) {
+                return true;
+            }
             RpcCall call = it.next();
             call.cancelDeadline();
             if (call.future().isDone()) {
                 it.remove();
-            } else if (elsewhere.test(call)) {
+                continue;
+            }
+            offered++;
+            if (elsewhere.test(call)) {
                 it.remove();
             } else {
                 deadlines.restore(call); // nowhere better: it stays, for the time it has left
             }
         }
+        return false;
     }
 }

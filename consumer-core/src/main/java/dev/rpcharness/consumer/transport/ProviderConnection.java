@@ -71,6 +71,9 @@ public final class ProviderConnection {
         boolean anyOtherWritable(ProviderConnection from);
     }
 
+    /** Unsent calls offered elsewhere per turn of the event loop while this channel takes no writes. */
+    static final int REROUTE_BATCH = 256;
+
     private final String address;
     private final int slot;
     private final EventLoop eventLoop;
@@ -82,6 +85,7 @@ public final class ProviderConnection {
     private final CallQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final Runnable rerouteTask = this::rerouteIfNotWritable;
     private final DeadlineList deadlines;
     private volatile ProviderNode node;
     private volatile ConnectivityState state = ConnectivityState.IDLE;
@@ -280,11 +284,25 @@ public final class ProviderConnection {
     /**
      * Offers the unsent calls to other providers while this channel takes no writes; does nothing when no other
      * connection is writable (walking a backlog of thousands at every writability change of a busy single
-     * connection cost more than sending them). Event loop only.
+     * connection cost more than sending them). At most {@link #REROUTE_BATCH} calls per turn of the event loop,
+     * then it goes on in a later task: a writable connection has room for about that many before it stops taking
+     * writes too, and moving a whole backlog of thousands back and forth between two busy connections at every
+     * writability change cost more than it moved. Event loop only.
      */
     private void rerouteBacklog() {
-        if (!queue.isEmpty() && listener.anyOtherWritable(this)) {
-            queue.moveTo(c -> listener.reroute(this, c));
+        if (!queue.isEmpty() && listener.anyOtherWritable(this)
+                && queue.moveTo(c -> listener.reroute(this, c), REROUTE_BATCH)) {
+            try {
+                eventLoop.execute(rerouteTask);
+            } catch (RejectedExecutionException closed) {
+                // the client is closing; the backlog is failed by shutdownNow
+            }
+        }
+    }
+
+    private void rerouteIfNotWritable() {
+        if (!writable) {
+            rerouteBacklog();
         }
     }
 
@@ -300,11 +318,7 @@ public final class ProviderConnection {
      */
     public void offerBacklog() {
         try {
-            eventLoop.execute(() -> {
-                if (!writable) {
-                    rerouteBacklog();
-                }
-            });
+            eventLoop.execute(rerouteTask);
         } catch (RejectedExecutionException closed) {
             // the client is closing; the backlog is failed by shutdownNow
         }

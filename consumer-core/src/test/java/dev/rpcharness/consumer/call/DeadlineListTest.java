@@ -98,4 +98,70 @@ class DeadlineListTest {
         assertThat(onLoop(list::size)).isEqualTo(1);
         onLoop(() -> list.remove(first));
     }
+
+    /**
+     * Calls that arrive with a deadline fixed elsewhere (moved off a connection that stopped taking writes) are
+     * earlier than every call taken here since. They must not cost a walk over the calls linked here: a walk per
+     * call is quadratic in the calls in flight (20,000 each way made a two-connection client stop answering).
+     * Counted in steps, not timed.
+     */
+    @Test
+    void callsMovedHereWithEarlierDeadlinesAreLinkedWithoutWalkingTheList() throws Exception {
+        int n = 20_000;
+        List<RpcCall> moved = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            moved.add(call(60_000));
+        }
+        List<RpcCall> fresh = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fresh.add(call(60_000));
+        }
+        DeadlineList list = new DeadlineList(loop, c -> { });
+        long steps = onLoop(() -> {
+            fresh.forEach(list::add);
+            moved.forEach(list::add);
+            long taken = list.steps;
+            moved.forEach(list::remove);
+            fresh.forEach(list::remove);
+            return taken;
+        });
+        long bound = 2L * n * (64 - Long.numberOfLeadingZeros(2L * n)); // O(n log n)
+        assertThat(steps).as("steps to link %d moved calls behind %d fresh ones", n, n).isLessThan(bound);
+        assertThat(onLoop(list::size)).isZero();
+    }
+
+    @Test
+    void inAnyOrderOfAddingAndRemovingTheCallsLeftExpireOnceEachInDeadlineOrder() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        List<RpcCall> calls = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            calls.add(call(50 + random.nextInt(250)));
+        }
+        List<RpcCall> removed = new ArrayList<>();
+        List<RpcCall> expired = Collections.synchronizedList(new ArrayList<>());
+        DeadlineList list = new DeadlineList(loop, expired::add);
+        onLoop(() -> {
+            for (RpcCall c : calls) {
+                list.add(c);
+                if (random.nextInt(3) == 0) {
+                    RpcCall victim = calls.get(random.nextInt(calls.indexOf(c) + 1));
+                    if (list.remove(victim)) {
+                        removed.add(victim);
+                    }
+                }
+            }
+            return null;
+        });
+        List<RpcCall> expected = new ArrayList<>(calls);
+        expected.removeAll(removed);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (expired.size() < expected.size() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(50);
+        assertThat(removed).isNotEmpty();
+        assertThat(expired).containsExactlyInAnyOrderElementsOf(expected)
+                .isSortedAccordingTo(java.util.Comparator.comparingLong(RpcCall::deadlineNanos));
+        assertThat(onLoop(list::size)).isZero();
+    }
 }
