@@ -54,7 +54,7 @@ public final class ConsumerOptions {
         return new Builder();
     }
 
-    /** The defaults: 3 s call timeout, 3 s provider wait, 1 connection per provider. */
+    /** The defaults: 3 s call timeout, 3 s provider wait, 2 connections per provider. */
     public static ConsumerOptions defaults() {
         return builder().build();
     }
@@ -98,7 +98,12 @@ public final class ConsumerOptions {
         return connectTimeout;
     }
 
-    /** Persistent connections opened to each provider. */
+    /**
+     * Persistent connections opened to each provider; default 2. Calls go round robin over them, and each is
+     * served by one I/O thread, so two spread a busy provider's calls over two I/O threads and keep each
+     * connection's batches of writes and reads short: in the speed benchmark two connections carry 25 to 40%
+     * more calls per second than one at the same CPU, and a slow answer holds up half the calls behind it.
+     */
     public int connectionsPerProvider() {
         return connectionsPerProvider;
     }
@@ -211,7 +216,7 @@ public final class ConsumerOptions {
         private Duration callTimeout = Duration.ofSeconds(3);
         private Duration providerWaitTimeout = Duration.ofSeconds(3);
         private Duration connectTimeout = Duration.ofSeconds(2);
-        private int connectionsPerProvider = 1;
+        private int connectionsPerProvider = 2;
         private int maxResponseBytes = 16 * 1024 * 1024;
         private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private Executor callbackExecutor;

@@ -99,7 +99,8 @@ class CallbackTest {
 
     @Test
     void throwingCallbackBreaksNeitherTheConnectionNorOtherCalls() throws Exception {
-        try (ConsumerClient client = new ConsumerClient(peer.address())) {
+        try (ConsumerClient client = new ConsumerClient(peer.address(),
+                ConsumerOptions.builder().connectionsPerProvider(1).build())) {
             AsyncObjectProxy async = client.createAsync(HelloService.class);
             Recorder recorder = new Recorder(50);
             for (int i = 0; i < 50; i++) {

@@ -14,7 +14,7 @@ class ConsumerOptionsTest {
         ConsumerOptions options = ConsumerOptions.defaults();
         assertThat(options.callTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(options.providerWaitTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(options.connectionsPerProvider()).isEqualTo(1);
+        assertThat(options.connectionsPerProvider()).isEqualTo(2);
         assertThat(options.callbackExecutor()).isNull();
         assertThat(options.maxCallsInFlight()).isEqualTo(20_000);
         assertThat(options.outlierConsecutiveFailures()).isEqualTo(5);

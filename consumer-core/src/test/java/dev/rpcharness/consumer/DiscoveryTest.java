@@ -60,7 +60,9 @@ class DiscoveryTest {
 
     private ConsumerClient client() {
         ConsumerClient client = new ConsumerClient(new ServiceDiscovery(zooKeeper.getConnectString()),
-                ConsumerOptions.builder().reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+                // One connection per provider: the tests count calls per provider as round robin spreads them.
+                ConsumerOptions.builder().connectionsPerProvider(1)
+                        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
         closeables.add(client);
         return client;
     }

@@ -39,7 +39,8 @@ class FailureModesTest {
     }
 
     private ConsumerClient client(Duration callTimeout) {
-        ConsumerClient client = new ConsumerClient(peer.address(), ConsumerOptions.builder()
+        // One connection: these tests follow what happens to "the" connection (reset, reconnect, late answer).
+        ConsumerClient client = new ConsumerClient(peer.address(), ConsumerOptions.builder().connectionsPerProvider(1)
                 .callTimeout(callTimeout).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
         clients.add(client);
         return client;

@@ -83,7 +83,8 @@ class OverloadTest {
         try (FrozenPeer frozen = new FrozenPeer();
              WirePeer live = new WirePeer(new HelloServiceImpl()).start();
              ConsumerClient client = new ConsumerClient(frozen.address() + "," + live.address(),
-                     ConsumerOptions.builder().callTimeout(Duration.ofSeconds(5))
+                     // One connection each: the frozen provider absorbs one connection's kernel buffers.
+                     ConsumerOptions.builder().connectionsPerProvider(1).callTimeout(Duration.ofSeconds(5))
                              .outlierConsecutiveFailures(0).build())) {
             await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
             AsyncObjectProxy async = client.createAsync(HelloService.class);

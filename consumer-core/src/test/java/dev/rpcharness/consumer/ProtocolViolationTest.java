@@ -32,7 +32,8 @@ class ProtocolViolationTest {
     @BeforeEach
     void start() {
         peer = new WirePeer(new HelloServiceImpl()).start();
-        client = new ConsumerClient(peer.address(), ConsumerOptions.builder().callTimeout(LONG)
+        // One connection: each violation closes "the" connection and fails the calls in flight on it.
+        client = new ConsumerClient(peer.address(), ConsumerOptions.builder().connectionsPerProvider(1).callTimeout(LONG)
                 .maxResponseBytes(4096).reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build());
         async = client.createAsync(HelloService.class);
         hello = client.create(HelloService.class);

@@ -139,25 +139,32 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
 
     /** Builds a new picker from the current state and wakes the waiting calls. Caller holds the lock. */
     private void rebuild() {
-        List<ProviderConnection> usable = new ArrayList<>();
         Map<String, AtomicLong> probes = new HashMap<>();
+        int slots = 0;
         for (Map.Entry<String, Provider> e : providers.entrySet()) {
             Provider p = e.getValue();
             if (p.probe != null) {
                 probes.put(e.getKey(), p.probe);
             }
+            slots = Math.max(slots, p.connections.size());
             boolean connected = false;
             for (ProviderConnection c : p.connections) {
-                if (c.state() == ConnectivityState.READY) {
-                    connected = true;
-                    if (!p.ejected) {
-                        usable.add(c);
-                    }
-                }
+                connected |= c.state() == ConnectivityState.READY;
             }
             if (connected != p.connected) {
                 p.connected = connected;
                 emit(connected ? RoutingEvent.Kind.CONNECTED : RoutingEvent.Kind.DISCONNECTED, e.getKey(), "");
+            }
+        }
+        // Slot by slot across the providers (a0 b0 a1 b1, not a0 a1 b0 b1): round robin alternates providers,
+        // whatever the connections per provider.
+        List<ProviderConnection> usable = new ArrayList<>();
+        for (int slot = 0; slot < slots; slot++) {
+            for (Provider p : providers.values()) {
+                if (!p.ejected && slot < p.connections.size()
+                        && p.connections.get(slot).state() == ConnectivityState.READY) {
+                    usable.add(p.connections.get(slot));
+                }
             }
         }
         Picker next = new Picker(usable, servesAll, probes, 2 * options.callTimeout().toNanos());

@@ -39,7 +39,8 @@ class ProviderWaitBudgetTest {
 
     @Test
     void aCallThatWaitsForAProviderAgainEndsWithinItsOneBudget() throws Exception {
-        ConsumerOptions options = ConsumerOptions.builder().providerWaitTimeout(BUDGET)
+        // One connection: the call must sit unsent behind the large one on the same connection.
+        ConsumerOptions options = ConsumerOptions.builder().connectionsPerProvider(1).providerWaitTimeout(BUDGET)
                 .callTimeout(Duration.ofSeconds(60)).build();
         try (TestingServer zk = new TestingServer(true);
              CuratorFramework registrar = CuratorFrameworkFactory.newClient(zk.getConnectString(), 10_000, 5_000,

@@ -34,7 +34,7 @@ class HistoryRecorderTest {
         try (WirePeer peer = new WirePeer(new HelloServiceImpl()).start();
              HistoryRecorder history = new HistoryRecorder(file, 3000, "test client")) {
             try (ConsumerClient client = new ConsumerClient(peer.address(),
-                    ConsumerOptions.builder().callHistory(history).build())) {
+                    ConsumerOptions.builder().connectionsPerProvider(1).callHistory(history).build())) {
                 AsyncObjectProxy async = client.createAsync(HelloService.class);
                 List<RpcFuture> futures = new ArrayList<>();
                 for (int i = 0; i < calls; i++) {
@@ -120,7 +120,7 @@ class HistoryRecorderTest {
                 x.invoke();
             });
             try (ConsumerClient client = new ConsumerClient(peer.address(),
-                    ConsumerOptions.builder().callHistory(history).build())) {
+                    ConsumerOptions.builder().connectionsPerProvider(1).callHistory(history).build())) {
                 AsyncObjectProxy async = client.createAsync(HelloService.class);
                 List<RpcFuture> futures = new ArrayList<>();
                 for (int i = 0; i < calls; i++) {
@@ -138,7 +138,8 @@ class HistoryRecorderTest {
                         .isEqualTo(Long.toString(c.seq()));
             }
             seqById.clear();
-            try (ConsumerClient plain = new ConsumerClient(peer.address(), ConsumerOptions.builder().build())) {
+            try (ConsumerClient plain = new ConsumerClient(peer.address(),
+                    ConsumerOptions.builder().connectionsPerProvider(1).build())) {
                 for (int i = 0; i < 5; i++) {
                     plain.create(HelloService.class).hello("p" + i);
                 }
