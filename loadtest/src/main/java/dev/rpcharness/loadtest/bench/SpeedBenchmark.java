@@ -49,9 +49,13 @@ public final class SpeedBenchmark {
     record Mode(String name, long warmNanos, long searchNanos, long roundNanos, int rounds, long openWarmNanos,
                 long openNanos, boolean fidelity, int[][] grid) {
 
-        /** The grid's settings with one connection: the consumer's defaults fix the connection count at one. */
-        int[][] oneConnection() {
-            return java.util.Arrays.stream(grid).filter(s -> s[0] == 1).toArray(int[][]::new);
+        /**
+         * The grid's windows at {@code connections} connections: the consumer's defaults fix the connection count,
+         * so only the calls in flight are searched.
+         */
+        int[][] atConnections(int connections) {
+            return java.util.Arrays.stream(grid).mapToInt(s -> s[1]).distinct()
+                    .mapToObj(w -> new int[] {connections, w}).toArray(int[][]::new);
         }
     }
 
@@ -111,7 +115,7 @@ public final class SpeedBenchmark {
              FakeProvider provider = FakeProvider.builder().name("bench-provider")
                      .serve(EchoService.class, new EchoServiceImpl()).build().start()) {
             String bareAddress = "127.0.0.1:" + bare.port();
-            int[][] one = mode.oneConnection();
+            int[][] defaults = mode.atConnections(ConsumerOptions.defaults().connectionsPerProvider());
             Map<String, Entry> entries = new LinkedHashMap<>();
             add(entries, new Entry("A", "raw-netty", n -> new PipelinedHttpClient("127.0.0.1", bare.port(), n),
                     mode.grid()));
@@ -123,9 +127,9 @@ public final class SpeedBenchmark {
             add(entries, new Entry("E", "consumer-core+fake-provider",
                     n -> new ConsumerStack(provider.address(), bestOptions(n)), mode.grid()));
             add(entries, new Entry("C0", "consumer-core defaults",
-                    n -> new ConsumerStack(bareAddress, ConsumerOptions.defaults()), one));
+                    n -> new ConsumerStack(bareAddress, ConsumerOptions.defaults()), defaults));
             add(entries, new Entry("E0", "consumer-core defaults+fake-provider",
-                    n -> new ConsumerStack(provider.address(), ConsumerOptions.defaults()), one));
+                    n -> new ConsumerStack(provider.address(), ConsumerOptions.defaults()), defaults));
             try {
                 out.println("-- search: connections x calls in flight, closed loop, "
                         + mode.searchNanos() / 1_000_000 + " ms each after warm-up");
