@@ -149,10 +149,11 @@ public final class SpeedBenchmark {
                 double rate = limit / 2;
                 out.printf(Locale.ROOT, "-- open loop at 50%% of A's median (%.0f calls/s), latency from intended "
                         + "start over answered calls, failed calls counted apart, %d ms each after %d ms unrecorded; "
-                        + "each stack at its best connection count from the search (consumer core: %s)%n", rate,
+                        + "each stack at its best connection count from the search (consumer core: %s; C0 with its "
+                        + "default options)%n", rate,
                         mode.openNanos() / 1_000_000, mode.openWarmNanos() / 1_000_000, BEST_OPTIONS_TEXT);
                 rate = openLoopRateTheLimitKeepsUp(entries.get("A"), rate);
-                for (String k : List.of("B", "C", "D", "E")) {
+                for (String k : List.of("B", "C", "D", "E", "C0")) {
                     Entry e = entries.get(k);
                     e.stack.takeFailureKinds();
                     collectGarbage();
