@@ -174,7 +174,10 @@ final class CallDecoder {
                 continue;
             }
             try {
-                Object value = t == JsonToken.VALUE_NULL ? null : binding.reader(i, mapper).readValue(p);
+                // A string for a String parameter is its text, as Jackson's own String binding gives it.
+                Object value = t == JsonToken.VALUE_NULL ? null
+                        : t == JsonToken.VALUE_STRING && binding.isString(i) ? p.getText()
+                        : binding.reader(i, mapper).readValue(p);
                 args[i] = value == null ? ServiceTable.nullValue(binding.javaType(i, mapper)) : value;
             } catch (JsonParseException e) {
                 throw e;
