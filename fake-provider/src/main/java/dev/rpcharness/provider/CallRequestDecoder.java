@@ -61,7 +61,12 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private static final int NEED_MORE = 0;
     private static final int FALL_BACK = -1;
 
+    /** The first bytes copied to find a head: more than the contract's usual head with its four headers. */
+    private static final int FIRST_WINDOW = 512;
+
     private final long maxBodyBytes;
+    /** The head being parsed, copied out of the input: the request line and at most {@link #MAX_HEADER_BYTES}. */
+    private final byte[] head = new byte[REQUEST_LINE.length + MAX_HEADER_BYTES];
     private boolean fellBack;
 
     // What the parse of the current request's head found; reset per request.
@@ -87,21 +92,39 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int headEnd = parseHead(in);
-        if (headEnd == NEED_MORE) {
+        int headLength = readHead(in);
+        if (headLength == NEED_MORE) {
             return;
         }
-        if (headEnd == FALL_BACK) {
+        if (headLength == FALL_BACK) {
             fallBack(ctx);
             return;
         }
         int bodyLength = (int) contentLength;
-        if (in.writerIndex() - headEnd < bodyLength) {
+        if (in.readableBytes() - headLength < bodyLength) {
             return; // the body is not all here yet; the head is parsed again when it is (rare: one read per batch)
         }
-        in.readerIndex(headEnd);
+        in.skipBytes(headLength);
         out.add(new CallRequest(requestId, timeout, callSeq, connection != CONNECTION_CLOSE, in.readRetainedSlice(
                 bodyLength)));
+    }
+
+    /**
+     * Copies the head of the request at the reader index into {@link #head} (a first window that fits the usual
+     * head, a larger one only when it does not) and parses it: the head's length, or {@link #NEED_MORE}, or
+     * {@link #FALL_BACK}.
+     */
+    private int readHead(ByteBuf in) {
+        int available = Math.min(in.readableBytes(), head.length);
+        int window = Math.min(available, FIRST_WINDOW);
+        while (true) {
+            in.getBytes(in.readerIndex(), head, 0, window);
+            int r = parseHead(head, window);
+            if (r != NEED_MORE || window == available) {
+                return r == NEED_MORE && window == head.length ? FALL_BACK : r;
+            }
+            window = Math.min(available, window * 4);
+        }
     }
 
     @Override
@@ -122,15 +145,13 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private static final int CONNECTION_CLOSE = 2;
 
     /**
-     * Parses the head of the request at the reader index; returns the index of its first body byte, or
-     * {@link #NEED_MORE}, or {@link #FALL_BACK}.
+     * Parses the head at the start of {@code a} ({@code length} bytes of the input); returns the head's length, or
+     * {@link #NEED_MORE} when it does not end within them, or {@link #FALL_BACK}.
      */
-    private int parseHead(ByteBuf in) {
-        int start = in.readerIndex();
-        int end = in.writerIndex();
-        int n = Math.min(end - start, REQUEST_LINE.length);
+    private int parseHead(byte[] a, int length) {
+        int n = Math.min(length, REQUEST_LINE.length);
         for (int i = 0; i < n; i++) {
-            if (in.getByte(start + i) != REQUEST_LINE[i]) {
+            if (a[i] != REQUEST_LINE[i]) {
                 return FALL_BACK;
             }
         }
@@ -142,21 +163,22 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         timeout = null;
         callSeq = null;
         connection = CONNECTION_ABSENT;
-        int headersStart = start + REQUEST_LINE.length;
-        int limit = Math.min(end, headersStart + MAX_HEADER_BYTES);
-        int pos = headersStart;
+        int pos = REQUEST_LINE.length;
         while (true) {
-            int lf = in.indexOf(pos, limit, (byte) '\n');
-            if (lf < 0) {
-                return limit - headersStart >= MAX_HEADER_BYTES ? FALL_BACK : NEED_MORE;
+            int lf = pos;
+            while (lf < length && a[lf] != '\n') {
+                lf++;
             }
-            if (lf == pos || in.getByte(lf - 1) != '\r') {
+            if (lf == length) {
+                return NEED_MORE; // readHead tells a head too long for the fast path from one not all here
+            }
+            if (lf == pos || a[lf - 1] != '\r') {
                 return FALL_BACK; // a bare line feed
             }
             if (lf - 1 == pos) { // the empty line: the head ends
                 return contentLength < 0 || contentLength > maxBodyBytes ? FALL_BACK : lf + 1;
             }
-            if (!header(in, pos, lf - 1)) {
+            if (!header(a, pos, lf - 1)) {
                 return FALL_BACK;
             }
             pos = lf + 1;
@@ -164,10 +186,10 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     }
 
     /** Reads one header line {@code [from, to)} (without its CRLF); false when it is not one the fast path takes. */
-    private boolean header(ByteBuf in, int from, int to) {
+    private boolean header(byte[] a, int from, int to) {
         int colon = from;
         while (colon < to) {
-            byte b = in.getByte(colon);
+            byte b = a[colon];
             if (b == ':') {
                 break;
             }
@@ -182,48 +204,48 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         int valueStart = colon + 1;
         int valueEnd = to;
         for (int i = valueStart; i < to; i++) {
-            byte b = in.getByte(i);
+            byte b = a[i];
             if ((b < 0x20 && b != '\t') || b == 0x7f) {
                 return false; // control or non-ASCII bytes: Netty judges them
             }
         }
-        while (valueStart < valueEnd && blank(in.getByte(valueStart))) {
+        while (valueStart < valueEnd && blank(a[valueStart])) {
             valueStart++;
         }
-        while (valueEnd > valueStart && blank(in.getByte(valueEnd - 1))) {
+        while (valueEnd > valueStart && blank(a[valueEnd - 1])) {
             valueEnd--;
         }
         int nameLength = colon - from;
-        if (is(in, from, nameLength, REQUEST_ID)) {
+        if (is(a, from, nameLength, REQUEST_ID)) {
             if (requestId != null) {
                 return false;
             }
-            requestId = ascii(in, valueStart, valueEnd);
-        } else if (is(in, from, nameLength, CONTENT_LENGTH)) {
+            requestId = ascii(a, valueStart, valueEnd);
+        } else if (is(a, from, nameLength, CONTENT_LENGTH)) {
             if (contentLength >= 0) {
                 return false;
             }
-            contentLength = digits(in, valueStart, valueEnd);
+            contentLength = digits(a, valueStart, valueEnd);
             return contentLength >= 0;
-        } else if (is(in, from, nameLength, TIMEOUT)) {
+        } else if (is(a, from, nameLength, TIMEOUT)) {
             if (timeout != null) {
                 return false;
             }
-            timeout = ascii(in, valueStart, valueEnd);
-        } else if (is(in, from, nameLength, CALL_SEQ)) {
+            timeout = ascii(a, valueStart, valueEnd);
+        } else if (is(a, from, nameLength, CALL_SEQ)) {
             if (callSeq != null) {
                 return false;
             }
-            callSeq = ascii(in, valueStart, valueEnd);
-        } else if (is(in, from, nameLength, CONNECTION)) {
+            callSeq = ascii(a, valueStart, valueEnd);
+        } else if (is(a, from, nameLength, CONNECTION)) {
             if (connection != CONNECTION_ABSENT) {
                 return false;
             }
-            connection = is(in, valueStart, valueEnd - valueStart, CLOSE) ? CONNECTION_CLOSE
-                    : is(in, valueStart, valueEnd - valueStart, KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
+            connection = is(a, valueStart, valueEnd - valueStart, CLOSE) ? CONNECTION_CLOSE
+                    : is(a, valueStart, valueEnd - valueStart, KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
                     : CONNECTION_ABSENT;
             return connection != CONNECTION_ABSENT;
-        } else if (is(in, from, nameLength, TRANSFER_ENCODING) || is(in, from, nameLength, EXPECT)) {
+        } else if (is(a, from, nameLength, TRANSFER_ENCODING) || is(a, from, nameLength, EXPECT)) {
             return false;
         }
         return true;
@@ -234,12 +256,12 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     }
 
     /** Whether {@code length} bytes at {@code from} equal {@code lower}, ignoring ASCII case. */
-    private static boolean is(ByteBuf in, int from, int length, byte[] lower) {
+    private static boolean is(byte[] a, int from, int length, byte[] lower) {
         if (length != lower.length) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            byte b = in.getByte(from + i);
+            byte b = a[from + i];
             if (b >= 'A' && b <= 'Z') {
                 b += 'a' - 'A';
             }
@@ -251,13 +273,13 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     }
 
     /** A decimal number of at most 18 digits, or -1. */
-    private static long digits(ByteBuf in, int from, int to) {
+    private static long digits(byte[] a, int from, int to) {
         if (from == to || to - from > 18) {
             return -1;
         }
         long v = 0;
         for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
+            byte b = a[i];
             if (b < '0' || b > '9') {
                 return -1;
             }
@@ -266,7 +288,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         return v;
     }
 
-    private static String ascii(ByteBuf in, int from, int to) {
-        return in.toString(from, to - from, StandardCharsets.US_ASCII);
+    private static String ascii(byte[] a, int from, int to) {
+        return new String(a, from, to - from, StandardCharsets.US_ASCII);
     }
 }
