@@ -164,7 +164,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
         DecodedCall request;
         try {
-            request = dispatcher.decoder().decode(body, scratch());
+            request = dispatcher.decoder().decode(body, scratch(), headerId == null);
         } catch (CallDecoder.NotACallException e) {
             answer(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
             return;
