@@ -315,6 +315,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         return onEventLoop(() -> ctx.channel().config().setAutoRead(false));
     }
 
+    /** Whether requests are still read by the fast path ({@link CallRequestDecoder}); a snapshot. For tests. */
+    boolean onFastPath() {
+        return ctx.pipeline().get(CallRequestDecoder.class) != null;
+    }
+
     /** Whether the connection reads (not frozen, not stopped); on any thread, a snapshot. */
     boolean isReading() {
         return ctx.channel().config().isAutoRead();

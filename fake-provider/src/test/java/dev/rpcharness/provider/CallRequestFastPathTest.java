@@ -3,6 +3,9 @@ package dev.rpcharness.provider;
 import static dev.rpcharness.provider.testing.WireClient.callBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rpcharness.consumer.CallHistory;
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.provider.testing.CatalogService;
 import dev.rpcharness.provider.testing.CatalogServiceImpl;
 import dev.rpcharness.provider.testing.WireClient;
@@ -92,5 +95,33 @@ class CallRequestFastPathTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.bodyText()).startsWith("malformed HTTP request");
         assertThat(wire.readToEnd(WAIT).ending()).isEqualTo(WireClient.Ending.EOF);
+    }
+
+    @Test
+    void callsOfTheConsumerCoreStayOnTheFastPath() throws Exception {
+        // With a call history the consumer sends every header it knows: request id, timeout and call sequence.
+        CallHistory history = new CallHistory() {
+            @Override
+            public void started(long seq, String method, long startNanos) {
+            }
+
+            @Override
+            public void written(long seq, String provider, int localPort, long requestId, long nanos) {
+            }
+
+            @Override
+            public void ended(long seq, long endNanos, Throwable failure) {
+            }
+        };
+        ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofSeconds(5)).callHistory(history)
+                .build();
+        try (ConsumerClient client = new ConsumerClient(provider.address(), options)) {
+            CatalogService catalog = client.create(CatalogService.class);
+            for (int i = 0; i < 20; i++) {
+                assertThat(catalog.hello("n" + i)).isEqualTo("Hello n" + i);
+            }
+            assertThat(provider.connections().snapshot()).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.onFastPath()).as("connection on the fast path").isTrue());
+        }
     }
 }
