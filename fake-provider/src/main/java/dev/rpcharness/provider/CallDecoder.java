@@ -50,8 +50,11 @@ final class CallDecoder {
      * Decodes {@code body}, which stays owned (and released) by the caller. A body in a heap buffer is parsed in
      * place; another one up to {@link #SCRATCH_LIMIT} bytes is first copied into {@code scratch} (the caller's
      * reusable array, at least that large; no allocation per call), a larger one is streamed.
+     *
+     * @param bodyIdNeeded false when the request's header gave the id: the body's {@code requestId} is then
+     *                     checked but not kept ({@link DecodedCall#requestId} is null)
      */
-    DecodedCall decode(ByteBuf body, byte[] scratch) throws NotACallException {
+    DecodedCall decode(ByteBuf body, byte[] scratch, boolean bodyIdNeeded) throws NotACallException {
         int length = body.readableBytes();
         JsonParser parser;
         try {
@@ -68,7 +71,7 @@ final class CallDecoder {
             throw new NotACallException(e.getMessage(), e);
         }
         try (JsonParser p = parser) {
-            return decode(p);
+            return decode(p, bodyIdNeeded);
         } catch (NotACallException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -76,7 +79,7 @@ final class CallDecoder {
         }
     }
 
-    private DecodedCall decode(JsonParser p) throws IOException, NotACallException {
+    private DecodedCall decode(JsonParser p, boolean bodyIdNeeded) throws IOException, NotACallException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw new NotACallException("expected a JSON object, got " + p.currentToken(), null);
         }
@@ -96,7 +99,11 @@ final class CallDecoder {
             JsonToken t = p.nextToken();
             switch (field) {
                 case "requestId":
-                    requestId = scalar(p, t, field);
+                    if (bodyIdNeeded) {
+                        requestId = scalar(p, t, field);
+                    } else {
+                        requireScalar(p, t, field);
+                    }
                     break;
                 case "className":
                     className = scalar(p, t, field);
@@ -174,7 +181,10 @@ final class CallDecoder {
                 continue;
             }
             try {
-                Object value = t == JsonToken.VALUE_NULL ? null : binding.reader(i, mapper).readValue(p);
+                // A string for a String parameter is its text, as Jackson's own String binding gives it.
+                Object value = t == JsonToken.VALUE_NULL ? null
+                        : t == JsonToken.VALUE_STRING && binding.isString(i) ? p.getText()
+                        : binding.reader(i, mapper).readValue(p);
                 args[i] = value == null ? ServiceTable.nullValue(binding.javaType(i, mapper)) : value;
             } catch (JsonParseException e) {
                 throw e;
@@ -211,13 +221,14 @@ final class CallDecoder {
     }
 
     private static String scalar(JsonParser p, JsonToken t, String field) throws NotACallException, IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
+        requireScalar(p, t, field);
+        return t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+    }
+
+    private static void requireScalar(JsonParser p, JsonToken t, String field) throws NotACallException {
+        if (t != JsonToken.VALUE_NULL && !t.isScalarValue()) {
+            throw new NotACallException("\"" + field + "\" must be a string, got " + t, null);
         }
-        if (t.isScalarValue()) {
-            return p.getValueAsString();
-        }
-        throw new NotACallException("\"" + field + "\" must be a string, got " + t, null);
     }
 
     private static List<String> strings(JsonParser p, JsonToken t) throws NotACallException, IOException {

@@ -273,6 +273,12 @@ final class CallDispatcher {
 
     /** Encodes an answer with the given id (faults re-encode with another id). */
     byte[] encode(RpcResponse outcome, String requestId) {
+        if (!outcome.failed()) {
+            byte[] plain = PlainAnswerBody.of(requestId, outcome.result());
+            if (plain != null) {
+                return plain;
+            }
+        }
         RpcResponse r = Objects.equals(requestId, outcome.requestId()) ? outcome
                 : outcome.failed() ? RpcResponse.failure(requestId, outcome.error())
                 : RpcResponse.success(requestId, outcome.result());

@@ -9,6 +9,7 @@ import java.util.List;
  */
 final class DecodedCall {
 
+    /** The body's {@code requestId}; null when absent, or not kept because the request's header gave the id. */
     final String requestId;
     final String className;
     final String methodName;

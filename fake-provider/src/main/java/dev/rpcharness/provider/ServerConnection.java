@@ -2,12 +2,13 @@ package dev.rpcharness.provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.protocol.WireContract;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One accepted connection: the last handler of its pipeline, it turns each aggregated {@code POST /rpc} into a
+ * One accepted connection: the last handler of its pipeline, it turns each {@code POST /rpc} (a
+ * {@link CallRequest} from the fast path, or an aggregated request from Netty's decoder) into a
  * {@link CallDispatcher.Call}, and it owns the connection's outbound queue, which holds answers while the
  * provider is frozen or a slow-drip answer is on the wire (so answers never interleave).
  *
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: every method runs on the connection's event loop, except {@link #at}, {@link #freeze},
  * {@link #thaw} and {@link #stopReading}, which hop onto it (the last three return a future of their effect).
  */
-final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
     /** Name of the first handler of the pipeline; raw writes go through its context and skip the encoder. */
@@ -52,7 +54,6 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     private byte[] scratch = new byte[1024];
 
     ServerConnection(CallDispatcher dispatcher, ConnectionSet connections) {
-        super(true);
         this.dispatcher = dispatcher;
         this.connections = connections;
     }
@@ -83,6 +84,11 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
             ctx.pipeline().addBefore(ctx.pipeline().context(aggregator).name(), "single-chunk",
                     new SingleChunkRequests(aggregator.maxContentLength()));
         }
+        // The contract's plain call skips Netty's HTTP objects altogether; anything unusual falls back to them.
+        if (aggregator != null && ctx.pipeline().get(CallRequestDecoder.class) == null) {
+            ctx.pipeline().addBefore(FIRST_HANDLER, "call-request", new CallRequestDecoder(
+                    aggregator.maxContentLength()));
+        }
     }
 
     @Override
@@ -109,7 +115,26 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof CallRequest call) {
+            try {
+                call(call.requestId(), call.body(), call.keepAlive(), call.timeout(), call.callSeq());
+            } finally {
+                call.body().release();
+            }
+        } else if (msg instanceof FullHttpRequest req) {
+            try {
+                request(req);
+            } finally {
+                req.release();
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** A request as Netty's decoder and aggregator gave it (the fast path's {@link CallRequestDecoder} did not). */
+    private void request(FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
             // The framing is lost: answer and close at once, ahead of anything queued.
             rawCtx.writeAndFlush(Unpooled.wrappedBuffer(WireAnswer.closing(400, null, "text/plain",
@@ -127,13 +152,19 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
             answer(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
             return;
         }
-        int length = req.content().readableBytes();
+        call(headerId, req.content(), HttpUtil.isKeepAlive(req), req.headers().get(WireContract.TIMEOUT_HEADER),
+                req.headers().get(WireContract.CALL_SEQ_HEADER));
+    }
+
+    /** A {@code POST /rpc}: decodes its body and dispatches the call. The body stays the caller's to release. */
+    private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader) {
+        int length = body.readableBytes();
         if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
             scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
         }
         DecodedCall request;
         try {
-            request = dispatcher.decoder().decode(req.content(), scratch());
+            request = dispatcher.decoder().decode(body, scratch(), headerId == null);
         } catch (CallDecoder.NotACallException e) {
             answer(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
             return;
@@ -145,9 +176,8 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
         }
         String previous = lastRequestId;
         lastRequestId = id;
-        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(),
-                HttpUtil.isKeepAlive(req), budgetNanos(req.headers().get(WireContract.TIMEOUT_HEADER)),
-                callSeq(req.headers().get(WireContract.CALL_SEQ_HEADER))));
+        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(), keepAlive,
+                budgetNanos(timeoutHeader), callSeq(callSeqHeader)));
     }
 
     /**
@@ -283,6 +313,11 @@ final class ServerConnection extends SimpleChannelInboundHandler<FullHttpRequest
     /** Stops reading new calls; answers still go out. From any thread. Completes once it took effect. */
     Future<?> stopReading() {
         return onEventLoop(() -> ctx.channel().config().setAutoRead(false));
+    }
+
+    /** Whether requests are still read by the fast path ({@link CallRequestDecoder}); a snapshot. For tests. */
+    boolean onFastPath() {
+        return ctx.pipeline().get(CallRequestDecoder.class) != null;
     }
 
     /** Whether the connection reads (not frozen, not stopped); on any thread, a snapshot. */

@@ -83,6 +83,11 @@ final class ServiceTable {
             return r[i];
         }
 
+        /** Whether parameter {@code i} is declared {@code String}: a JSON string binds to its text as it is. */
+        boolean isString(int i) {
+            return types[i] == String.class;
+        }
+
         JavaType javaType(int i, ObjectMapper mapper) {
             reader(i, mapper);
             return javaTypes[i];

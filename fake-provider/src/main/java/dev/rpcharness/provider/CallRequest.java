@@ -1,0 +1,19 @@
+package dev.rpcharness.provider;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One {@code POST /rpc} read by {@link CallRequestDecoder}: the headers a call needs, as Netty's decoder would give
+ * them (value without surrounding blanks, null when absent), and its body.
+ *
+ * <p>The body is a retained slice of the connection's input: whoever receives the request releases it once, on the
+ * connection's event loop.
+ *
+ * @param requestId the {@code X-Rpc-Request-Id} header, or null
+ * @param timeout   the {@code X-Rpc-Timeout-Ms} header, or null
+ * @param callSeq   the {@code X-Rpc-Call-Seq} header, or null
+ * @param keepAlive false when the request said {@code Connection: close}
+ * @param body      exactly {@code Content-Length} bytes
+ */
+record CallRequest(String requestId, String timeout, String callSeq, boolean keepAlive, ByteBuf body) {
+}
