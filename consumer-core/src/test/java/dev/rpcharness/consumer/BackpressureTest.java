@@ -30,7 +30,9 @@ class BackpressureTest {
         try (ServerSocket server = new ServerSocket()) {
             server.setReceiveBufferSize(64 * 1024);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofMillis(300))
+            // One connection: the test reads what reaches the one socket it accepts.
+            ConsumerOptions options = ConsumerOptions.builder().connectionsPerProvider(1)
+                    .callTimeout(Duration.ofMillis(300))
                     .providerWaitTimeout(Duration.ofMillis(300)).build();
             try (ConsumerClient client = new ConsumerClient("127.0.0.1:" + server.getLocalPort(), options);
                  Socket accepted = server.accept()) {

@@ -30,7 +30,8 @@ class WriteFailureTest {
             });
             Duration timeout = Duration.ofSeconds(30);
             try (ConsumerClient client = new ConsumerClient("127.0.0.1:" + server.getLocalPort(),
-                    ConsumerOptions.builder().callTimeout(timeout).build())) {
+                    // One connection: the peer accepts (and resets) one; a second would wait unaccepted.
+                    ConsumerOptions.builder().connectionsPerProvider(1).callTimeout(timeout).build())) {
                 HelloService hello = client.create(HelloService.class);
                 String huge = "x".repeat(64 * 1024 * 1024);
                 long start = System.nanoTime();
