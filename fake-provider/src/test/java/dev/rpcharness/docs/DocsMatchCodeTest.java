@@ -124,17 +124,10 @@ class DocsMatchCodeTest {
         assertThat(missing).as("Markdown files named but not in the repository").isEmpty();
     }
 
-    /** Markdown files that a run writes (the reports module's summary), not files of the repository. */
-    private static final List<String> WRITTEN_BY_RUNS = List.of("rpc-report.md");
-
     /**
-     * Relative to the naming file, to the repository root, or as the end of some Markdown file's path; or a file a
-     * run writes.
+     * Relative to the naming file, to the repository root, or as the end of some Markdown file's path.
      */
     private static boolean mdExists(Path from, String name) {
-        if (WRITTEN_BY_RUNS.contains(name)) {
-            return true;
-        }
         if (Files.exists(from.getParent().resolve(name)) || Files.exists(root.resolve(name))) {
             return true;
         }

@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a report folder: one page per scenario ({@code <name>.html}), {@code index.html}, {@code rpc-report.md}
- * and {@code rpc-report.json}, comparing with a previous report's JSON when one is given or found. Reports are
+ * Writes a report folder: one page per scenario ({@code <name>.html}), {@code index.html}, a Markdown summary
+ * ({@link #MARKDOWN}) and {@code rpc-report.json}, comparing with a previous report's JSON when one is given or found. Reports are
  * found automatically in the folder's siblings named {@value #PREFIX}{@code <timestamp>}. Immutable settings;
  * one {@link #write} at a time per instance.
  */

@@ -42,7 +42,7 @@ class ReportMainTest {
         assertThat(dir.resolve("index.html")).exists();
         assertThat(dir.resolve("crashonesimulation.html")).exists();
         assertThat(dir.resolve("freezesimulation.html")).exists();
-        assertThat(Files.readString(dir.resolve("rpc-report.md"))).contains("| crashonesimulation | pass |");
+        assertThat(Files.readString(dir.resolve(ReportWriter.MARKDOWN))).contains("| crashonesimulation | pass |");
         assertThat(printed()).contains("## RPC Harness resilience report", "p2 frozen: 100 errors (timeout), "
                 + "failed at timeout; first within 1.9 s; back to zero within 5.9 s; serves again within 1.9 s");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("rpc-report.json").toFile());
