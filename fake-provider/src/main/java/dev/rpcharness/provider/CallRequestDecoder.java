@@ -1,5 +1,8 @@
 package dev.rpcharness.provider;
 
+import static dev.rpcharness.protocol.HttpBytes.equalsLowerCase;
+
+import dev.rpcharness.protocol.HttpBytes;
 import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,7 +11,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The fast path of a provider connection's request decoding: reads the plain call the contract's consumers send
@@ -32,31 +34,15 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
 
     private static final byte[] REQUEST_LINE = ("POST " + WireContract.CALL_PATH + " HTTP/1.1\r\n")
             .getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONTENT_LENGTH = lower("Content-Length");
-    private static final byte[] REQUEST_ID = lower(WireContract.REQUEST_ID_HEADER);
-    private static final byte[] TIMEOUT = lower(WireContract.TIMEOUT_HEADER);
-    private static final byte[] CALL_SEQ = lower(WireContract.CALL_SEQ_HEADER);
-    private static final byte[] CONNECTION = lower("Connection");
-    private static final byte[] TRANSFER_ENCODING = lower("Transfer-Encoding");
-    private static final byte[] EXPECT = lower("Expect");
-    private static final byte[] CLOSE = lower("close");
-    private static final byte[] KEEP_ALIVE = lower("keep-alive");
-
-    /** A header name character (RFC 9110 tchar). */
-    private static final boolean[] TOKEN = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TOKEN[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TOKEN[c] = true;
-            TOKEN[c - 'a' + 'A'] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TOKEN[c] = true;
-        }
-    }
+    private static final byte[] CONTENT_LENGTH = HttpBytes.lowerCaseAscii("Content-Length");
+    private static final byte[] REQUEST_ID = HttpBytes.lowerCaseAscii(WireContract.REQUEST_ID_HEADER);
+    private static final byte[] TIMEOUT = HttpBytes.lowerCaseAscii(WireContract.TIMEOUT_HEADER);
+    private static final byte[] CALL_SEQ = HttpBytes.lowerCaseAscii(WireContract.CALL_SEQ_HEADER);
+    private static final byte[] CONNECTION = HttpBytes.lowerCaseAscii("Connection");
+    private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
+    private static final byte[] EXPECT = HttpBytes.lowerCaseAscii("Expect");
+    private static final byte[] CLOSE = HttpBytes.lowerCaseAscii("close");
+    private static final byte[] KEEP_ALIVE = HttpBytes.lowerCaseAscii("keep-alive");
 
     private static final int NEED_MORE = 0;
     private static final int FALL_BACK = -1;
@@ -79,10 +65,6 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     /** @param maxBodyBytes the largest body the fast path takes (the aggregator's limit; larger ones go to Netty) */
     CallRequestDecoder(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
-    }
-
-    private static byte[] lower(String s) {
-        return s.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Whether this connection fell back to Netty's decoder. For tests. */
@@ -193,7 +175,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
             if (b == ':') {
                 break;
             }
-            if (b < 0 || !TOKEN[b]) {
+            if (!HttpBytes.isTokenChar(b)) {
                 return false;
             }
             colon++;
@@ -216,36 +198,37 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
             valueEnd--;
         }
         int nameLength = colon - from;
-        if (is(a, from, nameLength, REQUEST_ID)) {
+        if (equalsLowerCase(a, from, nameLength, REQUEST_ID)) {
             if (requestId != null) {
                 return false;
             }
             requestId = ascii(a, valueStart, valueEnd);
-        } else if (is(a, from, nameLength, CONTENT_LENGTH)) {
+        } else if (equalsLowerCase(a, from, nameLength, CONTENT_LENGTH)) {
             if (contentLength >= 0) {
                 return false;
             }
-            contentLength = digits(a, valueStart, valueEnd);
+            contentLength = HttpBytes.decimal(a, valueStart, valueEnd, 18);
             return contentLength >= 0;
-        } else if (is(a, from, nameLength, TIMEOUT)) {
+        } else if (equalsLowerCase(a, from, nameLength, TIMEOUT)) {
             if (timeout != null) {
                 return false;
             }
             timeout = ascii(a, valueStart, valueEnd);
-        } else if (is(a, from, nameLength, CALL_SEQ)) {
+        } else if (equalsLowerCase(a, from, nameLength, CALL_SEQ)) {
             if (callSeq != null) {
                 return false;
             }
             callSeq = ascii(a, valueStart, valueEnd);
-        } else if (is(a, from, nameLength, CONNECTION)) {
+        } else if (equalsLowerCase(a, from, nameLength, CONNECTION)) {
             if (connection != CONNECTION_ABSENT) {
                 return false;
             }
-            connection = is(a, valueStart, valueEnd - valueStart, CLOSE) ? CONNECTION_CLOSE
-                    : is(a, valueStart, valueEnd - valueStart, KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
+            connection = equalsLowerCase(a, valueStart, valueEnd - valueStart, CLOSE) ? CONNECTION_CLOSE
+                    : equalsLowerCase(a, valueStart, valueEnd - valueStart, KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
                     : CONNECTION_ABSENT;
             return connection != CONNECTION_ABSENT;
-        } else if (is(a, from, nameLength, TRANSFER_ENCODING) || is(a, from, nameLength, EXPECT)) {
+        } else if (equalsLowerCase(a, from, nameLength, TRANSFER_ENCODING)
+                || equalsLowerCase(a, from, nameLength, EXPECT)) {
             return false;
         }
         return true;
@@ -253,39 +236,6 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
 
     private static boolean blank(byte b) {
         return b == ' ' || b == '\t';
-    }
-
-    /** Whether {@code length} bytes at {@code from} equal {@code lower}, ignoring ASCII case. */
-    private static boolean is(byte[] a, int from, int length, byte[] lower) {
-        if (length != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            byte b = a[from + i];
-            if (b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
-            }
-            if (b != lower[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A decimal number of at most 18 digits, or -1. */
-    private static long digits(byte[] a, int from, int to) {
-        if (from == to || to - from > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = from; i < to; i++) {
-            byte b = a[i];
-            if (b < '0' || b > '9') {
-                return -1;
-            }
-            v = v * 10 + (b - '0');
-        }
-        return v;
     }
 
     private static String ascii(byte[] a, int from, int to) {

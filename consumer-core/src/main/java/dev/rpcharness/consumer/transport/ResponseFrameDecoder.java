@@ -1,5 +1,9 @@
 package dev.rpcharness.consumer.transport;
 
+import static dev.rpcharness.protocol.HttpBytes.equalsLowerCase;
+
+import dev.rpcharness.protocol.HttpBytes;
+import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -34,26 +38,9 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
     static final int MAX_HEADER_BYTES = 8192;
 
     private static final byte[] VERSION = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REQUEST_ID = dev.rpcharness.protocol.WireContract.REQUEST_ID_HEADER
-            .toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-
-    /** A header name character (RFC 9110 tchar). */
-    private static final boolean[] TOKEN = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TOKEN[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TOKEN[c] = true;
-            TOKEN[c - 'a' + 'A'] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TOKEN[c] = true;
-        }
-    }
+    private static final byte[] CONTENT_LENGTH = HttpBytes.lowerCaseAscii("Content-Length");
+    private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
+    private static final byte[] REQUEST_ID = HttpBytes.lowerCaseAscii(WireContract.REQUEST_ID_HEADER);
 
     private static final int NEED_MORE = 0;
     private static final int FALL_BACK = -1;
@@ -188,7 +175,7 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
                 if (b == ':') {
                     break;
                 }
-                if (b < 0 || !TOKEN[b]) {
+                if (!HttpBytes.isTokenChar(b)) {
                     return FALL_BACK;
                 }
                 i++;
@@ -213,22 +200,15 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
             while (valueEnd > valueStart && (in[valueEnd - 1] == ' ' || in[valueEnd - 1] == '\t')) {
                 valueEnd--;
             }
-            if (nameIs(in, nameStart, nameEnd, CONTENT_LENGTH)) {
-                if (contentLength >= 0 || valueEnd == valueStart || valueEnd - valueStart > 10) {
+            if (equalsLowerCase(in, nameStart, nameEnd - nameStart, CONTENT_LENGTH)) {
+                long n = HttpBytes.decimal(in, valueStart, valueEnd, 10);
+                if (contentLength >= 0 || n < 0) {
                     return FALL_BACK;
                 }
-                long n = 0;
-                for (int k = valueStart; k < valueEnd; k++) {
-                    byte b = in[k];
-                    if (b < '0' || b > '9') {
-                        return FALL_BACK;
-                    }
-                    n = n * 10 + (b - '0');
-                }
                 contentLength = n;
-            } else if (nameIs(in, nameStart, nameEnd, TRANSFER_ENCODING)) {
+            } else if (equalsLowerCase(in, nameStart, nameEnd - nameStart, TRANSFER_ENCODING)) {
                 return FALL_BACK;
-            } else if (nameIs(in, nameStart, nameEnd, REQUEST_ID)) {
+            } else if (equalsLowerCase(in, nameStart, nameEnd - nameStart, REQUEST_ID)) {
                 if (idStart >= 0) {
                     return FALL_BACK;
                 }
@@ -263,23 +243,6 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
             }
         }
         return -1;
-    }
-
-    /** Case-insensitive ASCII comparison of a header name with a lower-case name. */
-    private static boolean nameIs(byte[] in, int start, int end, byte[] lower) {
-        if (end - start != lower.length) {
-            return false;
-        }
-        for (int k = 0; k < lower.length; k++) {
-            byte b = in[start + k];
-            if (b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
-            }
-            if (b != lower[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
