@@ -76,16 +76,19 @@ class OverloadTest {
         }
     }
 
-    @Test
-    void callsAvoidAProviderThatStopsReadingAndItsQueuedCallsEndAtTheirDeadlineUnsent() throws Exception {
-        int calls = 200;
-        String argument = "y".repeat(100_000);
+    /** How the calls of {@link #againstFrozenAndLive} ended: answered, or timed out on which side. */
+    private record Outcome(int ok, int onFrozen, int onLive, int unsent) {
+    }
+
+    /**
+     * Sends {@code calls} async calls at once to a client of a frozen provider (accepts, never reads) and a live
+     * one, waits for every call to end (each either answered or timed out) and for nothing to be pending.
+     */
+    private static Outcome againstFrozenAndLive(int calls, String argument, ConsumerOptions options)
+            throws Exception {
         try (FrozenPeer frozen = new FrozenPeer();
              WirePeer live = new WirePeer(new HelloServiceImpl()).start();
-             ConsumerClient client = new ConsumerClient(frozen.address() + "," + live.address(),
-                     // One connection each: the frozen provider absorbs one connection's kernel buffers.
-                     ConsumerOptions.builder().connectionsPerProvider(1).callTimeout(Duration.ofSeconds(5))
-                             .outlierConsecutiveFailures(0).build())) {
+             ConsumerClient client = new ConsumerClient(frozen.address() + "," + live.address(), options)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
             AsyncObjectProxy async = client.createAsync(HelloService.class);
             List<RpcFuture> futures = new ArrayList<>();
@@ -93,25 +96,41 @@ class OverloadTest {
                 futures.add(async.call("hello", argument));
             }
             int ok = 0;
-            int timedOutOnFrozen = 0;
+            int onFrozen = 0;
+            int onLive = 0;
+            int unsent = 0;
             for (RpcFuture f : futures) {
                 try {
                     f.get(30, TimeUnit.SECONDS);
                     ok++;
                 } catch (ExecutionException e) {
                     assertThat(e.getCause()).isInstanceOf(RpcTimeoutException.class);
-                    if (frozen.address().equals(f.providerAddress()) || f.providerAddress() == null) {
-                        timedOutOnFrozen++; // written to the frozen provider, or never written at all
+                    if (f.providerAddress() == null) {
+                        unsent++;
+                    } else if (frozen.address().equals(f.providerAddress())) {
+                        onFrozen++;
+                    } else {
+                        onLive++;
                     }
                 }
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingCalls() == 0);
-            System.out.printf("BACKPRESSURE-2 ok=%d timedOutOnFrozen=%d of %d%n", ok, timedOutOnFrozen, calls);
-            // Round robin alone would send half of them to the frozen provider; once its connection is not
-            // writable (what the kernel's buffers hold, a few MB) its unsent calls go to the live provider.
-            assertThat(timedOutOnFrozen).as("calls that ended on the frozen provider or unsent, of %d", calls)
-                    .isLessThan(calls * 2 / 5);
+            return new Outcome(ok, onFrozen, onLive, unsent);
         }
+    }
+
+    @Test
+    void callsAvoidAProviderThatStopsReadingAndItsQueuedCallsEndAtTheirDeadlineUnsent() throws Exception {
+        int calls = 200;
+        // One connection each: the frozen provider absorbs one connection's kernel buffers.
+        Outcome o = againstFrozenAndLive(calls, "y".repeat(100_000), ConsumerOptions.builder()
+                .connectionsPerProvider(1).callTimeout(Duration.ofSeconds(5)).outlierConsecutiveFailures(0).build());
+        int timedOutOnFrozen = o.onFrozen() + o.unsent(); // written to the frozen provider, or never written at all
+        System.out.printf("BACKPRESSURE-2 ok=%d timedOutOnFrozen=%d of %d%n", o.ok(), timedOutOnFrozen, calls);
+        // Round robin alone would send half of them to the frozen provider; once its connection is not
+        // writable (what the kernel's buffers hold, a few MB) its unsent calls go to the live provider.
+        assertThat(timedOutOnFrozen).as("calls that ended on the frozen provider or unsent, of %d", calls)
+                .isLessThan(calls * 2 / 5);
     }
 
     /**
@@ -122,40 +141,13 @@ class OverloadTest {
     @Test
     void anUnsentBacklogLargerThanOneRerouteBatchMovesWhole() throws Exception {
         int calls = 10_000;
-        String argument = "z".repeat(4_000);
-        try (FrozenPeer frozen = new FrozenPeer();
-             WirePeer live = new WirePeer(new HelloServiceImpl()).start();
-             ConsumerClient client = new ConsumerClient(frozen.address() + "," + live.address(),
-                     ConsumerOptions.builder().callTimeout(Duration.ofSeconds(8)).ioThreads(1)
-                             .outlierConsecutiveFailures(0).build())) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
-            AsyncObjectProxy async = client.createAsync(HelloService.class);
-            List<RpcFuture> futures = new ArrayList<>();
-            for (int i = 0; i < calls; i++) {
-                futures.add(async.call("hello", argument));
-            }
-            int ok = 0;
-            int onFrozen = 0;
-            int unsent = 0;
-            for (RpcFuture f : futures) {
-                try {
-                    f.get(30, TimeUnit.SECONDS);
-                    ok++;
-                } catch (ExecutionException e) {
-                    assertThat(e.getCause()).isInstanceOf(RpcTimeoutException.class);
-                    if (f.providerAddress() == null) {
-                        unsent++;
-                    } else {
-                        assertThat(f.providerAddress()).isEqualTo(frozen.address());
-                        onFrozen++;
-                    }
-                }
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingCalls() == 0);
-            System.out.printf("BACKPRESSURE-3 ok=%d onFrozen=%d unsent=%d of %d%n", ok, onFrozen, unsent, calls);
-            assertThat(onFrozen + unsent).as("calls that did not reach the live provider").isPositive();
-            assertThat(unsent).as("calls never written that timed out instead of moving").isZero();
-            assertThat(ok).isEqualTo(calls - onFrozen);
-        }
+        Outcome o = againstFrozenAndLive(calls, "z".repeat(4_000), ConsumerOptions.builder()
+                .callTimeout(Duration.ofSeconds(8)).ioThreads(1).outlierConsecutiveFailures(0).build());
+        System.out.printf("BACKPRESSURE-3 ok=%d onFrozen=%d unsent=%d of %d%n", o.ok(), o.onFrozen(), o.unsent(),
+                calls);
+        assertThat(o.onLive()).as("calls that timed out on the live provider").isZero();
+        assertThat(o.onFrozen() + o.unsent()).as("calls that did not reach the live provider").isPositive();
+        assertThat(o.unsent()).as("calls never written that timed out instead of moving").isZero();
+        assertThat(o.ok()).isEqualTo(calls - o.onFrozen());
     }
 }
