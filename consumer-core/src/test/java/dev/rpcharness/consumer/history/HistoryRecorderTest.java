@@ -27,6 +27,18 @@ class HistoryRecorderTest {
     @TempDir
     Path dir;
 
+    /** Sends {@code calls} async hello calls at once and waits until each is answered. */
+    private static void helloCallsAtOnce(ConsumerClient client, int calls) throws Exception {
+        AsyncObjectProxy async = client.createAsync(HelloService.class);
+        List<RpcFuture> futures = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            futures.add(async.call("hello", "n" + i));
+        }
+        for (RpcFuture f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void everyCallIsRecordedWithItsStartWriteAndOneEnd() throws Exception {
         Path file = dir.resolve("calls.jsonl");
@@ -35,14 +47,7 @@ class HistoryRecorderTest {
              HistoryRecorder history = new HistoryRecorder(file, 3000, "test client")) {
             try (ConsumerClient client = new ConsumerClient(peer.address(),
                     ConsumerOptions.builder().connectionsPerProvider(1).callHistory(history).build())) {
-                AsyncObjectProxy async = client.createAsync(HelloService.class);
-                List<RpcFuture> futures = new ArrayList<>();
-                for (int i = 0; i < calls; i++) {
-                    futures.add(async.call("hello", "n" + i));
-                }
-                for (RpcFuture f : futures) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
+                helloCallsAtOnce(client, calls);
                 try {
                     client.create(HelloService.class).fail("boom");
                 } catch (RemoteInvocationException expected) {
@@ -121,14 +126,7 @@ class HistoryRecorderTest {
             });
             try (ConsumerClient client = new ConsumerClient(peer.address(),
                     ConsumerOptions.builder().connectionsPerProvider(1).callHistory(history).build())) {
-                AsyncObjectProxy async = client.createAsync(HelloService.class);
-                List<RpcFuture> futures = new ArrayList<>();
-                for (int i = 0; i < calls; i++) {
-                    futures.add(async.call("hello", "n" + i));
-                }
-                for (RpcFuture f : futures) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
+                helloCallsAtOnce(client, calls);
             }
             assertThat(history.flush(10, TimeUnit.SECONDS)).isTrue();
             HistoryFile read = HistoryFile.read(file);
