@@ -5,8 +5,8 @@ package dev.rpcharness.loadtest.bench;
  *
  * <p>Threading: {@link #send} may be called from any thread, also from inside a {@link Completion} (then on the
  * stack's I/O or callback thread); a stack that batches writes flushes what completions sent at the end of its
- * read batch. {@link #flush} pushes out what other threads sent. {@link #close} stops the client only; servers
- * are closed by their owner.
+ * read batch, and what other threads sent once per burst, by itself. {@link #close} stops the client only;
+ * servers are closed by their owner.
  */
 interface BenchStack extends AutoCloseable {
 
@@ -22,10 +22,6 @@ interface BenchStack extends AutoCloseable {
 
     /** Sends one call; {@code done} runs when it ends. */
     void send(long intendedStartNanos, Completion done);
-
-    /** Flushes calls sent from threads other than the stack's own; a no-op for stacks that flush per call. */
-    default void flush() {
-    }
 
     /**
      * The failures since the last call, by kind (e.g. exception class), then starts counting afresh; empty for a

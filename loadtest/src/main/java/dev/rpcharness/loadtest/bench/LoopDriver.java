@@ -68,7 +68,6 @@ final class LoopDriver {
             loop.issued.incrementAndGet();
             stack.send(now, loop);
         }
-        stack.flush();
         sleepNanos(warmNanos);
         cost.start();
         long calls0 = loop.completed.get();
@@ -135,7 +134,6 @@ final class LoopDriver {
                     inFlight.incrementAndGet();
                     stack.send(start + i * period, done);
                 }
-                stack.flush();
             } else {
                 LockSupport.parkNanos(Math.min(start + i * period - now, 20_000L));
             }

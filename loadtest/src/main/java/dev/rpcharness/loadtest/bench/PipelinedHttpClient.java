@@ -113,11 +113,6 @@ final class PipelinedHttpClient implements BenchStack {
         }
     }
 
-    /** Calls sent from other threads are flushed by the task that writes them; nothing to do here. */
-    @Override
-    public void flush() {
-    }
-
     private void flushDirty() {
         for (int i = 0; i < dirty.size(); i++) {
             Connection c = dirty.get(i);
