@@ -1,5 +1,6 @@
 package dev.rpcharness.provider.standalone;
 
+import dev.rpcharness.protocol.WireContract;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -184,12 +185,15 @@ public final class ExternalProviderProcess implements AutoCloseable {
         }
 
         public Builder basePath(String basePath) {
-            this.basePath = basePath;
+            this.basePath = WireContract.normalizeBasePath(basePath);
             return this;
         }
 
         /** Port to listen on; 0 (default) picks a free one. */
         public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is out of range 0..65535");
+            }
             this.port = port;
             return this;
         }
