@@ -1,16 +1,16 @@
 package dev.rpcharness.consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rpcharness.consumer.balancer.Balancer;
-import dev.rpcharness.consumer.call.RpcCall;
-import dev.rpcharness.consumer.callback.CallbackExecutor;
-import dev.rpcharness.consumer.codec.ResponseDecoder;
-import dev.rpcharness.consumer.proxy.ArgumentEncoder;
-import dev.rpcharness.consumer.proxy.CallInvoker;
-import dev.rpcharness.consumer.proxy.MethodMetadata;
-import dev.rpcharness.consumer.proxy.ObjectProxy;
-import dev.rpcharness.consumer.proxy.ServiceMethods;
-import dev.rpcharness.consumer.transport.Transport;
+import dev.rpcharness.consumer.internal.balancer.Balancer;
+import dev.rpcharness.consumer.internal.call.RpcCall;
+import dev.rpcharness.consumer.internal.callback.CallbackExecutor;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
+import dev.rpcharness.consumer.internal.proxy.ArgumentEncoder;
+import dev.rpcharness.consumer.internal.proxy.CallInvoker;
+import dev.rpcharness.consumer.internal.proxy.MethodMetadata;
+import dev.rpcharness.consumer.internal.proxy.ObjectProxy;
+import dev.rpcharness.consumer.internal.proxy.ServiceMethods;
+import dev.rpcharness.consumer.internal.transport.Transport;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import java.util.ArrayList;
@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * I/O side's exception as its cause.
  *
  * <p>Inside: discovery (or the direct list) reports provider lists to the balancer
- * ({@code consumer.balancer}: routing, the wait-for-ready queue, outlier ejection), which keeps connections
- * through the transport ({@code consumer.transport}: connections, writability, the pending map); each call
- * ({@code consumer.call}) owns its budgets and its one ending. {@link #addRoutingListener} reports every routing
+ * ({@code consumer.internal.balancer}: routing, the wait-for-ready queue, outlier ejection), which keeps connections
+ * through the transport ({@code consumer.internal.transport}: connections, writability, the pending map); each call
+ * ({@code consumer.internal.call}) owns its budgets and its one ending. {@link #addRoutingListener} reports every routing
  * change.
  *
  * <p>Threading: thread-safe; proxies may be shared by any number of threads. The client owns its Netty I/O

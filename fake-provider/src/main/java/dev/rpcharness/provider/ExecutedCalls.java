@@ -1,5 +1,6 @@
 package dev.rpcharness.provider;
 
+import dev.rpcharness.run.ExecutedCallLog;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,7 +66,7 @@ public final class ExecutedCalls {
     }
 
     /** What a provider had executed at one moment. Immutable. */
-    public static final class Snapshot {
+    public static final class Snapshot implements ExecutedCallLog {
 
         private final Set<Long> keys;
         private final boolean complete;
@@ -75,12 +76,12 @@ public final class ExecutedCalls {
             this.complete = complete;
         }
 
-        /** Whether the call {@code requestId} from the caller's port {@code localPort} was executed. */
+        @Override
         public boolean ran(int callerPort, long requestId) {
             return keys.contains(key(callerPort, requestId));
         }
 
-        /** False when the ring overflowed: a call it does not hold may still have run. */
+        @Override
         public boolean complete() {
             return complete;
         }

@@ -1,7 +1,7 @@
 /**
  * Call history: {@link dev.rpcharness.consumer.history.HistoryRecorder} writes every call's start, write and end
  * (a {@link dev.rpcharness.consumer.CallHistory}) to a JSON-lines file on its own thread;
- * {@link dev.rpcharness.consumer.history.HistoryFile} reads such a file back as one
- * {@link dev.rpcharness.consumer.history.CallRecord} per call, for the checker and the reports.
+ * {@link dev.rpcharness.run.HistoryFile} reads such a file back as one
+ * {@link dev.rpcharness.run.CallRecord} per call, for the checker and the reports.
  */
 package dev.rpcharness.consumer.history;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rpcharness.consumer.codec.ResponseDecoder;
-import dev.rpcharness.consumer.codec.ResponseDecoder.MalformedBodyException;
-import dev.rpcharness.consumer.codec.ResponseDecoder.Outcome;
-import dev.rpcharness.consumer.codec.ResponseDecoder.ResultMismatchException;
-import dev.rpcharness.consumer.proxy.MethodMetadata;
-import dev.rpcharness.consumer.proxy.ServiceMethods;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder.MalformedBodyException;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder.Outcome;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder.ResultMismatchException;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
+import dev.rpcharness.consumer.internal.proxy.MethodMetadata;
+import dev.rpcharness.consumer.internal.proxy.ServiceMethods;
 import dev.rpcharness.protocol.RpcJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -12,6 +12,8 @@ import dev.rpcharness.consumer.RemoteInvocationException;
 import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.consumer.testing.FrozenPeer;
 import dev.rpcharness.consumer.testing.WirePeer;
+import dev.rpcharness.run.CallRecord;
+import dev.rpcharness.run.HistoryFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

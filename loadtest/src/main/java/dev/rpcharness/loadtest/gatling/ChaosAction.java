@@ -1,7 +1,7 @@
 package dev.rpcharness.loadtest.gatling;
 
 import dev.rpcharness.cluster.RpcCluster;
-import dev.rpcharness.cluster.TimelineAction;
+import dev.rpcharness.run.TimelineAction;
 import io.gatling.core.action.Action;
 import io.gatling.core.session.Session;
 import io.gatling.core.stats.StatsEngine;

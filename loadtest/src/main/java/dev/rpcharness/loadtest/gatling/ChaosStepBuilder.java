@@ -1,8 +1,8 @@
 package dev.rpcharness.loadtest.gatling;
 
 import dev.rpcharness.cluster.RpcCluster;
-import dev.rpcharness.cluster.TimelineAction;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.run.TimelineAction;
 import java.util.Objects;
 import java.util.function.Consumer;
 

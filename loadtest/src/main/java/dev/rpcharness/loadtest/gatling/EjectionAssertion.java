@@ -1,8 +1,8 @@
 package dev.rpcharness.loadtest.gatling;
 
-import dev.rpcharness.cluster.TimelineAction;
-import dev.rpcharness.cluster.TimelineEvent;
 import dev.rpcharness.consumer.RoutingEvent;
+import dev.rpcharness.run.TimelineAction;
+import dev.rpcharness.run.TimelineEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.rpcharness.loadtest.run;
 
-import dev.rpcharness.cluster.Timeline;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.AsyncRpcCallback;
 import dev.rpcharness.consumer.ConsumerClient;
@@ -11,10 +10,9 @@ import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.loadtest.record.Outcome;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rpcharness.run.RunFolder;
+import dev.rpcharness.run.Timeline;
+import dev.rpcharness.run.TimelineAction;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -145,13 +143,14 @@ public final class Injector {
         Semaphore inFlight = new Semaphore(maxInFlight);
         AtomicLong failed = new AtomicLong();
         long sent = 0;
-        try (LatencyRecorder recorder = new LatencyRecorder(out.resolve("rpc-latency.hlog"), Duration.ofSeconds(1));
+        RunFolder folder = new RunFolder(out);
+        try (LatencyRecorder recorder = new LatencyRecorder(folder.file(RunFolder.LATENCY_LOG), Duration.ofSeconds(1));
              ConsumerClient client = zooKeeper != null
                      ? new ConsumerClient(new ServiceDiscovery(zooKeeper, basePath, Duration.ofSeconds(10)), options)
                      : new ConsumerClient(direct, options)) {
             AsyncObjectProxy echo = client.createAsync(EchoService.class);
             awaitFirstAnswer(client);
-            timeline.record("injector-start", name, String.format(Locale.ROOT, "%s %.0f calls/s for %d s",
+            timeline.record(TimelineAction.INJECTOR_START, name, String.format(Locale.ROOT, "%s %.0f calls/s for %d s",
                     zooKeeper != null ? "zk " + zooKeeper + basePath : "direct " + direct, rate,
                     duration.toSeconds()));
             long start = System.nanoTime();
@@ -189,20 +188,15 @@ public final class Injector {
             if (!inFlight.tryAcquire(maxInFlight, callTimeout.toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS)) {
                 log.warn("{}: calls still in flight at the end", name);
             }
-            timeline.record("injector-stop", name, sent + " calls, " + failed.get() + " failed");
+            timeline.record(TimelineAction.INJECTOR_STOP, name, sent + " calls, " + failed.get() + " failed");
             recorder.close();
-            timeline.writeJsonLines(out.resolve("rpc-timeline.jsonl"));
-            RunSummary summary = new RunSummary(name, recorder.summaries(), recorder.firstIntervalStartMillis(),
-                    recorder.lastIntervalEndMillis());
-            Files.writeString(out.resolve("rpc-summary.txt"), summary.render(), StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("rpc-summary.json"), summary.toJson(), StandardCharsets.UTF_8);
+            folder.writeTimeline(timeline);
+            RunSummary.of(name, recorder).writeTo(folder);
             log.info("injector {}: {} calls, {} failed, run folder {}", name, sent, failed.get(), out);
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(name + " interrupted after " + sent + " calls", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the run files of " + name + " to " + out, e);
         }
     }
 

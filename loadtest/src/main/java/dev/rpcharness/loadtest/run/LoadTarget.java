@@ -1,8 +1,7 @@
 package dev.rpcharness.loadtest.run;
 
 import dev.rpcharness.cluster.RpcCluster;
-import dev.rpcharness.cluster.TimelineAction;
-import dev.rpcharness.history.RunHistoryCheck;
+import dev.rpcharness.cluster.RunHistoryCheck;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.AsyncRpcCallback;
 import dev.rpcharness.consumer.ConsumerClient;
@@ -12,9 +11,10 @@ import dev.rpcharness.loadtest.gatling.RpcTarget;
 import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.run.RunFolder;
+import dev.rpcharness.run.TimelineAction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -29,11 +29,11 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -127,7 +127,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                 replay.afterStep(cluster);
             }
         };
-        recorder = new LatencyRecorder(runDir.resolve("rpc-latency.hlog"), Duration.ofSeconds(1));
+        recorder = new LatencyRecorder(runDir.resolve(RunFolder.LATENCY_LOG), Duration.ofSeconds(1));
         try {
             if (config.externalFleet) {
                 log.info("load target {}: external fleet in ZooKeeper {}{}", config.name, config.zooKeeper,
@@ -377,19 +377,18 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         Path dir = gatlingRunDir().orElse(runDir);
         try {
             Files.createDirectories(dir);
-            Path hlog = dir.resolve("rpc-latency.hlog");
+            RunFolder folder = new RunFolder(dir);
+            Path hlog = folder.file(RunFolder.LATENCY_LOG);
             if (!dir.equals(runDir)) {
                 Files.move(r.logFile(), hlog, StandardCopyOption.REPLACE_EXISTING);
                 deleteIfEmpty(runDir);
                 runDir = dir;
             }
             if (cluster != null) {
-                cluster.timeline().writeJsonLines(dir.resolve("rpc-timeline.jsonl"));
+                folder.writeTimeline(cluster.timeline());
             }
-            RunSummary summary = new RunSummary(config.name, r.summaries(), r.firstIntervalStartMillis(),
-                    r.lastIntervalEndMillis());
-            Files.writeString(dir.resolve("rpc-summary.txt"), summary.render(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("rpc-summary.json"), summary.toJson(), StandardCharsets.UTF_8);
+            RunSummary summary = RunSummary.of(config.name, r);
+            summary.writeTo(folder);
             log.info("RPC latency of {} (HdrHistogram log {}):\n{}", config.name, hlog, summary.render());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run files to " + dir, e);

@@ -1,7 +1,8 @@
 package dev.rpcharness.loadtest.run;
 
 import dev.rpcharness.cluster.RpcCluster;
-import dev.rpcharness.cluster.TimelineEvent;
+import dev.rpcharness.run.RunFolder;
+import dev.rpcharness.run.TimelineEvent;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class ReplayRecord {
 
     /** The file name in a run folder. */
-    static final String FILE = "rpc-replay.properties";
+    static final String FILE = RunFolder.REPLAY;
     private static final Logger log = LoggerFactory.getLogger(ReplayRecord.class);
 
     /** One chaos step as it ran. */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.loadtest.record.LatencySummary;
+import dev.rpcharness.run.RunFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -77,5 +79,16 @@ final class RunSummary {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The summary of what {@code recorder} recorded, named {@code name}. */
+    static RunSummary of(String name, LatencyRecorder recorder) {
+        return new RunSummary(name, recorder.summaries(), recorder.firstIntervalStartMillis(),
+                recorder.lastIntervalEndMillis());
+    }
+
+    /** Writes this summary into the run folder, as text and as JSON. */
+    void writeTo(RunFolder folder) {
+        folder.writeSummary(render(), toJson());
     }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rpcharness.cluster.RpcCluster;
-import dev.rpcharness.cluster.TimelineEvent;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.run.TimelineEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static dev.rpcharness.loadtest.gatling.RpcDsl.ejectionAfterFreeze;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rpcharness.cluster.Timeline;
+import dev.rpcharness.run.Timeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -2,13 +2,14 @@ package dev.rpcharness.reports.analysis;
 
 import dev.rpcharness.reports.run.ScenarioRun;
 import dev.rpcharness.reports.run.TimelineEntry;
+import dev.rpcharness.run.TimelineAction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * Finds the chaos steps in a run's timeline. A step that begins an interval is paired with the next step that ends
@@ -21,23 +22,6 @@ import java.util.Set;
  * drawn, but neither has a recovery nor ends another step's recovery window. Stateless.
  */
 public final class ChaosSteps {
-
-    /** Beginning action to the actions that end it. */
-    private static final Map<String, Set<String>> ENDS = Map.of(
-            "crash", Set.of("restart"),
-            "stop", Set.of("restart"),
-            "freeze", Set.of("thaw"),
-            "zk-stop", Set.of("zk-restart"),
-            "zk-kill-server", Set.of("zk-restart-server"),
-            "fault-plan", Set.of("fault-plan"));
-    private static final Map<String, String> WORDS = Map.of(
-            "crash", "crashed", "stop", "stopped", "freeze", "frozen", "zk-stop", "ZooKeeper down",
-            "zk-kill-server", "ZooKeeper member down", "fault-plan", "fault plan");
-    private static final Set<String> NOT_CHAOS = Set.of("cluster-start", "cluster-close", "warm-up",
-            "injector-start", "injector-stop");
-    /** Instant steps the harness performs; with the beginnings and ends above, the actions that are chaos. */
-    private static final Set<String> INSTANT_CHAOS = Set.of("expire-session", "restart", "thaw", "zk-restart",
-            "zk-restart-server");
 
     private ChaosSteps() {
     }
@@ -62,20 +46,22 @@ public final class ChaosSteps {
         Map<String, TimelineEntry> open = new LinkedHashMap<>();
         for (TimelineEntry e : run.timeline()) {
             String a = e.action();
-            if (NOT_CHAOS.contains(a) || a.startsWith("provider-")) {
+            Optional<TimelineAction> known = TimelineAction.ofLabel(a);
+            if (known.map(TimelineAction::isBookkeeping).orElse(false)) {
                 continue;
             }
             String key = e.subject() + "|" + memberOf(e);
             boolean ended = false;
             for (Map.Entry<String, TimelineEntry> o : List.copyOf(open.entrySet())) {
                 TimelineEntry begin = o.getValue();
-                if (o.getKey().equals(key) && ENDS.get(begin.action()).contains(a)) {
+                if (o.getKey().equals(key) && known.isPresent()
+                        && TimelineAction.ofLabel(begin.action()).orElseThrow().endedBy().contains(known.get())) {
                     open.remove(o.getKey());
                     steps.add(step(run, begin, addressByName, run.seconds(e.wallMillis()), a));
                     ended = true;
                 }
             }
-            if (ENDS.containsKey(a) && !(a.equals("fault-plan") && e.detail().contains("FaultPlan[none]"))) {
+            if (known.map(k -> !k.endedBy().isEmpty()).orElse(false) && !(a.equals("fault-plan") && e.detail().contains("FaultPlan[none]"))) {
                 open.put(key, e);
             } else if (!ended) {
                 steps.add(step(run, e, addressByName, null, null));
@@ -98,10 +84,11 @@ public final class ChaosSteps {
         if ("zookeeper".equals(e.subject())) {
             address = null;
         }
-        String word = WORDS.getOrDefault(e.action(), e.action());
+        Optional<TimelineAction> known = TimelineAction.ofLabel(e.action());
+        String word = known.map(TimelineAction::stateName).orElse(e.action());
         String label = e.action().startsWith("zk-") ? word + memberSuffix(e) : (e.subject() + " " + word).trim();
-        boolean chaos = ENDS.containsKey(e.action()) || INSTANT_CHAOS.contains(e.action())
-                || e.action().endsWith("-failed");
+        boolean chaos = known.map(TimelineAction::isChaosStep).orElse(false)
+                || e.action().endsWith(TimelineAction.FAILED_SUFFIX);
         return new ChaosStep(e.action(), label, e.subject(), address, run.seconds(e.wallMillis()), end, endKind,
                 chaos);
     }

@@ -2,6 +2,7 @@ package dev.rpcharness.reports.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcharness.run.RunFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public record HistoryCounts(long calls, long ok, long fail, long info, long info
                             long infoUnknown, long flagged, long violations) {
 
     /** The file name in a run folder. */
-    public static final String FILE = "rpc-history-check.jsonl";
+    public static final String FILE = RunFolder.HISTORY_CHECK_JSON;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The counts of {@code folders}, or empty when none of them holds a call-history check. */

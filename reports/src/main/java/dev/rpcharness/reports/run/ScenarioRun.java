@@ -2,6 +2,7 @@ package dev.rpcharness.reports.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcharness.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +25,9 @@ import java.util.Objects;
 public final class ScenarioRun {
 
     /** File names a run folder holds. */
-    public static final String LATENCY_LOG = "rpc-latency.hlog";
-    public static final String TIMELINE = "rpc-timeline.jsonl";
-    public static final String SUMMARY = "rpc-summary.json";
+    public static final String LATENCY_LOG = RunFolder.LATENCY_LOG;
+    public static final String TIMELINE = RunFolder.TIMELINE;
+    public static final String SUMMARY = RunFolder.SUMMARY_JSON;
     public static final String GATLING_INDEX = "index.html";
 
     private final String name;

@@ -1,0 +1,362 @@
+package dev.rpcharness.consumer.internal.balancer;
+
+import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.RoutingEvent;
+import dev.rpcharness.consumer.RoutingListener;
+import dev.rpcharness.consumer.internal.call.RpcCall;
+import dev.rpcharness.consumer.internal.transport.ConnectivityState;
+import dev.rpcharness.consumer.internal.transport.ProviderConnection;
+import dev.rpcharness.consumer.internal.transport.Transport;
+import dev.rpcharness.protocol.ProviderNode;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing policy of one client (one per client, never shared): takes provider lists from discovery (or the
+ * direct list), keeps {@code connectionsPerProvider} connections per listed provider through the {@link Transport},
+ * and routes each call round robin (weighted) over the READY connections of providers that serve its interface
+ * and are not ejected. The routing table is an immutable {@link Picker} swapped on every routing change; every
+ * change also wakes the one {@link WaitQueue} where calls wait for a provider. Outlier detection ejects a provider
+ * whose calls keep failing (several in a row, or too large a share within a window) for a growing cool-down, never more than {@code maxEjectionPercent} of the providers at
+ * once; when the cool-down ends it returns on probation and takes one probe call at a time until an answer clears
+ * it (back in full rotation) or a fault ejects it again for longer. Every routing change is a {@link RoutingEvent} to the registered listeners.
+ *
+ * <p>Threading: all public methods are thread-safe. Provider lists arrive on discovery's thread, connection
+ * changes and call ends on the I/O threads; structural changes take this object's lock, picking takes none.
+ */
+public final class Balancer implements AutoCloseable, ProviderConnection.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(Balancer.class);
+    private static final int MAX_DISPATCHES = 3;
+
+    private final Transport transport;
+    private final ConsumerOptions options;
+    private final EventLoop timers;
+    private final WaitQueue waiting;
+    private final OutlierDetector outliers;
+    private final Map<String, Provider> providers = new LinkedHashMap<>();
+    private final Set<String> servesAll = new HashSet<>();
+    private final List<RoutingListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Picker picker = Picker.EMPTY;
+    private volatile boolean closed;
+
+    public Balancer(Transport transport, ConsumerOptions options) {
+        this.transport = transport;
+        this.options = options;
+        this.timers = transport.timerLoop();
+        this.waiting = new WaitQueue(timers, options.providerWaitTimeout().toMillis());
+        this.outliers = new OutlierDetector(options.outlierConsecutiveFailures(), options.outlierFailureRatio(),
+                options.outlierMinimumCalls(), options.outlierInterval().toNanos(),
+                options.outlierBaseEjectionTime().toNanos(), options.outlierMaxEjectionTime().toNanos(),
+                System::nanoTime);
+    }
+
+    /** One listed provider: its node, its connections and whether it is ejected. Guarded by the balancer. */
+    private static final class Provider {
+        ProviderNode node;
+        final List<ProviderConnection> connections = new ArrayList<>();
+        boolean connected;
+        boolean ejected;
+        /** Non-null while on probation after an ejection: its one probe slot. */
+        AtomicLong probe;
+    }
+
+    /** Registers a listener of routing events. */
+    public void addListener(RoutingListener listener) {
+        listeners.add(listener);
+    }
+
+    private void emit(RoutingEvent.Kind kind, String provider, String detail) {
+        RoutingEvent event = new RoutingEvent(kind, provider, detail, System.nanoTime());
+        log.info("routing: {} {} {}", event.action(), provider, detail);
+        for (RoutingListener l : listeners) {
+            try {
+                l.onRoutingEvent(event);
+            } catch (RuntimeException e) {
+                log.warn("routing listener {} failed on {}", l, event, e);
+            }
+        }
+    }
+
+    /**
+     * Applies a new provider list: connects to new providers, shuts down the delisted ones gracefully.
+     *
+     * @param servesEveryInterface true for the direct list (addresses serve every interface); false for
+     *                             discovery, where a node serves exactly the interfaces it lists
+     */
+    public synchronized void updateProviders(List<ProviderNode> nodes, boolean servesEveryInterface) {
+        if (closed) {
+            return;
+        }
+        Map<String, ProviderNode> listed = new HashMap<>();
+        for (ProviderNode node : nodes) {
+            listed.put(node.address(), node);
+        }
+        for (var it = providers.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Provider> entry = it.next();
+            ProviderNode node = listed.get(entry.getKey());
+            if (node == null) {
+                entry.getValue().connections.forEach(ProviderConnection::shutdownGracefully);
+                it.remove();
+                servesAll.remove(entry.getKey());
+                outliers.forget(entry.getKey());
+                emit(RoutingEvent.Kind.DELISTED, entry.getKey(), "closing its connections once their calls end");
+            } else if (!node.equals(entry.getValue().node)) {
+                entry.getValue().node = node;
+                entry.getValue().connections.forEach(c -> c.node(node));
+            }
+        }
+        for (ProviderNode node : nodes) {
+            if (!providers.containsKey(node.address())) {
+                Provider p = new Provider();
+                p.node = node;
+                for (int slot = 0; slot < options.connectionsPerProvider(); slot++) {
+                    p.connections.add(transport.newConnection(node, slot, this));
+                }
+                providers.put(node.address(), p);
+                if (servesEveryInterface) {
+                    servesAll.add(node.address());
+                }
+                emit(RoutingEvent.Kind.LISTED, node.address(), servesEveryInterface ? "direct"
+                        : "serves " + node.services());
+                p.connections.forEach(ProviderConnection::start);
+            }
+        }
+        rebuild();
+    }
+
+    /** Builds a new picker from the current state and wakes the waiting calls. Caller holds the lock. */
+    private void rebuild() {
+        Map<String, AtomicLong> probes = new HashMap<>();
+        int slots = 0;
+        for (Map.Entry<String, Provider> e : providers.entrySet()) {
+            Provider p = e.getValue();
+            if (p.probe != null) {
+                probes.put(e.getKey(), p.probe);
+            }
+            slots = Math.max(slots, p.connections.size());
+            boolean connected = false;
+            for (ProviderConnection c : p.connections) {
+                connected |= c.state() == ConnectivityState.READY;
+            }
+            if (connected != p.connected) {
+                p.connected = connected;
+                emit(connected ? RoutingEvent.Kind.CONNECTED : RoutingEvent.Kind.DISCONNECTED, e.getKey(), "");
+            }
+        }
+        // Slot by slot across the providers (a0 b0 a1 b1, not a0 a1 b0 b1): round robin alternates providers,
+        // whatever the connections per provider.
+        List<ProviderConnection> usable = new ArrayList<>();
+        for (int slot = 0; slot < slots; slot++) {
+            for (Provider p : providers.values()) {
+                if (!p.ejected && slot < p.connections.size()
+                        && p.connections.get(slot).state() == ConnectivityState.READY) {
+                    usable.add(p.connections.get(slot));
+                }
+            }
+        }
+        Picker next = new Picker(usable, servesAll, probes, 2 * options.callTimeout().toNanos());
+        picker = next;
+        waiting.wake(next);
+    }
+
+    @Override
+    public void onStateChange(ProviderConnection connection, ConnectivityState state) {
+        synchronized (this) {
+            if (!closed) {
+                rebuild();
+            }
+        }
+    }
+
+    @Override
+    public void writabilityChanged(ProviderConnection connection, boolean writable) {
+        // The picker reads writability live; nothing to rebuild. A connection that can take writes again may take
+        // the unsent calls of those that cannot.
+        if (writable) {
+            for (ProviderConnection c : picker.usable()) {
+                if (c != connection && !c.isWritable()) {
+                    c.offerBacklog();
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean reroute(ProviderConnection from, RpcCall call) {
+        ProviderConnection c = picker.pickWritableOtherThan(call.serviceName(), from);
+        if (c == null) {
+            return false;
+        }
+        c.send(call);
+        return true;
+    }
+
+    @Override
+    public boolean anyOtherWritable(ProviderConnection from) {
+        for (ProviderConnection c : picker.usable()) {
+            if (c != from && c.isWritable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void callEnded(ProviderConnection connection, boolean providerFault) {
+        OutlierDetector.Verdict verdict = outliers.record(connection.address(), providerFault);
+        if (verdict == null) {
+            return;
+        }
+        if (verdict.ejects()) {
+            eject(connection.address(), verdict);
+        } else if (verdict == OutlierDetector.Verdict.CLEARED) {
+            endProbation(connection.address());
+        }
+    }
+
+    private synchronized void endProbation(String address) {
+        Provider p = providers.get(address);
+        if (closed || p == null || p.probe == null) {
+            return;
+        }
+        p.probe = null;
+        log.info("routing: {} answered its probe; back in full rotation", address);
+        rebuild();
+    }
+
+    private synchronized void eject(String address, OutlierDetector.Verdict verdict) {
+        Provider p = providers.get(address);
+        if (closed || p == null || p.ejected) {
+            return;
+        }
+        long ejectedNow = providers.values().stream().filter(x -> x.ejected).count();
+        if ((ejectedNow + 1) * 100 > (long) options.maxEjectionPercent() * providers.size()) {
+            outliers.refused(address);
+            if (p.probe != null) {
+                p.probe.set(0); // its probe failed but it stays in: the next call may probe again
+            }
+            log.debug("not ejecting {}: {} of {} providers already ejected, max {}%", address, ejectedNow,
+                    providers.size(), options.maxEjectionPercent());
+            return;
+        }
+        long coolDownNanos = verdict.coolDownNanos();
+        outliers.ejected(address);
+        p.ejected = true;
+        p.probe = null;
+        long millis = TimeUnit.NANOSECONDS.toMillis(coolDownNanos);
+        emit(RoutingEvent.Kind.EJECTED, address, verdict.reason() + "; out for " + millis + " ms");
+        rebuild();
+        try {
+            timers.schedule(() -> giveBack(address, p), coolDownNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            // closing
+        }
+    }
+
+    private synchronized void giveBack(String address, Provider p) {
+        if (closed || providers.get(address) != p || !p.ejected) {
+            return;
+        }
+        p.ejected = false;
+        p.probe = new AtomicLong();
+        outliers.returned(address);
+        emit(RoutingEvent.Kind.RETURNED, address, "cool-down over; on probation");
+        rebuild();
+    }
+
+    /** Sends a call to the next usable connection, or parks it in the wait queue. Never blocks. */
+    public void dispatch(RpcCall call) {
+        if (closed) {
+            call.future().fail(call.clientClosed());
+            return;
+        }
+        ProviderConnection c = picker.pick(call.serviceName());
+        if (c != null) {
+            c.send(call);
+            return;
+        }
+        waiting.park(call, () -> picker);
+    }
+
+    /** Forgets a call that ended while it waited for a provider (its caller gave up). O(1). */
+    public void abandon(RpcCall call) {
+        waiting.remove(call);
+    }
+
+    @Override
+    public void redispatch(RpcCall call) {
+        if (call.future().isDone()) {
+            return;
+        }
+        if (call.countDispatch() >= MAX_DISPATCHES) {
+            call.future().fail(call.connectionLost("its connection closed before it could be sent, "
+                    + MAX_DISPATCHES + " times"));
+            return;
+        }
+        dispatch(call);
+    }
+
+    /** Addresses of the providers with at least one READY connection. */
+    public List<String> connectedProviders() {
+        List<String> out = new ArrayList<>();
+        synchronized (this) {
+            providers.forEach((address, p) -> {
+                if (p.connected) {
+                    out.add(address);
+                }
+            });
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Addresses of the providers ejected now. */
+    public synchronized List<String> ejectedProviders() {
+        return providers.entrySet().stream().filter(e -> e.getValue().ejected).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
+    /** Calls waiting for a provider now. */
+    public int waitingCalls() {
+        return waiting.size();
+    }
+
+    /**
+     * Fails every waiting and in-flight call with a client-closed error and closes every connection; waits a
+     * bounded time for the connections' event loops to do so.
+     */
+    @Override
+    public void close() {
+        List<io.netty.util.concurrent.Future<?>> closing = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            picker = Picker.EMPTY;
+            for (Provider p : providers.values()) {
+                for (ProviderConnection c : p.connections) {
+                    closing.add(c.shutdownNow(RpcCall::clientClosed));
+                }
+            }
+            providers.clear();
+        }
+        waiting.close();
+        for (io.netty.util.concurrent.Future<?> f : closing) {
+            f.awaitUninterruptibly(500, TimeUnit.MILLISECONDS);
+        }
+    }
+}

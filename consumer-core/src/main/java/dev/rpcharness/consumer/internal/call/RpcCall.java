@@ -1,0 +1,208 @@
+package dev.rpcharness.consumer.internal.call;
+
+import dev.rpcharness.consumer.CallHistory;
+import dev.rpcharness.consumer.ClientClosedException;
+import dev.rpcharness.consumer.ConnectionLostException;
+import dev.rpcharness.consumer.NoProviderException;
+import dev.rpcharness.consumer.RemoteInvocationException;
+import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.RpcProtocolException;
+import dev.rpcharness.consumer.RpcTimeoutException;
+import dev.rpcharness.consumer.internal.proxy.MethodMetadata;
+import dev.rpcharness.protocol.RpcError;
+import java.util.concurrent.Future;
+
+/**
+ * One call on its way: the method, its encoded arguments and its future (its one ending), plus its two budgets:
+ * the provider wait (counted from the call's start, one budget however often it waits) and the call deadline
+ * (fixed when it is first handed to a connection, kept if it moves to another one).
+ *
+ * <p>Threading: created on the caller's thread. While it waits for a provider its mutable fields belong to the
+ * balancer's wait queue (under its lock); once handed to a connection, to that connection's event loop. The future
+ * may be ended from any thread (cancel, client close); every owner checks {@link RpcFuture#isDone()} before use.
+ *
+ * <p>The factory methods for failures build the messages every error carries: interface#method, provider
+ * address and time spent.
+ */
+public final class RpcCall {
+
+    private final MethodMetadata method;
+    private final byte[] arguments;
+    private final RpcFuture future;
+    private final long waitDeadlineNanos;
+    private final long callTimeoutNanos;
+    private volatile long deadlineNanos;
+    private int dispatchAttempts;
+    private volatile String providerAddress;
+    private volatile Future<?> waitTimer;
+    /** Links of the connection's {@link DeadlineList} while the call is linked there; its event loop only. */
+    DeadlineList deadlineList;
+    RpcCall deadlinePrev;
+    RpcCall deadlineNext;
+    /** Its index in the list's heap while linked there (out of deadline order), else -1. */
+    int deadlineHeapIndex = -1;
+    private long requestId;
+    private long seq;
+    private CallHistory history;
+
+    /**
+     * @param providerWaitNanos how long, from the call's start, it may wait for a provider in all
+     * @param callTimeoutNanos  how long it may take from the moment it is first handed to a connection
+     */
+    public RpcCall(MethodMetadata method, byte[] arguments, RpcFuture future, long providerWaitNanos,
+                   long callTimeoutNanos) {
+        this.method = method;
+        this.arguments = arguments;
+        this.future = future;
+        this.waitDeadlineNanos = future.startNanos() + providerWaitNanos;
+        this.callTimeoutNanos = callTimeoutNanos;
+    }
+
+    /** {@link System#nanoTime()} when the provider wait budget ends (one budget for every wait of this call). */
+    public long waitDeadlineNanos() {
+        return waitDeadlineNanos;
+    }
+
+    /** Fixes the call deadline if it is not fixed yet, and returns it. Called when a connection takes the call. */
+    public long startDeadline() {
+        long d = deadlineNanos;
+        if (d == 0) {
+            d = System.nanoTime() + callTimeoutNanos;
+            deadlineNanos = d;
+        }
+        return d;
+    }
+
+    /** {@link System#nanoTime()} of the call deadline, 0 before it is fixed. */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** Nanoseconds left until the call deadline (may be negative); the full timeout before it is fixed. */
+    public long remainingNanos() {
+        long d = deadlineNanos;
+        return d == 0 ? callTimeoutNanos : d - System.nanoTime();
+    }
+
+    public long callTimeoutMillis() {
+        return callTimeoutNanos / 1_000_000L;
+    }
+
+    /** The request id on the connection it was written to; event loop of that connection only. */
+    public long requestId() {
+        return requestId;
+    }
+
+    public void requestId(long id) {
+        this.requestId = id;
+    }
+
+    public MethodMetadata method() {
+        return method;
+    }
+
+    public byte[] arguments() {
+        return arguments;
+    }
+
+    public RpcFuture future() {
+        return future;
+    }
+
+    public String serviceName() {
+        return method.serviceName();
+    }
+
+    /** Counts a (re)dispatch and returns how many there were, this one included. */
+    public int countDispatch() {
+        return ++dispatchAttempts;
+    }
+
+    /** Records the call in {@code history} under number {@code seq} (its start is already reported). */
+    public void recordIn(CallHistory history, long seq) {
+        this.history = history;
+        this.seq = seq;
+    }
+
+    /** The call's number in its client's history; 0 when the client records none. */
+    public long seq() {
+        return seq;
+    }
+
+    public void sentTo(String address) {
+        sentTo(address, 0);
+    }
+
+    /**
+     * The call is being written to {@code address} on the connection whose local port is {@code localPort}, under
+     * its {@link #requestId()}. Event loop of that connection.
+     */
+    public void sentTo(String address, int localPort) {
+        this.providerAddress = address;
+        future.providerAddress(address);
+        CallHistory h = history;
+        if (h != null) {
+            h.written(seq, address, localPort, requestId, System.nanoTime());
+        }
+    }
+
+    /** The timer that ends the wait for a provider; set and cancelled by the balancer's wait queue. */
+    public void waitTimer(Future<?> timer) {
+        this.waitTimer = timer;
+    }
+
+    public void cancelWaitTimer() {
+        Future<?> t = waitTimer;
+        if (t != null) {
+            waitTimer = null;
+            t.cancel(false);
+        }
+    }
+
+    /**
+     * Stops watching the call's deadline on the connection that holds it (unlinks it from that connection's
+     * {@link DeadlineList}); a no-op when it is not linked. On that connection's event loop only.
+     */
+    public void cancelDeadline() {
+        DeadlineList list = deadlineList;
+        if (list != null) {
+            list.remove(this);
+        }
+    }
+
+    public long elapsedMillis() {
+        return (System.nanoTime() - future.startNanos()) / 1_000_000L;
+    }
+
+    private String where() {
+        return method.label() + (providerAddress == null ? "" : " on " + providerAddress);
+    }
+
+    public RpcTimeoutException timedOut(long timeoutMillis) {
+        return new RpcTimeoutException(where() + " timed out after " + timeoutMillis + " ms (call took "
+                + elapsedMillis() + " ms in all)");
+    }
+
+    public ConnectionLostException connectionLost(String why) {
+        return new ConnectionLostException(where() + ": connection lost with the call in flight (" + why + ") after "
+                + elapsedMillis() + " ms");
+    }
+
+    public RpcProtocolException protocolError(String why) {
+        return new RpcProtocolException(where() + ": protocol error: " + why + " after " + elapsedMillis() + " ms");
+    }
+
+    public RemoteInvocationException remoteError(RpcError error) {
+        return new RemoteInvocationException(where() + " threw " + error.type() + ": " + error.message()
+                + " after " + elapsedMillis() + " ms", error.type(), error.message());
+    }
+
+    public ClientClosedException clientClosed() {
+        return new ClientClosedException(where() + ": client closed after " + elapsedMillis() + " ms");
+    }
+
+    public NoProviderException noProvider(long waitedMillis) {
+        return new NoProviderException("no provider available for " + method.label() + ": none serving "
+                + method.serviceName() + " was connected within " + waitedMillis + " ms");
+    }
+}

@@ -1,0 +1,123 @@
+package dev.rpcharness.consumer.internal.transport;
+
+import dev.rpcharness.consumer.internal.call.DeadlineList;
+import dev.rpcharness.consumer.internal.call.RpcCall;
+import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.function.Predicate;
+
+/**
+ * The calls one connection has taken and not yet written: a lock-free inbox that any thread offers to, and the
+ * backlog on the event loop, in arrival order, each call's deadline watched by the connection's
+ * {@link DeadlineList} (one timer per connection, not one per call). A call leaves the backlog
+ * when it is written, moved to another connection, or ends at its deadline (O(1) removal); it is never written
+ * after it ended.
+ *
+ * <p>Threading: {@link #offer} from any thread; everything else on the connection's event loop.
+ */
+final class CallQueue {
+
+    private final Queue<RpcCall> inbox = PlatformDependent.newMpscQueue();
+    private final LinkedHashSet<RpcCall> backlog = new LinkedHashSet<>();
+    private final DeadlineList deadlines;
+
+    /**
+     * @param deadlines the connection's deadline list: it tells the connection, on its event loop, when a taken
+     *                  call's deadline passes (whether or not it was written)
+     */
+    CallQueue(DeadlineList deadlines) {
+        this.deadlines = deadlines;
+    }
+
+    /** Adds a call to the inbox. Any thread. */
+    void offer(RpcCall call) {
+        inbox.offer(call);
+    }
+
+    /** Empties the inbox only, for a client whose event loops are gone. Any thread. */
+    List<RpcCall> pollInbox() {
+        List<RpcCall> out = new ArrayList<>();
+        RpcCall call;
+        while ((call = inbox.poll()) != null) {
+            out.add(call);
+        }
+        return out;
+    }
+
+    /** Moves the inbox into the backlog, fixing and starting each call's deadline; skips calls that ended. */
+    void admit() {
+        RpcCall call;
+        while ((call = inbox.poll()) != null) {
+            if (!call.future().isDone()) {
+                call.startDeadline();
+                backlog.add(call);
+                deadlines.add(call);
+            }
+        }
+    }
+
+    boolean isEmpty() {
+        return backlog.isEmpty();
+    }
+
+    int size() {
+        return backlog.size();
+    }
+
+    /** The oldest call of the backlog, removed (its deadline keeps running), or null. */
+    RpcCall poll() {
+        if (backlog.isEmpty()) {
+            return null;
+        }
+        var it = backlog.iterator();
+        RpcCall call = it.next();
+        it.remove();
+        return call;
+    }
+
+    /** Removes a call from the backlog; true if it was there (it was never written). */
+    boolean remove(RpcCall call) {
+        return backlog.remove(call);
+    }
+
+    /** Everything taken or offered and not written, removed, deadlines cancelled. */
+    List<RpcCall> takeAll() {
+        List<RpcCall> all = new ArrayList<>(backlog);
+        backlog.clear();
+        all.addAll(pollInbox());
+        for (RpcCall call : all) {
+            call.cancelDeadline();
+        }
+        return all;
+    }
+
+    /**
+     * Offers backlog calls, oldest first, to {@code elsewhere} (another connection), at most {@code max} of them; a
+     * call it takes leaves with its deadline cancelled here (the new connection restarts it for the time left), the
+     * others stay. Returns true when it stopped at {@code max} with calls not yet offered.
+     */
+    boolean moveTo(Predicate<RpcCall> elsewhere, int max) {
+        int offered = 0;
+        for (var it = backlog.iterator(); it.hasNext(); ) {
+            if (offered == max) {
+                return true;
+            }
+            RpcCall call = it.next();
+            call.cancelDeadline();
+            if (call.future().isDone()) {
+                it.remove();
+                continue;
+            }
+            offered++;
+            if (elsewhere.test(call)) {
+                it.remove();
+            } else {
+                deadlines.restore(call); // nowhere better: it stays, for the time it has left
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,389 @@
+package dev.rpcharness.consumer.internal.transport;
+
+import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.internal.call.RpcCall;
+import dev.rpcharness.consumer.internal.codec.RequestEncoder;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder.MalformedBodyException;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder.Outcome;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder.ResultMismatchException;
+import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
+import dev.rpcharness.consumer.internal.transport.ResponseFrameDecoder.ResponseFrame;
+import dev.rpcharness.protocol.WireContract;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a provider connection's pipeline: owns the calls in flight on that one channel.
+ *
+ * <p>Threading: every method runs on the channel's event loop, so the pending map and the request id counter
+ * need no lock. Request ids count up from 1 per channel, so an id at or below the last one sent belongs to a call
+ * that already ended (dropped quietly), while any other id was never sent here (a protocol violation).
+ *
+ * <p>Every call written here ends exactly once: with its response, at its deadline (the connection's timer on the
+ * event loop calls {@link #deadlineReached}), when the write fails, when the channel closes (connection lost), or on
+ * a protocol violation, which closes the channel and fails every call in flight on it. Each end is reported to the
+ * {@link ProviderConnection} (provider fault or not) for outlier detection; writability changes too. A 1xx status
+ * is a protocol violation, and so is a partial response that has waited a whole call timeout when a call times out
+ * (the connection could deliver nothing after it).
+ */
+final class ConsumerHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
+    /** Result bodies up to this size are copied into {@link #scratch} for parsing. */
+    private static final int MAX_SCRATCH = 64 * 1024;
+
+    private final String address;
+    private final RequestEncoder encoder;
+    private final ResponseDecoder decoder;
+    private final ResponseProgress progress;
+    private final ProviderConnection owner;
+    private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
+    private byte[] scratch = new byte[1024];
+    private ChannelHandlerContext ctx;
+    private long lastRequestId;
+    private int localPort;
+    private boolean closeWhenIdle;
+    private boolean violated;
+
+    ConsumerHandler(String address, ResponseDecoder decoder, ResponseProgress progress, ProviderConnection owner) {
+        this.address = address;
+        this.encoder = new RequestEncoder(address);
+        this.decoder = decoder;
+        this.progress = progress;
+        this.owner = owner;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** This channel's local port (names the connection in a call history); 0 when unknown. Event loop only. */
+    private int localPort() {
+        if (localPort == 0 && ctx.channel().localAddress() instanceof InetSocketAddress local) {
+            localPort = local.getPort();
+        }
+        return localPort;
+    }
+
+    /** Calls in flight on this channel. Event loop only. */
+    int inFlight() {
+        return pending.size();
+    }
+
+    /**
+     * Writes a call without flushing; the connection flushes once per batch. The call's deadline timer is already
+     * running (the connection started it when it took the call). Event loop only.
+     */
+    void write(RpcCall call) {
+        if (call.future().isDone()) {
+            return; // ended while queued (cancelled, client closed, deadline)
+        }
+        long id = ++lastRequestId;
+        call.requestId(id);
+        call.sentTo(address, localPort());
+        pending.put(key(id), call);
+        // The remaining budget, rounded up: a call written at once announces its whole timeout.
+        long budgetMillis = Math.max(1, Math.min(call.callTimeoutMillis(),
+                (call.remainingNanos() + 999_999L) / 1_000_000L));
+        ByteBuf request;
+        try {
+            request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis,
+                    call.callTimeoutMillis(), call.seq());
+        } catch (RuntimeException e) {
+            end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
+            return;
+        }
+        ChannelPromise promise = ctx.newPromise();
+        promise.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                end(id, call, call.connectionLost("write failed: " + f.cause()));
+            }
+        });
+        ctx.write(request, promise);
+    }
+
+    /** The call's deadline passed while it was in flight here: it times out. Event loop only. */
+    void deadlineReached(RpcCall call) {
+        long id = call.requestId();
+        if (id > 0 && pending.get(key(id)) == call) {
+            pending.remove(key(id));
+            call.future().fail(call.timedOut(call.callTimeoutMillis()));
+            long stalledMillis = TimeUnit.NANOSECONDS.toMillis(progress.partialNanos(System.nanoTime()));
+            if (stalledMillis >= call.callTimeoutMillis()) {
+                // A response that stays incomplete for a whole call timeout (no length, less than announced) holds
+                // every later response behind it: the connection will deliver nothing more.
+                violation("response stalled: " + progress.bytesSinceResponse()
+                        + " bytes without a complete response for " + stalledMillis + " ms");
+                return;
+            }
+            owner.callEnded(true); // also when the caller gave up first: the provider did not answer in time
+            closeIfIdle();
+        }
+    }
+
+    /** Ends one pending call with {@code error}, if it is still pending under {@code id}. */
+    private void end(long id, RpcCall call, RpcException error) {
+        if (pending.remove(key(id)) == call) {
+            call.cancelDeadline();
+            if (call.future().fail(error)) {
+                owner.callEnded(true);
+            }
+            closeIfIdle();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        owner.writabilityChanged();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ResponseFrame frame) {
+            try {
+                if (!violated) {
+                    progress.responseComplete();
+                    onResponse(frame.success(), frame.status(), frame.requestId(), frame.content());
+                }
+            } finally {
+                frame.content().release();
+            }
+        } else if (msg instanceof FullHttpResponse response) {
+            try {
+                if (violated) {
+                    return;
+                }
+                progress.responseComplete();
+                if (!response.decoderResult().isSuccess()) {
+                    violation("malformed HTTP response: " + response.decoderResult().cause());
+                    return;
+                }
+                if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                    // The contract has no interim responses; after a 101 Netty's decoder passes every later byte
+                    // through undecoded, so the connection could never deliver another response. (The fast path
+                    // never takes a 1xx: it hands such a response to Netty's decoder, which brings it here.)
+                    violation("HTTP " + response.status() + ": an interim (1xx) response, which the contract does"
+                            + " not use");
+                    return;
+                }
+                onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
+                        response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
+            } finally {
+                response.release();
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * One complete response, from the fast path or from Netty's decoder: its status (2xx or not), the status as
+     * named in messages, the request-id header (null when absent) and the body (not released here).
+     */
+    private void onResponse(boolean success, HttpResponseStatus status, String idHeader, ByteBuf content) {
+        String idText = idHeader;
+        if (idText == null) {
+            if (!success) {
+                violation("HTTP " + status + " without " + WireContract.REQUEST_ID_HEADER);
+                return;
+            }
+            try {
+                idText = decoder.bodyRequestId(content);
+            } catch (MalformedBodyException e) {
+                violation("response without " + WireContract.REQUEST_ID_HEADER + " and " + e.getMessage());
+                return;
+            }
+            if (idText == null) {
+                violation("response carries no request id, neither header nor body");
+                return;
+            }
+        }
+        long id = parseId(idText);
+        if (id <= 0 || id > lastRequestId) {
+            violation("response for request id '" + idText + "', never sent on this connection");
+            return;
+        }
+        RpcCall call = pending.remove(key(id));
+        if (call == null) {
+            log.debug("dropping late response for request {} from {}: the call already ended", id, address);
+            return;
+        }
+        call.cancelDeadline();
+        if (!success) {
+            call.future().fail(call.protocolError("HTTP " + status));
+            owner.callEnded(true);
+            closeIfIdle();
+            return;
+        }
+        try {
+            Outcome outcome = decodeBody(content, call);
+            if (outcome.error() != null) {
+                call.future().fail(call.remoteError(outcome.error()));
+            } else {
+                call.future().complete(outcome.result());
+            }
+            owner.callEnded(false);
+            closeIfIdle();
+        } catch (ResultMismatchException e) {
+            call.future().fail(call.protocolError(e.getMessage()));
+            owner.callEnded(true);
+            closeIfIdle();
+        } catch (MalformedBodyException e) {
+            call.future().fail(call.protocolError(e.getMessage()));
+            violation("unparsable response body for request " + id + ": " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            // Anything else the decoder throws (a result type's failing initializer, a broken custom
+            // deserializer) still ends this call, and the connection's framing is intact.
+            log.warn("decoding the result of {} from {} failed: {}", call.method().label(), address, e.toString());
+            call.future().fail(call.protocolError("cannot decode the result: " + e));
+            owner.callEnded(false); // the balancer learns of every end; a client-side decoding failure is no fault
+            closeIfIdle();
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+        }
+    }
+
+    /**
+     * Decodes a result body; a direct buffer's bytes are first copied into this connection's reused array, so the
+     * JSON parser reads an array (no stream wrapper, no read buffer of its own).
+     */
+    private Outcome decodeBody(ByteBuf content, RpcCall call) throws MalformedBodyException, ResultMismatchException {
+        int n = content.readableBytes();
+        if (content.hasArray() || n > MAX_SCRATCH) {
+            return decoder.decode(content, call.method());
+        }
+        if (scratch.length < n) {
+            scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, scratch.length * 2))];
+        }
+        content.getBytes(content.readerIndex(), scratch, 0, n);
+        return decoder.decode(scratch, 0, n, call.method());
+    }
+
+    /**
+     * The pending map's key for a request id. Ids count up by one, and Netty's map indexes by the key's low bits
+     * with linear probing, so sequential keys fill runs of adjacent slots and every removal shifts the run back.
+     * Multiplying by an odd constant (a bijection on longs) spreads them over the table.
+     */
+    private static long key(long id) {
+        return id * 0x9E3779B97F4A7C15L;
+    }
+
+    private static long parseId(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** The provider broke the contract in a way that makes the channel untrustworthy: fail all, close. */
+    private void violation(String reason) {
+        if (violated) {
+            return; // already closing (the aggregator may report the cut-off response too): one fault, one warning
+        }
+        violated = true;
+        owner.callEnded(true);
+        log.warn("protocol violation by {}: {}; closing the connection and failing {} call(s) in flight", address,
+                reason, pending.size());
+        failAll(call -> call.protocolError(reason + "; connection closed"));
+        ctx.close();
+    }
+
+    /** Fails every call in flight with the error {@code reason} builds for it. Event loop only. */
+    void failAll(Function<RpcCall, RpcException> reason) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<RpcCall> calls = new ArrayList<>(pending.values());
+        pending.clear();
+        for (RpcCall call : calls) {
+            call.cancelDeadline();
+            try {
+                call.future().fail(reason.apply(call));
+            } catch (RuntimeException e) {
+                log.warn("failing a call in flight on {} threw {}", address, e.toString());
+            }
+        }
+    }
+
+    /** Closes the channel once no call is in flight (at once if none is). Event loop only. */
+    void closeWhenIdle() {
+        closeWhenIdle = true;
+        closeIfIdle();
+    }
+
+    private void closeIfIdle() {
+        if (closeWhenIdle && pending.isEmpty()) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        failPartialResponse();
+        if (!pending.isEmpty() && !violated) {
+            owner.callEnded(true); // lost with calls in flight: one provider fault
+        }
+        failAll(call -> call.connectionLost("connection to " + address + " closed"));
+        super.channelInactive(ctx);
+    }
+
+    /**
+     * The connection ends with bytes received that never became a response (garbage, a cut-off status line or
+     * header): that is the provider's protocol error, not a plain connection loss.
+     */
+    private void failPartialResponse() {
+        long partial = progress.bytesSinceResponse();
+        if (partial > 0 && !violated && !pending.isEmpty()) {
+            violated = true;
+            String reason = "connection ended after " + partial + " bytes that are not a complete response";
+            log.warn("protocol violation by {}: {}; failing {} call(s) in flight", address, reason, pending.size());
+            failAll(call -> call.protocolError(reason));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            violation("oversized response: " + cause.getMessage());
+        } else if (cause instanceof PrematureChannelClosureException) {
+            violation("truncated response: the connection closed inside a response (" + cause.getMessage() + ")");
+        } else if (cause instanceof IOException) {
+            log.debug("connection to {} failed: {}", address, cause.toString());
+            failPartialResponse();
+            String why = "connection to " + address + " failed: " + cause.getMessage();
+            failAll(call -> call.connectionLost(why));
+            ctx.close();
+        } else {
+            violation("cannot decode response: " + cause);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.rpcharness.check;
+
+/** The rules of a call history (docs/history.md lists them with the violation each reports). */
+public enum Rule {
+    /** A call has a start; writes and ends of an unknown call number are a violation. */
+    STARTED,
+    /** A call ends exactly once: two ends is a violation. */
+    ENDED_ONCE,
+    /** No call is still open when the run is over. */
+    NONE_OPEN,
+    /** A call is written to a provider at most once. */
+    WRITTEN_ONCE,
+    /** A call is never written after it ended. */
+    NOT_WRITTEN_AFTER_END,
+    /** A call that was never written ended only as a rejection (no provider, overload, closed, queued timeout). */
+    UNSENT_ONLY_REJECTED,
+    /** A timeout lasted at least the call timeout and at most the call timeout plus the slack after its write. */
+    TIMEOUT_BOUNDS,
+    /** "Connection lost" only while the timeline shows its provider closing (or running a fault plan). */
+    CONNECTION_LOST_HAS_CAUSE,
+    /** The history is complete: the recorder lost no event. */
+    COMPLETE
+}
