@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -102,10 +103,11 @@ public final class ConsumerClient implements AutoCloseable {
         String id = Integer.toHexString(System.identityHashCode(this));
         this.description = "ConsumerClient@" + id + "[" + description + "]";
         this.clientId = options.clientId() != null ? options.clientId()
-                : String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+                : String.format("%016x", ThreadLocalRandom.current().nextLong());
         history.client(clientId);
-        this.transport = new Transport(id, clientId, options.ioThreads(), options.connectTimeout(), options.maxResponseBytes(),
-                options.reconnectBackoffMin(), options.reconnectBackoffMax(), new ResponseDecoder(mapper));
+        this.transport = new Transport(id, clientId, options.ioThreads(), options.connectTimeout(),
+                options.maxResponseBytes(), options.reconnectBackoffMin(), options.reconnectBackoffMax(),
+                new ResponseDecoder(mapper));
         this.callbacks = new CallbackExecutor(options.callbackExecutor(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
         this.balancer = new Balancer(transport, options);

@@ -212,7 +212,8 @@ public final class ConsumerOptions {
 
     @Override
     public String toString() {
-        return "ConsumerOptions{" + (clientId == null ? "" : "clientId=" + clientId + ", ") + "maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
+        return "ConsumerOptions{" + (clientId == null ? "" : "clientId=" + clientId + ", ")
+                + "maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
                 + " in a row, " + outlierBaseEjectionTime.toMillis() + ".." + outlierMaxEjectionTime.toMillis()
                 + "ms, max " + maxEjectionPercent + "%, failureRatio=" + outlierFailureRatio + " of >= "
                 + outlierMinimumCalls + " calls in " + outlierInterval.toMillis() + "ms, callTimeout=" + callTimeout.toMillis() + "ms, providerWaitTimeout="

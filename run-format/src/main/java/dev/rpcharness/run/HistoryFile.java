@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * @param lost          events the recorder dropped (the history is incomplete when above 0)
  * @param closed        whether the recorder closed the file (else it was read while recording)
  */
-public record HistoryFile(Path file, long callTimeoutMs, String clientId, List<CallRecord> calls, long lost, boolean closed) {
+public record HistoryFile(Path file, long callTimeoutMs, String clientId, List<CallRecord> calls, long lost,
+                          boolean closed) {
 
     /** Reads a history file; a line that is not a history event fails with the file and line number. */
     public static HistoryFile read(Path file) {

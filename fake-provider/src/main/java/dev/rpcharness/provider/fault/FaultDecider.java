@@ -11,10 +11,10 @@ import java.util.SplittableRandom;
  * records a call history) gets its probabilistic draws (whether a {@link FaultRule.Trigger#PROBABILITY} rule fires,
  * a latency's delay) from a generator seeded by the plan's seed, the rule's index, that number and the consumer's
  * client id ({@code X-Rpc-Client-Id}, when sent) alone, so the same call of the same client gets the same faults on
- * every run with the same seed, whatever order calls arrive in, and the k-th calls of two clients draw apart. Without the
- * number the draws come from the plan's one sequential generator: the k-th call decided gets the same faults on
- * every run (which call is k-th depends on arrival order). Count-based triggers (every n-th, first n) always count
- * arrivals.
+ * every run with the same seed, whatever order calls arrive in, and the k-th calls of two clients draw apart.
+ * Without the number the draws come from the plan's one sequential generator: the k-th call decided gets the same
+ * faults on every run (which call is k-th depends on arrival order). Count-based triggers (every n-th, first n)
+ * always count arrivals.
  */
 public final class FaultDecider {
 
