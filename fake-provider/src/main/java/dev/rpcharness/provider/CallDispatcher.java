@@ -39,9 +39,10 @@ final class CallDispatcher {
      * @param keepAlive         false when the request asked to close the connection after its answer
      * @param budgetNanos       the caller's budget from {@code X-Rpc-Timeout-Ms}, 0 when it sent none
      * @param callSeq           the consumer's call-sequence number from {@code X-Rpc-Call-Seq}, 0 when it sent none
+     * @param clientId          the consumer's id from {@code X-Rpc-Client-Id}, null when it sent none
      */
     record Call(String requestId, String previousRequestId, DecodedCall decoded, long receivedNanos,
-                boolean keepAlive, long budgetNanos, long callSeq) {
+                boolean keepAlive, long budgetNanos, long callSeq, String clientId) {
         /** The method name the caller sent (fault rules match it). */
         String method() {
             return decoded.methodName;
@@ -172,7 +173,7 @@ final class CallDispatcher {
         stats.recordReceived(counters);
         inFlight.incrementAndGet();
         FaultDecider current = decider;
-        FaultDecision decision = current.decide(call.method(), call.callSeq());
+        FaultDecision decision = current.decide(call.method(), call.clientId(), call.callSeq());
         if (decision.latency() != null) {
             stats.recordFault(counters, decision.latency().kind());
         }
@@ -205,7 +206,7 @@ final class CallDispatcher {
         }
         ServiceTable.Binding binding = decoded.binding;
         if (!blocking && !binding.slow) {
-            executed.record(connection.remotePort(), call.requestId());
+            executed.record(call.clientId(), connection.remotePort(), call.requestId());
             long start = System.nanoTime();
             RpcResponse outcome = invoke(call, target);
             long took = System.nanoTime() - start;
@@ -235,7 +236,7 @@ final class CallDispatcher {
                     finished();
                     return;
                 }
-                executed.record(connection.remotePort(), call.requestId());
+                executed.record(call.clientId(), connection.remotePort(), call.requestId());
                 connection.at(deadline, writer.withOutcome(invoke(call, target)));
             });
         } catch (RejectedExecutionException e) {

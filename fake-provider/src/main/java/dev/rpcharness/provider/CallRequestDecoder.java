@@ -38,6 +38,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private static final byte[] REQUEST_ID = HttpBytes.lowerCaseAscii(WireContract.REQUEST_ID_HEADER);
     private static final byte[] TIMEOUT = HttpBytes.lowerCaseAscii(WireContract.TIMEOUT_HEADER);
     private static final byte[] CALL_SEQ = HttpBytes.lowerCaseAscii(WireContract.CALL_SEQ_HEADER);
+    private static final byte[] CLIENT_ID = HttpBytes.lowerCaseAscii(WireContract.CLIENT_ID_HEADER);
     private static final byte[] CONNECTION = HttpBytes.lowerCaseAscii("Connection");
     private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
     private static final byte[] EXPECT = HttpBytes.lowerCaseAscii("Expect");
@@ -60,7 +61,10 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private String requestId;
     private String timeout;
     private String callSeq;
+    private String clientId;
     private int connection;
+    /** The last client id read on this connection: the next request's equal one reuses the string. */
+    private String lastClientId;
 
     /** @param maxBodyBytes the largest body the fast path takes (the aggregator's limit; larger ones go to Netty) */
     CallRequestDecoder(long maxBodyBytes) {
@@ -87,8 +91,8 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
             return; // the body is not all here yet; the head is parsed again when it is (rare: one read per batch)
         }
         in.skipBytes(headLength);
-        out.add(new CallRequest(requestId, timeout, callSeq, connection != CONNECTION_CLOSE, in.readRetainedSlice(
-                bodyLength)));
+        out.add(new CallRequest(requestId, timeout, callSeq, clientId, connection != CONNECTION_CLOSE,
+                in.readRetainedSlice(bodyLength)));
     }
 
     /**
@@ -144,6 +148,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         requestId = null;
         timeout = null;
         callSeq = null;
+        clientId = null;
         connection = CONNECTION_ABSENT;
         int pos = REQUEST_LINE.length;
         while (true) {
@@ -219,6 +224,11 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
                 return false;
             }
             callSeq = ascii(a, valueStart, valueEnd);
+        } else if (equalsLowerCase(a, from, nameLength, CLIENT_ID)) {
+            if (clientId != null) {
+                return false;
+            }
+            clientId = clientId(a, valueStart, valueEnd);
         } else if (equalsLowerCase(a, from, nameLength, CONNECTION)) {
             if (connection != CONNECTION_ABSENT) {
                 return false;
@@ -232,6 +242,21 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         return true;
+    }
+
+    /** The client id in {@code a[from, to)}: the connection's last one when the bytes equal it (no allocation). */
+    private String clientId(byte[] a, int from, int to) {
+        String last = lastClientId;
+        if (last != null && last.length() == to - from) {
+            int i = 0;
+            while (i < to - from && a[from + i] == last.charAt(i)) {
+                i++;
+            }
+            if (i == to - from) {
+                return last;
+            }
+        }
+        return lastClientId = ascii(a, from, to);
     }
 
     private static boolean blank(byte b) {

@@ -118,7 +118,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof CallRequest call) {
             try {
-                call(call.requestId(), call.body(), call.keepAlive(), call.timeout(), call.callSeq());
+                call(call.requestId(), call.body(), call.keepAlive(), call.timeout(), call.callSeq(),
+                        call.clientId());
             } finally {
                 call.body().release();
             }
@@ -153,11 +154,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         call(headerId, req.content(), HttpUtil.isKeepAlive(req), req.headers().get(WireContract.TIMEOUT_HEADER),
-                req.headers().get(WireContract.CALL_SEQ_HEADER));
+                req.headers().get(WireContract.CALL_SEQ_HEADER),
+                req.headers().get(WireContract.CLIENT_ID_HEADER));
     }
 
-    /** A {@code POST /rpc}: decodes its body and dispatches the call. The body stays the caller's to release. */
-    private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader) {
+    /**
+     * A {@code POST /rpc}: decodes its body and dispatches the call. The body stays the caller's to release.
+     * {@code clientId} is the {@code X-Rpc-Client-Id} header (null or empty: the call names no client).
+     */
+    private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader,
+                      String clientId) {
         int length = body.readableBytes();
         if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
             scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
@@ -177,7 +183,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         String previous = lastRequestId;
         lastRequestId = id;
         dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(), keepAlive,
-                budgetNanos(timeoutHeader), callSeq(callSeqHeader)));
+                budgetNanos(timeoutHeader), callSeq(callSeqHeader), clientId == null || clientId.isEmpty() ? null
+                        : clientId));
     }
 
     /**

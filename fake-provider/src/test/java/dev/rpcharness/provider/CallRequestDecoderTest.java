@@ -63,6 +63,21 @@ class CallRequestDecoderTest {
     }
 
     @Test
+    void theClientIdIsReadAndAConnectionsRepeatedIdIsOneString() {
+        channel.writeInbound(ascii(plain("X-Rpc-Client-Id:  c0-5eed \r\n", BODY) + plain("x-rpc-client-id: c0-5eed\r\n",
+                BODY) + plain("X-Rpc-Client-Id: c1-5eed\r\n", BODY) + plain("", BODY)));
+        String[] ids = new String[4];
+        for (int i = 0; i < ids.length; i++) {
+            CallRequest call = readCall();
+            ids[i] = call.clientId();
+            call.body().release();
+        }
+        assertThat(ids).containsExactly("c0-5eed", "c0-5eed", "c1-5eed", null);
+        assertThat(ids[1]).isSameAs(ids[0]);
+        assertThat(decoder.fellBack()).isFalse();
+    }
+
+    @Test
     void connectionCloseIsRead() {
         channel.writeInbound(ascii(plain("Connection: Close\r\n", BODY)));
         CallRequest call = readCall();
@@ -132,6 +147,7 @@ class CallRequestDecoderTest {
             "POST /rpc HTTP/1.1\r\nConnection: upgrade\r\nContent-Length: 2\r\n\r\n{}",
             "POST /rpc HTTP/1.1\r\nBad Header: 1\r\nContent-Length: 2\r\n\r\n{}",
             "POST /rpc HTTP/1.1\r\nX-Rpc-Request-Id: 1\r\nX-Rpc-Request-Id: 2\r\nContent-Length: 2\r\n\r\n{}",
+            "POST /rpc HTTP/1.1\r\nX-Rpc-Client-Id: a\r\nX-Rpc-Client-Id: b\r\nContent-Length: 2\r\n\r\n{}",
             "POST /rpc HTTP/1.1\r\nX-Note: caf\u00e9\r\nContent-Length: 2\r\n\r\n{}",
             "POST /rpc HTTP/1.1\r\nX-Folded: a\r\n b\r\nContent-Length: 2\r\n\r\n{}",
             "POST /rpc HTTP/1.1\r\nX-Big: " + "a".repeat(CallRequestDecoder.MAX_HEADER_BYTES) + "\r\n\r\n",

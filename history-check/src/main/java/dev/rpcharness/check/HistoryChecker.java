@@ -142,7 +142,7 @@ public final class HistoryChecker {
                 ProviderView p = write == null ? null : providers.get(write.provider());
                 if (p == null || p.executed() == null) {
                     unknown++;
-                } else if (p.executed().ran(write.localPort(), write.requestId())) {
+                } else if (p.executed().ran(history.clientId(), write.localPort(), write.requestId())) {
                     ran++;
                 } else if (p.executed().complete()) {
                     notRan++;

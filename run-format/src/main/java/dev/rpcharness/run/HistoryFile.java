@@ -20,17 +20,21 @@ import java.util.TreeMap;
  *
  * @param file          where it was read from
  * @param callTimeoutMs the recording client's call timeout
+ * @param clientId      the recording client's id ({@code X-Rpc-Client-Id}, the file's {@code client} line), or null
+ *                      when the file names none
  * @param calls         one record per call number, in order
  * @param lost          events the recorder dropped (the history is incomplete when above 0)
  * @param closed        whether the recorder closed the file (else it was read while recording)
  */
-public record HistoryFile(Path file, long callTimeoutMs, List<CallRecord> calls, long lost, boolean closed) {
+public record HistoryFile(Path file, long callTimeoutMs, String clientId, List<CallRecord> calls, long lost,
+                          boolean closed) {
 
     /** Reads a history file; a line that is not a history event fails with the file and line number. */
     public static HistoryFile read(Path file) {
         ObjectMapper mapper = new ObjectMapper();
         Map<Long, CallRecord> calls = new TreeMap<>();
         long timeout = -1;
+        String clientId = null;
         long lost = 0;
         boolean closed = false;
         int lineNo = 0;
@@ -54,6 +58,7 @@ public record HistoryFile(Path file, long callTimeoutMs, List<CallRecord> calls,
                 String kind = n.path("e").asText();
                 switch (kind) {
                     case "history" -> timeout = n.path("callTimeoutMs").asLong(-1);
+                    case "client" -> clientId = n.path("clientId").asText(null);
                     case "closed" -> {
                         closed = true;
                         lost = n.path("lost").asLong();
@@ -70,7 +75,7 @@ public record HistoryFile(Path file, long callTimeoutMs, List<CallRecord> calls,
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the call history " + file, e);
         }
-        return new HistoryFile(file, timeout, List.copyOf(calls.values()), lost, closed);
+        return new HistoryFile(file, timeout, clientId, List.copyOf(calls.values()), lost, closed);
     }
 
     /** Reads and merges nothing: the calls of several files, for callers that check them one by one. */
