@@ -54,7 +54,14 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     /** The head being parsed, copied out of the input: the request line and at most {@link #MAX_HEADER_BYTES}. */
     private final byte[] head = new byte[REQUEST_LINE.length + MAX_HEADER_BYTES];
     private boolean fellBack;
+    /** Heads parsed (every attempt, complete or not) on this connection. For tests. */
+    private int headParses;
 
+    /**
+     * The length of the current request's head once parsed, 0 while it is not: a body that arrives in many reads
+     * only waits, its head is not copied and parsed again on each.
+     */
+    private int parsedHeadLength;
     // What the parse of the current request's head found; reset per request.
     private long contentLength;
     private String requestId;
@@ -67,6 +74,11 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** How many times a head was parsed (every attempt, complete or not). For tests. */
+    int headParses() {
+        return headParses;
+    }
+
     /** Whether this connection fell back to Netty's decoder. For tests. */
     boolean fellBack() {
         return fellBack;
@@ -74,18 +86,25 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int headLength = readHead(in);
-        if (headLength == NEED_MORE) {
-            return;
-        }
-        if (headLength == FALL_BACK) {
-            fallBack(ctx);
-            return;
+        int headLength = parsedHeadLength;
+        if (headLength == 0) {
+            headLength = readHead(in);
+            if (headLength == NEED_MORE) {
+                return;
+            }
+            if (headLength == FALL_BACK) {
+                fallBack(ctx);
+                return;
+            }
+            parsedHeadLength = headLength;
         }
         int bodyLength = (int) contentLength;
         if (in.readableBytes() - headLength < bodyLength) {
-            return; // the body is not all here yet; the head is parsed again when it is (rare: one read per batch)
+            // The body is not all here yet. The head stays in the input (unread), so a fall-back at the end of
+            // input still hands Netty the whole request.
+            return;
         }
+        parsedHeadLength = 0;
         in.skipBytes(headLength);
         out.add(new CallRequest(requestId, timeout, callSeq, connection != CONNECTION_CLOSE, in.readRetainedSlice(
                 bodyLength)));
@@ -131,6 +150,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
      * {@link #NEED_MORE} when it does not end within them, or {@link #FALL_BACK}.
      */
     private int parseHead(byte[] a, int length) {
+        headParses++;
         int n = Math.min(length, REQUEST_LINE.length);
         for (int i = 0; i < n; i++) {
             if (a[i] != REQUEST_LINE[i]) {
