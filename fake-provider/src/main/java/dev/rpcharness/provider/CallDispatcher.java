@@ -11,7 +11,6 @@ import dev.rpcharness.provider.fault.FaultKind;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides what happens to each call: asks the installed {@link FaultDecider}, runs the implementation when the
  * answer needs it, and hands the answer to the connection at the call's deadline (receipt + injected delay, kept
- * by the event loop's scheduler), so one slow call never delays the others. Implementations run on the
- * connection's event loop (no hand-off) unless the provider says they may block, or a method was seen to take
- * longer than {@link #SLOW_ON_EVENT_LOOP_NANOS} there: those run on the worker pool. Thread-safe;
- * {@link #dispatch} runs on the connection's event loop.
+ * by the event loop's scheduler), so one slow call never delays the others. Implementations run on the worker pool
+ * ({@link ImplementationThreads#WORKER_POOL}, the default), so one that blocks holds a worker and never the I/O
+ * thread, or on the connection's event loop when the provider opted in ({@link ImplementationThreads#IO_THREAD}).
+ * Thread-safe; {@link #dispatch} runs on the connection's event loop.
  */
 final class CallDispatcher {
 
@@ -62,19 +61,12 @@ final class CallDispatcher {
         }
     }
 
-    /**
-     * {@link #SLOW_STREAK} calls in a row of one method that each run longer than this on an event loop send the
-     * method to the worker pool from then on (one slow call alone may be a GC pause or a busy machine).
-     */
-    static final long SLOW_ON_EVENT_LOOP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    static final int SLOW_STREAK = 3;
-
     private final ServiceTable services;
     private final ProviderStats stats;
     private final ObjectMapper mapper;
     private final ObjectWriter responseWriter;
     private final Executor workers;
-    private final boolean blocking;
+    private final boolean onIoThread;
     private final Supplier<String> providerName;
     private final CallDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -85,19 +77,18 @@ final class CallDispatcher {
     private final ExecutedCalls executed;
 
     /**
-     * @param workers  runs implementations that may block
-     * @param blocking true when every implementation may block (they all run on {@code workers}); false runs them
-     *                 on the connection's event loop, except methods seen to be slow there
+     * @param workers the worker pool implementations run on (unless {@code threads} says the I/O thread)
+     * @param threads where implementations run
      */
     CallDispatcher(ServiceTable services, ProviderStats stats, ObjectMapper mapper, Executor workers,
-                   boolean blocking, Supplier<String> providerName, FaultDecider decider, ExecutedCalls executed) {
+                   ImplementationThreads threads, Supplier<String> providerName, FaultDecider decider, ExecutedCalls executed) {
         this.executed = Objects.requireNonNull(executed);
         this.services = services;
         this.stats = stats;
         this.mapper = mapper;
         this.responseWriter = mapper.writerFor(RpcResponse.class);
         this.workers = workers;
-        this.blocking = blocking;
+        this.onIoThread = threads == ImplementationThreads.IO_THREAD;
         this.providerName = providerName;
         // Arguments bind with a copy of the mapper that resolves no class named in a payload.
         this.decoder = new CallDecoder(services, mapper.copy().setPolymorphicTypeValidator(new DeclaredTypesOnly()),
@@ -203,26 +194,9 @@ final class CallDispatcher {
                     RpcResponse.failure(call.requestId(), new RpcError(e.remoteType(), e.getMessage()))));
             return;
         }
-        ServiceTable.Binding binding = decoded.binding;
-        if (!blocking && !binding.slow) {
+        if (onIoThread) {
             executed.record(connection.remotePort(), call.requestId());
-            long start = System.nanoTime();
-            RpcResponse outcome = invoke(call, target);
-            long took = System.nanoTime() - start;
-            if (took > SLOW_ON_EVENT_LOOP_NANOS) {
-                int streak = ++binding.slowStreak;
-                if (streak >= SLOW_STREAK && !binding.slow) {
-                    binding.slow = true;
-                    LOG.warn("{}: {} took over {} ms on an event loop {} times in a row (the last {} ms); its calls "
-                            + "run on the worker pool from now on (FakeProvider.Builder#blockingImplementations says "
-                            + "so from the start)", providerName(), call.label(),
-                            TimeUnit.NANOSECONDS.toMillis(SLOW_ON_EVENT_LOOP_NANOS), streak,
-                            TimeUnit.NANOSECONDS.toMillis(took));
-                }
-            } else if (binding.slowStreak != 0) {
-                binding.slowStreak = 0;
-            }
-            connection.at(deadline, writer.withOutcome(outcome));
+            connection.at(deadline, writer.withOutcome(invoke(call, target)));
             return;
         }
         try {

@@ -22,7 +22,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +50,20 @@ import org.slf4j.LoggerFactory;
  * {@code CRASHED} and {@code STOPPED}, from which {@code restart} binds the same port again; {@code close} ends
  * everything from any state. Life-cycle methods are thread-safe (serialised) and synchronous: they return when
  * the step is done. Listeners run on the calling thread after the step. The provider owns an I/O event loop
- * group and a worker pool for implementations; both live from {@code start} to {@code close}.
+ * group and a worker pool; both live from {@code start} to {@code close}, which interrupts implementations still
+ * running. Implementations run on the worker pool by default, so one that blocks holds up neither other calls
+ * nor a life-cycle step ({@code stop} waits for calls in flight at most the drain timeout); running them on the
+ * I/O thread is an opt-in ({@link ImplementationThreads}).
  */
 public final class FakeProvider implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FakeProvider.class);
+    /**
+     * The longest a life-cycle step waits for the provider's own threads (an I/O thread to close a channel, the
+     * threads to end on close): they are only that slow when an implementation blocks an I/O thread
+     * ({@link ImplementationThreads#IO_THREAD}) or ignores its interruption.
+     */
+    static final long WAIT_FOR_IO_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String host;
     private final String registry;
@@ -68,7 +76,7 @@ public final class FakeProvider implements AutoCloseable {
     private final int weight;
     private final int ioThreads;
     private final int workerThreads;
-    private final boolean blockingImplementations;
+    private final ImplementationThreads implementationThreads;
     private final int maxRequestBytes;
     private final ObjectMapper mapper = RpcJson.newMapper();
     private final ServiceTable services = new ServiceTable();
@@ -85,6 +93,8 @@ public final class FakeProvider implements AutoCloseable {
     private volatile FaultPlan plan;
     private EventLoopGroup group;
     private ExecutorService workers;
+    private ProviderThreads ioThreadFactory;
+    private ProviderThreads workerThreadFactory;
     private volatile CallDispatcher dispatcher;
     /** Calls executed in every life of this provider (131,072 kept), for the call-history checker. */
     private final ExecutedCalls executed = new ExecutedCalls(1 << 17);
@@ -105,7 +115,7 @@ public final class FakeProvider implements AutoCloseable {
         this.weight = b.weight;
         this.ioThreads = b.ioThreads;
         this.workerThreads = b.workerThreads;
-        this.blockingImplementations = b.blockingImplementations;
+        this.implementationThreads = b.implementationThreads;
         this.maxRequestBytes = b.maxRequestBytes;
         this.plan = b.faultPlan;
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
@@ -143,14 +153,16 @@ public final class FakeProvider implements AutoCloseable {
         synchronized (lock) {
             requireState("start", ProviderState.NEW);
             // epoll arms a timerfd per deadline (microsecond precision); NIO rounds select timeouts up to 1 ms.
-            group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(threadPrefix() + "-io", true),
+            ioThreadFactory = new ProviderThreads(threadPrefix() + "-io");
+            workerThreadFactory = new ProviderThreads(threadPrefix() + "-worker");
+            group = new MultiThreadIoEventLoopGroup(ioThreads, ioThreadFactory,
                     Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             ThreadPoolExecutor pool = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix() + "-worker", true));
+                    new LinkedBlockingQueue<>(), workerThreadFactory);
             pool.allowCoreThreadTimeOut(true);
             workers = pool;
             synchronized (planLock) {
-                dispatcher = new CallDispatcher(services, stats, mapper, workers, blockingImplementations, this::name,
+                dispatcher = new CallDispatcher(services, stats, mapper, workers, implementationThreads, this::name,
                         plan.newDecider(), executed);
             }
             try {
@@ -193,7 +205,7 @@ public final class FakeProvider implements AutoCloseable {
             try {
                 registrations.register(WireContract.providerNodePath(basePath, host, port), this::nodeData, name());
             } catch (RuntimeException e) {
-                serverChannel.close().syncUninterruptibly();
+                closeServerChannel(System.nanoTime() + WAIT_FOR_IO_NANOS);
                 throw e;
             }
         }
@@ -201,7 +213,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private Channel bind(ServerBootstrap bootstrap) {
-        return PortBinder.bind(bootstrap, host, port, name());
+        return PortBinder.bind(bootstrap, host, port, name(), WAIT_FOR_IO_NANOS);
     }
 
     private byte[] nodeData() {
@@ -262,6 +274,11 @@ public final class FakeProvider implements AutoCloseable {
         return executed;
     }
 
+    /** Where implementations and stubs run (as built). */
+    public ImplementationThreads implementationThreads() {
+        return implementationThreads;
+    }
+
     public ProviderState state() {
         return state;
     }
@@ -278,7 +295,7 @@ public final class FakeProvider implements AutoCloseable {
     public void crash() {
         synchronized (lock) {
             requireState("crash", ProviderState.RUNNING, ProviderState.FROZEN);
-            closeServerChannel();
+            closeServerChannel(System.nanoTime() + WAIT_FOR_IO_NANOS);
             connections.resetAll();
             if (registrations != null) {
                 registrations.abandonCurrent();
@@ -328,7 +345,7 @@ public final class FakeProvider implements AutoCloseable {
         if (registrations != null) {
             registrations.closeCurrent();
         }
-        closeServerChannel();
+        closeServerChannel(System.nanoTime() + WAIT_FOR_IO_NANOS);
         if (state == ProviderState.FROZEN) {
             connections.thaw();
         }
@@ -409,30 +426,49 @@ public final class FakeProvider implements AutoCloseable {
         fire("close", address());
     }
 
+    /** Releases the registration, the port, the connections and the threads, waiting for them a second at most. */
     private void releaseAll() {
         if (registrations != null) {
             registrations.close();
         }
-        closeServerChannel();
+        long deadline = System.nanoTime() + WAIT_FOR_IO_NANOS;
+        closeServerChannel(deadline);
         connections.closeAll();
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            group = null;
-        }
         if (workers != null) {
-            workers.shutdownNow();
-            try {
-                workers.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            workers = null;
+            workers.shutdownNow(); // interrupts implementations still running: nobody waits for their answers
         }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        try {
+            if (group != null && !(group.awaitTermination(left(deadline), TimeUnit.NANOSECONDS)
+                    && ioThreadFactory.awaitEnd(deadline))) {
+                LOG.warn("{}: an I/O thread is still busy {} ms after close (an implementation blocks it); "
+                        + "left to end by itself", name(), TimeUnit.NANOSECONDS.toMillis(WAIT_FOR_IO_NANOS));
+            }
+            if (workers != null && !(workers.awaitTermination(left(deadline), TimeUnit.NANOSECONDS)
+                    && workerThreadFactory.awaitEnd(deadline))) {
+                LOG.warn("{}: a worker still runs an implementation {} ms after close, though interrupted; left to "
+                        + "end by itself", name(), TimeUnit.NANOSECONDS.toMillis(WAIT_FOR_IO_NANOS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group = null;
+        workers = null;
     }
 
-    private void closeServerChannel() {
+    private static long left(long deadlineNanos) {
+        return Math.max(0L, deadlineNanos - System.nanoTime());
+    }
+
+    /** Closes the listening socket, waiting for its I/O thread until {@code deadlineNanos} at most. */
+    private void closeServerChannel(long deadlineNanos) {
         if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+            if (!serverChannel.close().awaitUninterruptibly(left(deadlineNanos), TimeUnit.NANOSECONDS)) {
+                LOG.warn("{}: the listening socket of {} did not close within {} ms (its I/O thread is blocked)",
+                        name(), address(), TimeUnit.NANOSECONDS.toMillis(WAIT_FOR_IO_NANOS));
+            }
             serverChannel = null;
         }
     }
@@ -470,7 +506,7 @@ public final class FakeProvider implements AutoCloseable {
         private int weight = 1;
         private int ioThreads = 1;
         private int workerThreads = 8;
-        private boolean blockingImplementations;
+        private ImplementationThreads implementationThreads = ImplementationThreads.WORKER_POOL;
         private int maxRequestBytes = 16 * 1024 * 1024;
         private FaultPlan faultPlan = FaultPlan.none();
         private final List<ServiceSpec> services = new ArrayList<>();
@@ -564,13 +600,12 @@ public final class FakeProvider implements AutoCloseable {
         }
 
         /**
-         * Whether implementations and stubs may block (sleep, wait, do I/O): then every call runs on the worker
-         * pool and one blocked call never holds up another. Default false: calls run on the connection's event
-         * loop, at the speed of the wire, and a method seen to take longer than 20 ms there moves to the worker
-         * pool (with a warning).
+         * Where implementations and stubs run; default {@link ImplementationThreads#WORKER_POOL}, where they may
+         * block. {@link ImplementationThreads#IO_THREAD} is the opt-in for speed, for implementations that never
+         * block (see there).
          */
-        public Builder blockingImplementations(boolean blocking) {
-            this.blockingImplementations = blocking;
+        public Builder implementationThreads(ImplementationThreads threads) {
+            this.implementationThreads = Objects.requireNonNull(threads, "threads");
             return this;
         }
 

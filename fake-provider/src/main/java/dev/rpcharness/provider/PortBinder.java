@@ -2,6 +2,8 @@ package dev.rpcharness.provider;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import java.net.BindException;
 import java.util.concurrent.TimeUnit;
 
@@ -20,25 +22,34 @@ final class PortBinder {
     /**
      * The bound server channel.
      *
+     * @param waitNanos how long one attempt may wait for the I/O thread that binds (busy only while an
+     *                  implementation blocks it)
      * @throws IllegalStateException naming the provider and the address when the port cannot be bound
      */
-    static Channel bind(ServerBootstrap bootstrap, String host, int port, String providerName) {
+    static Channel bind(ServerBootstrap bootstrap, String host, int port, String providerName, long waitNanos) {
         long deadline = System.nanoTime() + RETRY_FOR_NANOS;
         while (true) {
+            ChannelFuture bound = bootstrap.bind(host, port);
+            if (!bound.awaitUninterruptibly(waitNanos, TimeUnit.NANOSECONDS)) {
+                bound.addListener(ChannelFutureListener.CLOSE); // whenever it binds after all, let it go
+                throw new IllegalStateException("provider " + providerName + " cannot bind " + host + ":" + port
+                        + ": its I/O thread did not answer within " + TimeUnit.NANOSECONDS.toMillis(waitNanos)
+                        + " ms (an implementation blocks it)");
+            }
+            if (bound.isSuccess()) {
+                return bound.channel();
+            }
+            Throwable e = bound.cause();
+            boolean busy = e instanceof BindException || e.getCause() instanceof BindException;
+            if (!busy || port == 0 || System.nanoTime() > deadline) {
+                throw new IllegalStateException("provider " + providerName + " cannot bind " + host + ":" + port
+                        + ": " + e, e);
+            }
             try {
-                return bootstrap.bind(host, port).syncUninterruptibly().channel();
-            } catch (Exception e) {
-                boolean busy = e instanceof BindException || e.getCause() instanceof BindException;
-                if (!busy || port == 0 || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("provider " + providerName + " cannot bind " + host + ":" + port
-                            + ": " + e, e);
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while binding " + host + ":" + port, ie);
-                }
+                Thread.sleep(10);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding " + host + ":" + port, ie);
             }
         }
     }

@@ -38,10 +38,6 @@ final class ServiceTable {
         private final String[] typeNames;
         private volatile ObjectReader[] readers;
         private volatile JavaType[] javaTypes;
-        /** Set once calls of this method took long on an event loop: they run on the worker pool from then on. */
-        volatile boolean slow;
-        /** Calls in a row that took long on an event loop; races between loops only blur the count. */
-        volatile int slowStreak;
         /** This method's statistics, kept once looked up (the table and the statistics live as long as the provider). */
         volatile ProviderStats.MethodCounters counters;
 
