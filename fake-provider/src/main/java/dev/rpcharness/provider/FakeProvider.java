@@ -5,34 +5,14 @@ import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.internal.server.CallCounters;
+import dev.rpcharness.provider.internal.server.ProviderServer;
+import dev.rpcharness.provider.internal.server.ServiceTable;
 import dev.rpcharness.provider.registration.ProviderRegistryException;
-import dev.rpcharness.provider.registration.Registration;
-import dev.rpcharness.provider.registration.Registrations;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A provider that speaks the wire contract (docs/wire-contract.md) over Netty (HTTP/1.1, keep-alive, pipelining,
@@ -49,89 +29,39 @@ import org.slf4j.LoggerFactory;
  * <p>Life cycle: {@code NEW -start-> RUNNING <-freeze/thaw-> FROZEN}; {@code crash} and {@code stop} leave
  * {@code CRASHED} and {@code STOPPED}, from which {@code restart} binds the same port again; {@code close} ends
  * everything from any state. Life-cycle methods are thread-safe (serialised) and synchronous: they return when
- * the step is done. Listeners run on the calling thread after the step. The provider owns an I/O event loop
- * group and a worker pool; both live from {@code start} to {@code close}, which interrupts implementations still
- * running. Implementations run on the worker pool by default, so one that blocks holds up neither other calls
- * nor a life-cycle step ({@code stop} waits for calls in flight at most the drain timeout); running them on the
- * I/O thread is an opt-in ({@link ImplementationThreads}).
+ * the step is done. Listeners run on the calling thread after the step. The provider owns I/O threads and a
+ * worker pool; both live from {@code start} to {@code close}, which interrupts implementations still running and
+ * returns once the threads have ended. Implementations run on the worker pool by default, so one that blocks holds
+ * up neither other calls nor a life-cycle step ({@code stop} waits for calls in flight at most the drain timeout);
+ * running them on the I/O thread is an opt-in ({@link ImplementationThreads}).
  */
 public final class FakeProvider implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FakeProvider.class);
-    /**
-     * The longest a life-cycle step waits for the provider's own threads (an I/O thread to close a channel, the
-     * threads to end on close): they are only that slow when an implementation blocks an I/O thread
-     * ({@link ImplementationThreads#IO_THREAD}) or ignores its interruption.
-     */
-    static final long WAIT_FOR_IO_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     private final String host;
-    private final String registry;
-    private final String basePath;
-    private final String configuredName;
-    private final Duration sessionTimeout;
-    private final Duration drainTimeout;
-    private final Duration quietPeriod;
-    private final Duration registryConnectTimeout;
     private final int weight;
-    private final int ioThreads;
-    private final int workerThreads;
     private final ImplementationThreads implementationThreads;
-    private final int maxRequestBytes;
     private final ObjectMapper mapper = RpcJson.newMapper();
     private final ServiceTable services = new ServiceTable();
-    private final ProviderStats stats = new ProviderStats();
-    private final ConnectionSet connections = new ConnectionSet();
-    private final ProviderListeners listeners = new ProviderListeners();
-    /** Serialises life-cycle steps (which may block for a drain). */
-    private final Object lock = new Object();
-    /** Guards plan replacement only, so a plan can change while a life-cycle step runs. */
-    private final Object planLock = new Object();
-
-    private volatile int port;
-    private volatile ProviderState state = ProviderState.NEW;
-    private volatile FaultPlan plan;
-    private EventLoopGroup group;
-    private ExecutorService workers;
-    private ProviderThreads ioThreadFactory;
-    private ProviderThreads workerThreadFactory;
-    private volatile CallDispatcher dispatcher;
+    private final CallCounters counters = new CallCounters();
+    private final ProviderStats stats = new ProviderStats(counters);
     /** Calls executed in every life of this provider (131,072 kept), for the call-history checker. */
     private final ExecutedCalls executed = new ExecutedCalls(1 << 17);
-    private Channel serverChannel;
-    /** This provider's lives in ZooKeeper; null without a registry. */
-    private final Registrations registrations;
+    private final ProviderLifecycle lifecycle;
 
     private FakeProvider(Builder b) {
         this.host = b.host;
-        this.port = b.port;
-        this.registry = b.registry;
-        this.basePath = b.basePath;
-        this.configuredName = b.name;
-        this.sessionTimeout = b.sessionTimeout;
-        this.drainTimeout = b.drainTimeout;
-        this.quietPeriod = b.quietPeriod;
-        this.registryConnectTimeout = b.registryConnectTimeout;
         this.weight = b.weight;
-        this.ioThreads = b.ioThreads;
-        this.workerThreads = b.workerThreads;
         this.implementationThreads = b.implementationThreads;
-        this.maxRequestBytes = b.maxRequestBytes;
-        this.plan = b.faultPlan;
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
-        b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer));
-        this.registrations = registry == null ? null : new Registrations(registry, sessionTimeout,
-                registryConnectTimeout, new Registration.Listener() {
-                    @Override
-                    public void reregistered(String path) {
-                        fire("reregister", path);
-                    }
-
-                    @Override
-                    public void reregisterFailed(String path, Exception cause, long retryInMs) {
-                        fire("reregister-failed", path + " " + cause + "; retry in " + retryInMs + " ms");
-                    }
-                });
+        b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer::answer));
+        ProviderServer.Settings settings = new ProviderServer.Settings(
+                b.name != null ? b.name : "fake-provider", b.ioThreads, b.workerThreads,
+                implementationThreads == ImplementationThreads.IO_THREAD, b.maxRequestBytes);
+        this.lifecycle = new ProviderLifecycle(new ProviderLifecycle.Config(b.host, b.port, b.registry, b.basePath,
+                b.name, b.sessionTimeout, b.registryConnectTimeout, b.drainTimeout, b.quietPeriod, b.faultPlan),
+                decider -> new ProviderServer(settings, services, counters, mapper, decider, executed::record,
+                        this::name),
+                this::nodeData);
     }
 
     @SuppressWarnings("unchecked")
@@ -144,80 +74,18 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /**
-     * Binds the port, then registers (when a registry was given).
+     * Starts the threads, binds the port, then registers (when a registry was given).
      *
-     * @throws IllegalStateException when not NEW
+     * @throws IllegalStateException when not NEW, or when the port cannot be bound
      * @throws ProviderRegistryException when ZooKeeper cannot be reached (the port is released again)
      */
     public FakeProvider start() {
-        synchronized (lock) {
-            requireState("start", ProviderState.NEW);
-            // epoll arms a timerfd per deadline (microsecond precision); NIO rounds select timeouts up to 1 ms.
-            ioThreadFactory = new ProviderThreads(threadPrefix() + "-io");
-            workerThreadFactory = new ProviderThreads(threadPrefix() + "-worker");
-            group = new MultiThreadIoEventLoopGroup(ioThreads, ioThreadFactory,
-                    Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), workerThreadFactory);
-            pool.allowCoreThreadTimeOut(true);
-            workers = pool;
-            synchronized (planLock) {
-                dispatcher = new CallDispatcher(services, stats, mapper, workers, implementationThreads, this::name,
-                        plan.newDecider(), executed);
-            }
-            try {
-                bindAndRegister();
-            } catch (RuntimeException e) {
-                releaseAll();
-                state = ProviderState.CLOSED;
-                throw e;
-            }
-            state = ProviderState.RUNNING;
-        }
-        fire("start", address());
+        lifecycle.start();
         return this;
     }
 
-    private String threadPrefix() {
-        return configuredName != null ? configuredName : "fake-provider";
-    }
-
-    private void bindAndRegister() {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 512)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(ServerConnection.FIRST_HANDLER, new HttpRequestDecoder())
-                                .addLast("encoder", new HttpResponseEncoder())
-                                .addLast("aggregator", new HttpObjectAggregator(maxRequestBytes))
-                                .addLast("rpc", new ServerConnection(dispatcher, connections));
-                    }
-                });
-        serverChannel = bind(bootstrap);
-        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        if (registrations != null) {
-            try {
-                registrations.register(WireContract.providerNodePath(basePath, host, port), this::nodeData, name());
-            } catch (RuntimeException e) {
-                closeServerChannel(System.nanoTime() + WAIT_FOR_IO_NANOS);
-                throw e;
-            }
-        }
-        LOG.info("{} listening on {}{}", name(), address(), registry == null ? "" : ", registered at " + registry);
-    }
-
-    private Channel bind(ServerBootstrap bootstrap) {
-        return PortBinder.bind(bootstrap, host, port, name(), WAIT_FOR_IO_NANOS);
-    }
-
     private byte[] nodeData() {
-        return new ProviderNode(host, port, services.serviceNames(), weight).toJson(mapper);
+        return new ProviderNode(host, lifecycle.port(), services.serviceNames(), weight).toJson(mapper);
     }
 
     public String host() {
@@ -226,42 +94,33 @@ public final class FakeProvider implements AutoCloseable {
 
     /** The bound port (the configured one before the first start; kept across restarts). */
     public int port() {
-        return port;
+        return lifecycle.port();
     }
 
     /** "host:port". */
     public String address() {
-        return host + ":" + port;
+        return lifecycle.address();
     }
 
     /** The configured name, or "provider-&lt;port&gt;". */
     public String name() {
-        return configuredName != null ? configuredName : "provider-" + port;
+        return lifecycle.name();
     }
 
     /** Serves {@code impl} for {@code iface}; while running, the registry node is updated to list it. */
     public <T> FakeProvider serve(Class<T> iface, T impl) {
         services.serve(iface, impl);
-        if (registrations != null) {
-            registrations.update();
-        }
+        lifecycle.servicesChanged();
         return this;
     }
 
     /** Replaces the fault plan; calls decided from now on use it (counters start again at zero). */
     public void faultPlan(FaultPlan plan) {
-        Objects.requireNonNull(plan, "plan");
-        synchronized (planLock) {
-            this.plan = plan;
-            if (dispatcher != null) {
-                dispatcher.decider(plan.newDecider());
-            }
-        }
-        fire("faultPlan", plan.toString());
+        lifecycle.faultPlan(plan);
     }
 
     public FaultPlan faultPlan() {
-        return plan;
+        return lifecycle.faultPlan();
     }
 
     /** Live counters; they survive restarts. */
@@ -280,11 +139,11 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     public ProviderState state() {
-        return state;
+        return lifecycle.state();
     }
 
     public void addListener(ProviderListener l) {
-        listeners.add(l);
+        lifecycle.addListener(l);
     }
 
     /**
@@ -293,39 +152,17 @@ public final class FakeProvider implements AutoCloseable {
      * server and the node disappears, as after a real crash.
      */
     public void crash() {
-        synchronized (lock) {
-            requireState("crash", ProviderState.RUNNING, ProviderState.FROZEN);
-            closeServerChannel(System.nanoTime() + WAIT_FOR_IO_NANOS);
-            connections.resetAll();
-            if (registrations != null) {
-                registrations.abandonCurrent();
-            }
-            connections.thaw();
-            state = ProviderState.CRASHED;
-        }
-        fire("crash", address());
+        lifecycle.crash();
     }
 
     /** Stops reading and answering on every connection and accepting new ones; sockets stay open. */
     public void freeze() {
-        synchronized (lock) {
-            requireState("freeze", ProviderState.RUNNING);
-            serverChannel.config().setAutoRead(false);
-            connections.freeze();
-            state = ProviderState.FROZEN;
-        }
-        fire("freeze", address());
+        lifecycle.freeze();
     }
 
     /** Resumes a frozen provider: held answers go out, reading and accepting resume. */
     public void thaw() {
-        synchronized (lock) {
-            requireState("thaw", ProviderState.FROZEN);
-            serverChannel.config().setAutoRead(true);
-            connections.thaw();
-            state = ProviderState.RUNNING;
-        }
-        fire("thaw", address());
+        lifecycle.thaw();
     }
 
     /**
@@ -334,50 +171,12 @@ public final class FakeProvider implements AutoCloseable {
      * answers what was read and closes the connections (FIN). Bounded by the drain timeout.
      */
     public void stop() {
-        synchronized (lock) {
-            requireState("stop", ProviderState.RUNNING, ProviderState.FROZEN, ProviderState.CRASHED);
-            stopLocked();
-        }
-        fire("stop", address());
-    }
-
-    private void stopLocked() {
-        if (registrations != null) {
-            registrations.closeCurrent();
-        }
-        closeServerChannel(System.nanoTime() + WAIT_FOR_IO_NANOS);
-        if (state == ProviderState.FROZEN) {
-            connections.thaw();
-        }
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        try {
-            // Keep serving the open connections until consumers have seen the node go and stopped calling
-            // (no call in flight, none for the quiet period), then stop reading and answer what was read.
-            dispatcher.awaitQuiet(quietPeriod.toNanos(), deadline);
-            connections.stopReading();
-            if (!dispatcher.awaitQuiet(0L, deadline)) {
-                LOG.warn("{}: {} calls still in flight after {} ms; closing anyway", name(), dispatcher.inFlight(),
-                        drainTimeout.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        connections.closeAll();
-        state = ProviderState.STOPPED;
+        lifecycle.stop();
     }
 
     /** Comes back on the same port and registers again (on a new session); a running provider is stopped first. */
     public void restart() {
-        synchronized (lock) {
-            requireState("restart", ProviderState.RUNNING, ProviderState.FROZEN, ProviderState.CRASHED,
-                    ProviderState.STOPPED);
-            if (state == ProviderState.RUNNING || state == ProviderState.FROZEN) {
-                stopLocked();
-            }
-            bindAndRegister();
-            state = ProviderState.RUNNING;
-        }
-        fire("restart", address());
+        lifecycle.restart();
     }
 
     /**
@@ -387,109 +186,33 @@ public final class FakeProvider implements AutoCloseable {
      * @throws IllegalStateException when the provider is not registered
      */
     public void expireSession() {
-        synchronized (lock) {
-            if (registrations == null || !registrations.registered()) {
-                throw new IllegalStateException("provider " + name() + " has no ZooKeeper session to expire (state "
-                        + state + (registry == null ? ", no registry configured)" : ")"));
-            }
-        }
-        registrations.expireSession(name());
-        fire("expireSession", address());
-    }
-
-    /** The open connections; for tests of the server internals. */
-    ConnectionSet connections() {
-        return connections;
+        lifecycle.expireSession();
     }
 
     /** Connections currently open. */
     public int openConnections() {
-        return connections.size();
+        ProviderServer s = lifecycle.server();
+        return s == null ? 0 : s.openConnections();
     }
 
     /** Calls received whose answer (or fault) is not yet on the wire. */
     public int callsInFlight() {
-        CallDispatcher d = dispatcher;
-        return d == null ? 0 : d.inFlight();
+        ProviderServer s = lifecycle.server();
+        return s == null ? 0 : s.callsInFlight();
     }
 
-    /** Releases everything: connections, port, ZooKeeper session (node deleted), threads. Idempotent. */
+    /**
+     * Releases everything: connections, port, ZooKeeper session (node deleted), threads (implementations still
+     * running are interrupted). Idempotent.
+     */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (state == ProviderState.CLOSED) {
-                return;
-            }
-            releaseAll();
-            state = ProviderState.CLOSED;
-        }
-        fire("close", address());
-    }
-
-    /** Releases the registration, the port, the connections and the threads, waiting for them a second at most. */
-    private void releaseAll() {
-        if (registrations != null) {
-            registrations.close();
-        }
-        long deadline = System.nanoTime() + WAIT_FOR_IO_NANOS;
-        closeServerChannel(deadline);
-        connections.closeAll();
-        if (workers != null) {
-            workers.shutdownNow(); // interrupts implementations still running: nobody waits for their answers
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
-        try {
-            if (group != null && !(group.awaitTermination(left(deadline), TimeUnit.NANOSECONDS)
-                    && ioThreadFactory.awaitEnd(deadline))) {
-                LOG.warn("{}: an I/O thread is still busy {} ms after close (an implementation blocks it); "
-                        + "left to end by itself", name(), TimeUnit.NANOSECONDS.toMillis(WAIT_FOR_IO_NANOS));
-            }
-            if (workers != null && !(workers.awaitTermination(left(deadline), TimeUnit.NANOSECONDS)
-                    && workerThreadFactory.awaitEnd(deadline))) {
-                LOG.warn("{}: a worker still runs an implementation {} ms after close, though interrupted; left to "
-                        + "end by itself", name(), TimeUnit.NANOSECONDS.toMillis(WAIT_FOR_IO_NANOS));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        group = null;
-        workers = null;
-    }
-
-    private static long left(long deadlineNanos) {
-        return Math.max(0L, deadlineNanos - System.nanoTime());
-    }
-
-    /** Closes the listening socket, waiting for its I/O thread until {@code deadlineNanos} at most. */
-    private void closeServerChannel(long deadlineNanos) {
-        if (serverChannel != null) {
-            if (!serverChannel.close().awaitUninterruptibly(left(deadlineNanos), TimeUnit.NANOSECONDS)) {
-                LOG.warn("{}: the listening socket of {} did not close within {} ms (its I/O thread is blocked)",
-                        name(), address(), TimeUnit.NANOSECONDS.toMillis(WAIT_FOR_IO_NANOS));
-            }
-            serverChannel = null;
-        }
-    }
-
-    private void requireState(String action, ProviderState... allowed) {
-        for (ProviderState s : allowed) {
-            if (state == s) {
-                return;
-            }
-        }
-        throw new IllegalStateException("cannot " + action + " provider " + name() + " (" + address() + ") in state "
-                + state);
-    }
-
-    private void fire(String action, String detail) {
-        listeners.fire(new ProviderEvent(name(), action, detail));
+        lifecycle.close();
     }
 
     @Override
     public String toString() {
-        return "FakeProvider[" + name() + " " + address() + " " + state + "]";
+        return "FakeProvider[" + name() + " " + address() + " " + state() + "]";
     }
 
     /** Configures a {@link FakeProvider}; not thread-safe, used once. */

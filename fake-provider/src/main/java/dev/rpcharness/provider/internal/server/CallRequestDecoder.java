@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import static dev.rpcharness.protocol.HttpBytes.equalsLowerCase;
 
@@ -20,9 +20,10 @@ import java.util.List;
  * <p>Anything else (another method, path or version, a chunked body, {@code Expect}, an unusual {@code Connection}
  * header, a duplicated header the call reads, a malformed or non-ASCII header line, bare line feeds, folded lines,
  * over-long heads, an oversized body, garbage) is not judged here: at the first byte of such a request this handler
- * leaves the pipeline and hands every byte from that request on to Netty's {@link HttpRequestDecoder} and
- * {@link HttpObjectAggregator} behind it, for good. So every unusual request, and every failure, is decoded exactly
- * as before, with the same answers; the fast path only takes what Netty would decode to the same headers and body.
+ * hands every byte from that request on to Netty's {@link HttpRequestDecoder} and {@link HttpObjectAggregator}
+ * behind it, for good ({@link ServerPipeline#handOverToNetty}). So every unusual request, and every failure, is
+ * decoded exactly as before, with the same answers; the fast path only takes what Netty would decode to the same
+ * headers and body.
  * Bytes left when the connection ends are handed over too, so Netty's end-of-input rules apply.
  *
  * <p>Threading: the channel's event loop only; one per channel.
@@ -137,8 +138,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
 
     private void fallBack(ChannelHandlerContext ctx) {
         fellBack = true;
-        // Removing a ByteToMessageDecoder passes its unread bytes to the next handler (Netty's decoder).
-        ctx.pipeline().remove(this);
+        ServerPipeline.handOverToNetty(ctx);
     }
 
     private static final int CONNECTION_ABSENT = 0;

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Decides what happens to each call: asks the installed {@link FaultDecider}, runs the implementation when the
  * answer needs it, and hands the answer to the connection at the call's deadline (receipt + injected delay, kept
  * by the event loop's scheduler), so one slow call never delays the others. Implementations run on the worker pool
- * ({@link ImplementationThreads#WORKER_POOL}, the default), so one that blocks holds a worker and never the I/O
- * thread, or on the connection's event loop when the provider opted in ({@link ImplementationThreads#IO_THREAD}).
+ * (the default), so one that blocks holds a worker and never the I/O thread, or on the connection's event loop
+ * when the provider opted in ({@code ImplementationThreads.IO_THREAD}).
  * Thread-safe; {@link #dispatch} runs on the connection's event loop.
  */
 final class CallDispatcher {
@@ -62,7 +62,7 @@ final class CallDispatcher {
     }
 
     private final ServiceTable services;
-    private final ProviderStats stats;
+    private final CallCounters stats;
     private final ObjectMapper mapper;
     private final ObjectWriter responseWriter;
     private final Executor workers;
@@ -72,23 +72,23 @@ final class CallDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
     private volatile FaultDecider decider;
-    private volatile ProviderStats.MethodCounters unknownCounters;
+    private volatile CallCounters.Method unknownCounters;
     private volatile long lastReceivedNanos = System.nanoTime();
-    private final ExecutedCalls executed;
+    private final ExecutionLog executed;
 
     /**
-     * @param workers the worker pool implementations run on (unless {@code threads} says the I/O thread)
-     * @param threads where implementations run
+     * @param workers    the worker pool implementations run on (unless {@code onIoThread})
+     * @param onIoThread whether implementations run on the connection's I/O thread (the provider's opt-in)
      */
-    CallDispatcher(ServiceTable services, ProviderStats stats, ObjectMapper mapper, Executor workers,
-                   ImplementationThreads threads, Supplier<String> providerName, FaultDecider decider, ExecutedCalls executed) {
+    CallDispatcher(ServiceTable services, CallCounters stats, ObjectMapper mapper, Executor workers,
+                   boolean onIoThread, Supplier<String> providerName, FaultDecider decider, ExecutionLog executed) {
         this.executed = Objects.requireNonNull(executed);
         this.services = services;
         this.stats = stats;
         this.mapper = mapper;
         this.responseWriter = mapper.writerFor(RpcResponse.class);
         this.workers = workers;
-        this.onIoThread = threads == ImplementationThreads.IO_THREAD;
+        this.onIoThread = onIoThread;
         this.providerName = providerName;
         // Arguments bind with a copy of the mapper that resolves no class named in a payload.
         this.decoder = new CallDecoder(services, mapper.copy().setPolymorphicTypeValidator(new DeclaredTypesOnly()),
@@ -108,7 +108,7 @@ final class CallDispatcher {
         return providerName.get();
     }
 
-    ProviderStats stats() {
+    CallCounters stats() {
         return stats;
     }
 
@@ -158,7 +158,7 @@ final class CallDispatcher {
 
     /** Handles one call; on the connection's event loop. */
     void dispatch(ServerConnection connection, Call call) {
-        ProviderStats.MethodCounters counters = counters(call.decoded());
+        CallCounters.Method counters = counters(call.decoded());
         lastReceivedNanos = call.receivedNanos();
         stats.recordReceived(counters);
         inFlight.incrementAndGet();
@@ -195,7 +195,7 @@ final class CallDispatcher {
             return;
         }
         if (onIoThread) {
-            executed.record(connection.remotePort(), call.requestId());
+            executed.executed(connection.remotePort(), call.requestId());
             connection.at(deadline, writer.withOutcome(invoke(call, target)));
             return;
         }
@@ -203,13 +203,13 @@ final class CallDispatcher {
             workers.execute(() -> {
                 if (call.expiredAt(System.nanoTime())) {
                     // Queued behind slower work until the caller gave up: drop it rather than add to a backlog.
-                    stats.recordExpired(call.statsKey());
+                    stats.recordExpired();
                     LOG.debug("{} drops {} id {}: the caller's budget is spent", providerName(),
                             call.label(), call.requestId());
                     finished();
                     return;
                 }
-                executed.record(connection.remotePort(), call.requestId());
+                executed.executed(connection.remotePort(), call.requestId());
                 connection.at(deadline, writer.withOutcome(invoke(call, target)));
             });
         } catch (RejectedExecutionException e) {
@@ -219,13 +219,13 @@ final class CallDispatcher {
     }
 
     /** The statistics of the call's method, looked up once per method (unknown methods share one key). */
-    private ProviderStats.MethodCounters counters(DecodedCall decoded) {
+    private CallCounters.Method counters(DecodedCall decoded) {
         ServiceTable.Binding b = decoded.binding;
         if (b == null) {
-            ProviderStats.MethodCounters u = unknownCounters;
-            return u != null ? u : (unknownCounters = stats.counters(ProviderStats.UNKNOWN_METHOD));
+            CallCounters.Method u = unknownCounters;
+            return u != null ? u : (unknownCounters = stats.counters(CallCounters.UNKNOWN_METHOD));
         }
-        ProviderStats.MethodCounters c = b.counters;
+        CallCounters.Method c = b.counters;
         return c != null ? c : (b.counters = stats.counters(b.method.getName()));
     }
 
