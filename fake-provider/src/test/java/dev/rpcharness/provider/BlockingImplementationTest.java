@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An implementation that blocks (here: waits on a latch) with the provider's defaults: chaos steps and close still
- * return at once, other calls are still answered, and close stops the provider's threads. The bounds below are
- * generous (a stuck step never returns at all); they are not speed assertions.
+ * return at once, other calls are still answered, and close stops the provider's threads. With implementations on
+ * the I/O thread (the opt-in), a blocked one still delays a step only a bounded time. The bounds below are generous
+ * (a stuck step never returns at all); they are not speed assertions.
  */
 class BlockingImplementationTest {
 
@@ -126,6 +127,21 @@ class BlockingImplementationTest {
             assertTimeoutPreemptively(BOUND, p::close);
         }
         assertThat(threadsNamed(name)).as("live threads of " + name + " once close returned").isZero();
+    }
+
+    @Test
+    void withImplementationsOnTheIoThreadABlockedOneDelaysCrashAndCloseOnlyABoundedTime() throws Exception {
+        provider = FakeProvider.builder().name("blocked-io-thread")
+                .implementationThreads(ImplementationThreads.IO_THREAD).drainTimeout(Duration.ofMillis(300))
+                .serve(Blocker.class, impl).build().start();
+        FakeProvider p = provider;
+        try (WireClient wire = new WireClient(p.host(), p.port())) {
+            blockOneCall(wire);
+            assertTimeoutPreemptively(BOUND, p::crash, "crash waited for the blocked I/O thread");
+            assertThat(p.state()).isEqualTo(ProviderState.CRASHED);
+            assertTimeoutPreemptively(BOUND, p::close, "close waited for the blocked I/O thread");
+            assertThat(p.state()).isEqualTo(ProviderState.CLOSED);
+        }
     }
 
     private static long threadsNamed(String providerName) {
