@@ -51,12 +51,13 @@ public final class HistoryOverhead {
     public static void run(int calls, int inFlight, int rounds, Consumer<String> out) throws Exception {
         Path dir = Files.createTempDirectory("rpc-history-bench");
         ConsumerOptions plain = ConsumerOptions.builder().callTimeout(Duration.ofSeconds(10)).build();
-        try (FakeProvider provider = FakeProvider.builder().serve(EchoService.class, new EchoServiceImpl()).build()
-                .start();
+        try (FakeProvider provider = FakeProvider.builder().implementationThreads(SpeedBenchmark.IMPLEMENTATIONS)
+                .serve(EchoService.class, new EchoServiceImpl()).build().start();
              HistoryRecorder recorder = new HistoryRecorder(dir.resolve("bench.history.jsonl"), 10_000, "bench");
              ConsumerClient without = new ConsumerClient(provider.address(), plain);
              ConsumerClient with = new ConsumerClient(provider.address(),
                      plain.toBuilder().callHistory(recorder).build())) {
+            out.accept(SpeedBenchmark.implementationsLine(provider));
             AsyncObjectProxy a = without.createAsync(EchoService.class);
             AsyncObjectProxy b = with.createAsync(EchoService.class);
             for (int w = 0; w < 3; w++) { // warm-up of both (JIT)

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 /**
  * One answer (or wire fault) waiting for its turn on a connection. Exactly one of {@link #write} or

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,17 +26,17 @@ class ConnectionStepsAreSynchronousTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final CatalogServiceImpl impl = new CatalogServiceImpl();
-    private FakeProvider provider;
+    private TestServer provider;
     private WireClient a;
     private WireClient b;
     private List<ServerConnection> connections;
 
     @BeforeEach
     void start() throws Exception {
-        provider = FakeProvider.builder().name("steps").serve(CatalogService.class, impl).build().start();
+        provider = TestServer.serving("steps", 1 << 20, CatalogService.class, impl);
         a = new WireClient(provider.host(), provider.port());
         b = new WireClient(provider.host(), provider.port());
-        await().atMost(WAIT).until(() -> provider.openConnections() == 2);
+        await().atMost(WAIT).until(() -> provider.server().openConnections() == 2);
         connections = provider.connections().snapshot();
     }
 
@@ -74,7 +74,7 @@ class ConnectionStepsAreSynchronousTest {
 
     @Test
     void freezeHasStoppedReadingOnEveryConnectionWhenItReturns() throws Exception {
-        whileEventLoopsAreHeld(provider::freeze).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        whileEventLoopsAreHeld(provider.server()::freeze).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(connections).allSatisfy(c -> {
             assertThat(c.isReading()).as("reading after freeze").isFalse();
             assertThat(c.isFrozen()).as("frozen after freeze").isTrue();
@@ -83,8 +83,8 @@ class ConnectionStepsAreSynchronousTest {
 
     @Test
     void thawReadsAgainOnEveryConnectionWhenItReturns() throws Exception {
-        provider.freeze();
-        whileEventLoopsAreHeld(provider::thaw).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        provider.server().freeze();
+        whileEventLoopsAreHeld(provider.server()::thaw).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(connections).allSatisfy(c -> {
             assertThat(c.isReading()).as("reading after thaw").isTrue();
             assertThat(c.isFrozen()).as("frozen after thaw").isFalse();

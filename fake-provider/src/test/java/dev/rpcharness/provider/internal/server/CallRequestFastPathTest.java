@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import static dev.rpcharness.provider.testing.WireClient.callBody;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,13 +25,12 @@ class CallRequestFastPathTest {
     private static final String CATALOG = CatalogService.class.getName();
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private FakeProvider provider;
+    private TestServer provider;
     private WireClient wire;
 
     @BeforeEach
     void start() throws Exception {
-        provider = FakeProvider.builder().name("fast-path").maxRequestBytes(4096)
-                .serve(CatalogService.class, new CatalogServiceImpl()).build().start();
+        provider = TestServer.serving("fast-path", 4096, CatalogService.class, new CatalogServiceImpl());
         wire = new WireClient(provider.host(), provider.port());
     }
 

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import dev.rpcharness.protocol.RpcError;
 import dev.rpcharness.protocol.RpcResponse;
@@ -27,10 +27,10 @@ final class FaultWriter {
     private final CallDispatcher.Call call;
     private final Fault fault;
     private final FaultDecider decider;
-    private final ProviderStats.MethodCounters counters;
+    private final CallCounters.Method counters;
 
     FaultWriter(CallDispatcher dispatcher, CallDispatcher.Call call, Fault fault, FaultDecider decider,
-                ProviderStats.MethodCounters counters) {
+                CallCounters.Method counters) {
         this.counters = counters;
         this.dispatcher = dispatcher;
         this.call = call;

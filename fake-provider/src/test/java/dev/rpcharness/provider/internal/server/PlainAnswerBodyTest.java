@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,6 +99,36 @@ class CallRequestDecoderTest {
         assertThat(first.requestId()).isEqualTo("7");
         assertThat(second.requestId()).isEqualTo("8");
         assertThat(decoder.fellBack()).isFalse();
+    }
+
+    @Test
+    void aLargeBodyTricklingInDoesNotHaveItsHeadParsedAgainOnEveryRead() {
+        int size = 1 << 20;
+        CallRequestDecoder big = new CallRequestDecoder(2L * size);
+        EmbeddedChannel ch = new EmbeddedChannel(big, new HttpRequestDecoder());
+        try {
+            String body = "{\"requestId\":\"big\",\"pad\":\"" + "x".repeat(size - 30) + "\"}";
+            byte[] all = plain("X-Rpc-Request-Id: big\r\n", body).getBytes(StandardCharsets.US_ASCII);
+            int reads = 0;
+            for (int i = 0; i < all.length; i += 1024, reads++) {
+                ch.writeInbound(Unpooled.wrappedBuffer(all, i, Math.min(1024, all.length - i)));
+            }
+            Object msg = ch.readInbound();
+            assertThat(msg).isInstanceOf(CallRequest.class);
+            CallRequest call = (CallRequest) msg;
+            try {
+                assertThat(call.requestId()).isEqualTo("big");
+                assertThat(call.body().readableBytes()).isEqualTo(body.length());
+                assertThat(call.body().toString(StandardCharsets.US_ASCII)).isEqualTo(body);
+            } finally {
+                call.body().release();
+            }
+            assertThat(reads).isGreaterThan(1000);
+            assertThat(big.headParses()).as("head parses over " + reads + " reads").isEqualTo(1);
+            assertThat(big.fellBack()).isFalse();
+        } finally {
+            ch.finishAndReleaseAll();
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import java.util.List;
 
@@ -43,9 +43,9 @@ final class DecodedCall {
 
     /**
      * The name the provider's statistics count this call under: the method's name when it names a served method,
-     * else {@link ProviderStats#UNKNOWN_METHOD}, so callers cannot grow the statistics without bound.
+     * else {@link CallCounters#UNKNOWN_METHOD}, so callers cannot grow the statistics without bound.
      */
     String statsKey() {
-        return binding != null ? binding.method.getName() : ProviderStats.UNKNOWN_METHOD;
+        return binding != null ? binding.method.getName() : CallCounters.UNKNOWN_METHOD;
     }
 }

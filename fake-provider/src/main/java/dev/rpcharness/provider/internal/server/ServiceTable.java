@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,10 +19,16 @@ import java.util.function.Supplier;
  * The interfaces a provider serves: their implementations, the per-method stubs that override them, and the
  * resolution of a wire call to a Java method. Thread-safe: services and stubs may be added while calls run.
  */
-final class ServiceTable {
+public final class ServiceTable {
+
+    /** A canned answer for one method, given the decoded arguments; runs where implementations run. */
+    @FunctionalInterface
+    public interface Stub {
+        Object answer(Object[] args) throws Exception;
+    }
 
     /** A resolved call target: the interface method and either an implementation or a stub. */
-    record Target(Method method, Object impl, StubAnswer stub) {
+    record Target(Method method, Object impl, Stub stub) {
     }
 
     /**
@@ -38,12 +44,8 @@ final class ServiceTable {
         private final String[] typeNames;
         private volatile ObjectReader[] readers;
         private volatile JavaType[] javaTypes;
-        /** Set once calls of this method took long on an event loop: they run on the worker pool from then on. */
-        volatile boolean slow;
-        /** Calls in a row that took long on an event loop; races between loops only blur the count. */
-        volatile int slowStreak;
         /** This method's statistics, kept once looked up (the table and the statistics live as long as the provider). */
-        volatile ProviderStats.MethodCounters counters;
+        volatile CallCounters.Method counters;
 
         private Binding(Service service, Method method) {
             this.service = service;
@@ -123,7 +125,7 @@ final class ServiceTable {
     private static final class Service {
         final Class<?> iface;
         volatile Object impl;
-        final Map<String, StubAnswer> stubs = new ConcurrentHashMap<>();
+        final Map<String, Stub> stubs = new ConcurrentHashMap<>();
         /** The interface's methods by name, built once: a call never walks {@code getMethods()}. */
         final Map<String, List<Binding>> byName = new java.util.HashMap<>();
 
@@ -143,7 +145,7 @@ final class ServiceTable {
     private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Serves {@code impl} for {@code iface}, replacing an earlier implementation. */
-    <T> void serve(Class<T> iface, T impl) {
+    public <T> void serve(Class<T> iface, T impl) {
         requireInterface(iface);
         Objects.requireNonNull(impl, "impl");
         if (!iface.isInstance(impl)) {
@@ -153,7 +155,7 @@ final class ServiceTable {
     }
 
     /** Answers every call of {@code iface#methodName} (any overload) with {@code answer}. */
-    void stub(Class<?> iface, String methodName, StubAnswer answer) {
+    public void stub(Class<?> iface, String methodName, Stub answer) {
         requireInterface(iface);
         Objects.requireNonNull(answer, "answer");
         boolean exists = false;
@@ -167,7 +169,7 @@ final class ServiceTable {
     }
 
     /** Fully qualified names of the served interfaces, in the order they were first served. */
-    List<String> serviceNames() {
+    public List<String> serviceNames() {
         return new ArrayList<>(order);
     }
 
@@ -243,7 +245,7 @@ final class ServiceTable {
      */
     Target target(Binding binding, Supplier<String> providerName) throws UnknownTargetException {
         Service service = binding.service;
-        StubAnswer stub = service.stubs.isEmpty() ? null : service.stubs.get(binding.method.getName());
+        Stub stub = service.stubs.isEmpty() ? null : service.stubs.get(binding.method.getName());
         Object impl = service.impl;
         if (stub == null && impl == null) {
             throw new UnknownTargetException("java.lang.UnsupportedOperationException", "provider "

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -11,7 +11,6 @@ import dev.rpcharness.provider.fault.FaultKind;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides what happens to each call: asks the installed {@link FaultDecider}, runs the implementation when the
  * answer needs it, and hands the answer to the connection at the call's deadline (receipt + injected delay, kept
- * by the event loop's scheduler), so one slow call never delays the others. Implementations run on the
- * connection's event loop (no hand-off) unless the provider says they may block, or a method was seen to take
- * longer than {@link #SLOW_ON_EVENT_LOOP_NANOS} there: those run on the worker pool. Thread-safe;
- * {@link #dispatch} runs on the connection's event loop.
+ * by the event loop's scheduler), so one slow call never delays the others. Implementations run on the worker pool
+ * (the default), so one that blocks holds a worker and never the I/O thread, or on the connection's event loop
+ * when the provider opted in ({@code ImplementationThreads.IO_THREAD}).
+ * Thread-safe; {@link #dispatch} runs on the connection's event loop.
  */
 final class CallDispatcher {
 
@@ -63,42 +62,34 @@ final class CallDispatcher {
         }
     }
 
-    /**
-     * {@link #SLOW_STREAK} calls in a row of one method that each run longer than this on an event loop send the
-     * method to the worker pool from then on (one slow call alone may be a GC pause or a busy machine).
-     */
-    static final long SLOW_ON_EVENT_LOOP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    static final int SLOW_STREAK = 3;
-
     private final ServiceTable services;
-    private final ProviderStats stats;
+    private final CallCounters stats;
     private final ObjectMapper mapper;
     private final ObjectWriter responseWriter;
     private final Executor workers;
-    private final boolean blocking;
+    private final boolean onIoThread;
     private final Supplier<String> providerName;
     private final CallDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
     private volatile FaultDecider decider;
-    private volatile ProviderStats.MethodCounters unknownCounters;
+    private volatile CallCounters.Method unknownCounters;
     private volatile long lastReceivedNanos = System.nanoTime();
-    private final ExecutedCalls executed;
+    private final ExecutionLog executed;
 
     /**
-     * @param workers  runs implementations that may block
-     * @param blocking true when every implementation may block (they all run on {@code workers}); false runs them
-     *                 on the connection's event loop, except methods seen to be slow there
+     * @param workers    the worker pool implementations run on (unless {@code onIoThread})
+     * @param onIoThread whether implementations run on the connection's I/O thread (the provider's opt-in)
      */
-    CallDispatcher(ServiceTable services, ProviderStats stats, ObjectMapper mapper, Executor workers,
-                   boolean blocking, Supplier<String> providerName, FaultDecider decider, ExecutedCalls executed) {
+    CallDispatcher(ServiceTable services, CallCounters stats, ObjectMapper mapper, Executor workers,
+                   boolean onIoThread, Supplier<String> providerName, FaultDecider decider, ExecutionLog executed) {
         this.executed = Objects.requireNonNull(executed);
         this.services = services;
         this.stats = stats;
         this.mapper = mapper;
         this.responseWriter = mapper.writerFor(RpcResponse.class);
         this.workers = workers;
-        this.blocking = blocking;
+        this.onIoThread = onIoThread;
         this.providerName = providerName;
         // Arguments bind with a copy of the mapper that resolves no class named in a payload.
         this.decoder = new CallDecoder(services, mapper.copy().setPolymorphicTypeValidator(new DeclaredTypesOnly()),
@@ -118,7 +109,7 @@ final class CallDispatcher {
         return providerName.get();
     }
 
-    ProviderStats stats() {
+    CallCounters stats() {
         return stats;
     }
 
@@ -168,7 +159,7 @@ final class CallDispatcher {
 
     /** Handles one call; on the connection's event loop. */
     void dispatch(ServerConnection connection, Call call) {
-        ProviderStats.MethodCounters counters = counters(call.decoded());
+        CallCounters.Method counters = counters(call.decoded());
         lastReceivedNanos = call.receivedNanos();
         stats.recordReceived(counters);
         inFlight.incrementAndGet();
@@ -204,39 +195,22 @@ final class CallDispatcher {
                     RpcResponse.failure(call.requestId(), new RpcError(e.remoteType(), e.getMessage()))));
             return;
         }
-        ServiceTable.Binding binding = decoded.binding;
-        if (!blocking && !binding.slow) {
-            executed.record(call.clientId(), connection.remotePort(), call.requestId());
-            long start = System.nanoTime();
-            RpcResponse outcome = invoke(call, target);
-            long took = System.nanoTime() - start;
-            if (took > SLOW_ON_EVENT_LOOP_NANOS) {
-                int streak = ++binding.slowStreak;
-                if (streak >= SLOW_STREAK && !binding.slow) {
-                    binding.slow = true;
-                    LOG.warn("{}: {} took over {} ms on an event loop {} times in a row (the last {} ms); its calls "
-                            + "run on the worker pool from now on (FakeProvider.Builder#blockingImplementations says "
-                            + "so from the start)", providerName(), call.label(),
-                            TimeUnit.NANOSECONDS.toMillis(SLOW_ON_EVENT_LOOP_NANOS), streak,
-                            TimeUnit.NANOSECONDS.toMillis(took));
-                }
-            } else if (binding.slowStreak != 0) {
-                binding.slowStreak = 0;
-            }
-            connection.at(deadline, writer.withOutcome(outcome));
+        if (onIoThread) {
+            executed.executed(call.clientId(), connection.remotePort(), call.requestId());
+            connection.at(deadline, writer.withOutcome(invoke(call, target)));
             return;
         }
         try {
             workers.execute(() -> {
                 if (call.expiredAt(System.nanoTime())) {
                     // Queued behind slower work until the caller gave up: drop it rather than add to a backlog.
-                    stats.recordExpired(call.statsKey());
+                    stats.recordExpired();
                     LOG.debug("{} drops {} id {}: the caller's budget is spent", providerName(),
                             call.label(), call.requestId());
                     finished();
                     return;
                 }
-                executed.record(call.clientId(), connection.remotePort(), call.requestId());
+                executed.executed(call.clientId(), connection.remotePort(), call.requestId());
                 connection.at(deadline, writer.withOutcome(invoke(call, target)));
             });
         } catch (RejectedExecutionException e) {
@@ -246,13 +220,13 @@ final class CallDispatcher {
     }
 
     /** The statistics of the call's method, looked up once per method (unknown methods share one key). */
-    private ProviderStats.MethodCounters counters(DecodedCall decoded) {
+    private CallCounters.Method counters(DecodedCall decoded) {
         ServiceTable.Binding b = decoded.binding;
         if (b == null) {
-            ProviderStats.MethodCounters u = unknownCounters;
-            return u != null ? u : (unknownCounters = stats.counters(ProviderStats.UNKNOWN_METHOD));
+            CallCounters.Method u = unknownCounters;
+            return u != null ? u : (unknownCounters = stats.counters(CallCounters.UNKNOWN_METHOD));
         }
-        ProviderStats.MethodCounters c = b.counters;
+        CallCounters.Method c = b.counters;
         return c != null ? c : (b.counters = stats.counters(b.method.getName()));
     }
 

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
 final class ConnectionSet {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionSet.class);
-    /** Longest wait for a freeze, thaw or stop-reading to take effect on every connection. */
-    static final long STEP_TIMEOUT_SECONDS = 10;
+    /**
+     * Longest wait for a freeze, thaw or stop-reading to take effect on every connection; only an I/O thread
+     * blocked by an implementation ({@code ImplementationThreads.IO_THREAD}) takes that long.
+     */
+    static final long STEP_TIMEOUT_SECONDS = 1;
 
     private final Set<ServerConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean frozen;

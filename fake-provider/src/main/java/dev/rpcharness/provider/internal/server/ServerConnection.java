@@ -1,7 +1,6 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -10,52 +9,41 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One accepted connection: the last handler of its pipeline, it turns each {@code POST /rpc} (a
- * {@link CallRequest} from the fast path, or an aggregated request from Netty's decoder) into a
- * {@link CallDispatcher.Call}, and it owns the connection's outbound queue, which holds answers while the
- * provider is frozen or a slow-drip answer is on the wire (so answers never interleave).
- *
- * <p>Answers written during a read batch leave with one flush at the batch's end (a
- * {@link FlushConsolidationHandler} at the head of the pipeline), so pipelined calls cost one send, not one each.
+ * One accepted connection: the last handler of its pipeline ({@link ServerPipeline}), it hands each request to its
+ * {@link CallIntake}, and it owns the connection's outbound queue, which holds answers while the provider is frozen
+ * or a slow-drip answer is on the wire (so answers never interleave). Answers go out as raw bytes, written from
+ * the context {@link ServerPipeline#rawWrites} names.
  *
  * <p>Threading: every method runs on the connection's event loop, except {@link #at}, {@link #freeze},
- * {@link #thaw} and {@link #stopReading}, which hop onto it (the last three return a future of their effect).
+ * {@link #thaw} and {@link #stopReading}, which hop onto it (the last three return a future of their effect), and
+ * {@link #reset} and {@link #closeGracefully}, which any thread may call.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
-    /** Name of the first handler of the pipeline; raw writes go through its context and skip the encoder. */
-    static final String FIRST_HANDLER = "decoder";
 
     private final CallDispatcher dispatcher;
     private final ConnectionSet connections;
+    private final CallIntake intake;
     private final ArrayDeque<PendingWrite> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ChannelHandlerContext rawCtx;
     private boolean frozen;
     private boolean busy;
-    private String lastRequestId;
-    /** Reused for parsing bodies on this connection's event loop; grown on demand up to the decoder's limit. */
-    private byte[] scratch = new byte[1024];
 
     ServerConnection(CallDispatcher dispatcher, ConnectionSet connections) {
         this.dispatcher = dispatcher;
         this.connections = connections;
+        this.intake = new CallIntake(dispatcher, this);
     }
 
     Channel channel() {
@@ -70,25 +58,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.rawCtx = ctx.pipeline().context(FIRST_HANDLER);
-        // Answers written while a read batch is in progress go out with one flush at its end (one send for many
-        // pipelined answers); answers written later (delayed, from workers) share one flush per event-loop turn.
-        // A close flushes what is pending first, so no fault overtakes an earlier answer.
-        if (ctx.pipeline().get(FlushConsolidationHandler.class) == null) {
-            ctx.pipeline().addFirst("flush", new FlushConsolidationHandler(
-                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        }
-        // The usual call (a head and its whole body in one read) skips the aggregator's copying.
-        HttpObjectAggregator aggregator = ctx.pipeline().get(HttpObjectAggregator.class);
-        if (aggregator != null && ctx.pipeline().get(SingleChunkRequests.class) == null) {
-            ctx.pipeline().addBefore(ctx.pipeline().context(aggregator).name(), "single-chunk",
-                    new SingleChunkRequests(aggregator.maxContentLength()));
-        }
-        // The contract's plain call skips Netty's HTTP objects altogether; anything unusual falls back to them.
-        if (aggregator != null && ctx.pipeline().get(CallRequestDecoder.class) == null) {
-            ctx.pipeline().addBefore(FIRST_HANDLER, "call-request", new CallRequestDecoder(
-                    aggregator.maxContentLength()));
-        }
+        this.rawCtx = ServerPipeline.rawWrites(ctx.pipeline());
     }
 
     @Override
@@ -118,14 +88,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof CallRequest call) {
             try {
-                call(call.requestId(), call.body(), call.keepAlive(), call.timeout(), call.callSeq(),
-                        call.clientId());
+                intake.accept(call);
             } finally {
                 call.body().release();
             }
         } else if (msg instanceof FullHttpRequest req) {
             try {
-                request(req);
+                intake.accept(req);
             } finally {
                 req.release();
             }
@@ -134,99 +103,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A request as Netty's decoder and aggregator gave it (the fast path's {@link CallRequestDecoder} did not). */
-    private void request(FullHttpRequest req) {
-        if (req.decoderResult().isFailure()) {
-            // The framing is lost: answer and close at once, ahead of anything queued.
-            rawCtx.writeAndFlush(Unpooled.wrappedBuffer(WireAnswer.closing(400, null, "text/plain",
-                    ("malformed HTTP request: " + req.decoderResult().cause()).getBytes(StandardCharsets.UTF_8))
-                    .bytes())).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
-        String headerId = req.headers().get(WireContract.REQUEST_ID_HEADER);
-        String path = path(req.uri());
-        if (!WireContract.CALL_PATH.equals(path)) {
-            answer(text(404, headerId, "no such path " + path + "; calls go to POST " + WireContract.CALL_PATH));
-            return;
-        }
-        if (!HttpMethod.POST.equals(req.method())) {
-            answer(text(405, headerId, "method " + req.method() + " not allowed; calls are POST"));
-            return;
-        }
-        call(headerId, req.content(), HttpUtil.isKeepAlive(req), req.headers().get(WireContract.TIMEOUT_HEADER),
-                req.headers().get(WireContract.CALL_SEQ_HEADER),
-                req.headers().get(WireContract.CLIENT_ID_HEADER));
-    }
-
-    /**
-     * A {@code POST /rpc}: decodes its body and dispatches the call. The body stays the caller's to release.
-     * {@code clientId} is the {@code X-Rpc-Client-Id} header (null or empty: the call names no client).
-     */
-    private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader,
-                      String clientId) {
-        int length = body.readableBytes();
-        if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
-            scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
-        }
-        DecodedCall request;
-        try {
-            request = dispatcher.decoder().decode(body, scratch(), headerId == null);
-        } catch (CallDecoder.NotACallException e) {
-            answer(text(400, headerId, "body is not an RPC call: " + e.getMessage()));
-            return;
-        }
-        String id = headerId != null ? headerId : request.requestId;
-        if (id == null) {
-            answer(text(400, null, "call " + request.label() + " has no request id"));
-            return;
-        }
-        String previous = lastRequestId;
-        lastRequestId = id;
-        dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(), keepAlive,
-                budgetNanos(timeoutHeader), callSeq(callSeqHeader), clientId == null || clientId.isEmpty() ? null
-                        : clientId));
-    }
-
-    /**
-     * The consumer's call-sequence number from the optional {@code X-Rpc-Call-Seq} header; 0 when absent or not a
-     * positive decimal number (the call's faults are then drawn in arrival order).
-     */
-    static long callSeq(String header) {
-        if (header == null) {
-            return 0L;
-        }
-        try {
-            long seq = Long.parseLong(header.trim());
-            return seq > 0 ? seq : 0L;
-        } catch (NumberFormatException e) {
-            return 0L;
-        }
-    }
-
-    private byte[] scratch() {
-        return scratch;
-    }
-
-    /** The decoded path of a request target; the call path itself without building a decoder. */
-    static String path(String uri) {
-        return WireContract.CALL_PATH.equals(uri) ? uri : new QueryStringDecoder(uri).path();
-    }
-
-    /** The caller's budget from {@code X-Rpc-Timeout-Ms}; 0 (none) when absent or not a positive number. */
-    private static long budgetNanos(String header) {
-        if (header == null) {
-            return 0L;
-        }
-        try {
-            long millis = Long.parseLong(header.trim());
-            return millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : 0L;
-        } catch (NumberFormatException e) {
-            return 0L;
-        }
-    }
-
     /** Answers a request that is not a call, in turn with the connection's other answers. */
-    private void answer(WireAnswer answer) {
+    void answerInTurn(WireAnswer answer) {
         submit(new PendingWrite() {
             @Override
             public void write(ServerConnection connection) {
@@ -238,10 +116,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 // not a call: nothing to account for
             }
         });
-    }
-
-    private static WireAnswer text(int status, String id, String message) {
-        return WireAnswer.of(status, id, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -324,7 +198,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether requests are still read by the fast path ({@link CallRequestDecoder}); a snapshot. For tests. */
     boolean onFastPath() {
-        return ctx.pipeline().get(CallRequestDecoder.class) != null;
+        return ServerPipeline.onFastPath(ctx.pipeline());
     }
 
     /** Whether the connection reads (not frozen, not stopped); on any thread, a snapshot. */
@@ -373,7 +247,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     /** Writes an answer built straight into a pooled buffer; closes the connection after it when asked. */
     void writeAnswer(int status, String requestId, String contentType, byte[] body, boolean close) {
-        io.netty.buffer.ByteBuf buf = WireAnswer.encode(rawCtx.alloc(), status, requestId, contentType, body, close);
+        ByteBuf buf = WireAnswer.encode(rawCtx.alloc(), status, requestId, contentType, body, close);
         if (close) {
             rawCtx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import static dev.rpcharness.protocol.HttpBytes.equalsLowerCase;
 
@@ -20,9 +20,10 @@ import java.util.List;
  * <p>Anything else (another method, path or version, a chunked body, {@code Expect}, an unusual {@code Connection}
  * header, a duplicated header the call reads, a malformed or non-ASCII header line, bare line feeds, folded lines,
  * over-long heads, an oversized body, garbage) is not judged here: at the first byte of such a request this handler
- * leaves the pipeline and hands every byte from that request on to Netty's {@link HttpRequestDecoder} and
- * {@link HttpObjectAggregator} behind it, for good. So every unusual request, and every failure, is decoded exactly
- * as before, with the same answers; the fast path only takes what Netty would decode to the same headers and body.
+ * hands every byte from that request on to Netty's {@link HttpRequestDecoder} and {@link HttpObjectAggregator}
+ * behind it, for good ({@link ServerPipeline#handOverToNetty}). So every unusual request, and every failure, is
+ * decoded exactly as before, with the same answers; the fast path only takes what Netty would decode to the same
+ * headers and body.
  * Bytes left when the connection ends are handed over too, so Netty's end-of-input rules apply.
  *
  * <p>Threading: the channel's event loop only; one per channel.
@@ -55,7 +56,14 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     /** The head being parsed, copied out of the input: the request line and at most {@link #MAX_HEADER_BYTES}. */
     private final byte[] head = new byte[REQUEST_LINE.length + MAX_HEADER_BYTES];
     private boolean fellBack;
+    /** Heads parsed (every attempt, complete or not) on this connection. For tests. */
+    private int headParses;
 
+    /**
+     * The length of the current request's head once parsed, 0 while it is not: a body that arrives in many reads
+     * only waits, its head is not copied and parsed again on each.
+     */
+    private int parsedHeadLength;
     // What the parse of the current request's head found; reset per request.
     private long contentLength;
     private String requestId;
@@ -71,6 +79,11 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** How many times a head was parsed (every attempt, complete or not). For tests. */
+    int headParses() {
+        return headParses;
+    }
+
     /** Whether this connection fell back to Netty's decoder. For tests. */
     boolean fellBack() {
         return fellBack;
@@ -78,18 +91,25 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int headLength = readHead(in);
-        if (headLength == NEED_MORE) {
-            return;
-        }
-        if (headLength == FALL_BACK) {
-            fallBack(ctx);
-            return;
+        int headLength = parsedHeadLength;
+        if (headLength == 0) {
+            headLength = readHead(in);
+            if (headLength == NEED_MORE) {
+                return;
+            }
+            if (headLength == FALL_BACK) {
+                fallBack(ctx);
+                return;
+            }
+            parsedHeadLength = headLength;
         }
         int bodyLength = (int) contentLength;
         if (in.readableBytes() - headLength < bodyLength) {
-            return; // the body is not all here yet; the head is parsed again when it is (rare: one read per batch)
+            // The body is not all here yet. The head stays in the input (unread), so a fall-back at the end of
+            // input still hands Netty the whole request.
+            return;
         }
+        parsedHeadLength = 0;
         in.skipBytes(headLength);
         out.add(new CallRequest(requestId, timeout, callSeq, clientId, connection != CONNECTION_CLOSE,
                 in.readRetainedSlice(bodyLength)));
@@ -122,8 +142,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
 
     private void fallBack(ChannelHandlerContext ctx) {
         fellBack = true;
-        // Removing a ByteToMessageDecoder passes its unread bytes to the next handler (Netty's decoder).
-        ctx.pipeline().remove(this);
+        ServerPipeline.handOverToNetty(ctx);
     }
 
     private static final int CONNECTION_ABSENT = 0;
@@ -135,6 +154,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
      * {@link #NEED_MORE} when it does not end within them, or {@link #FALL_BACK}.
      */
     private int parseHead(byte[] a, int length) {
+        headParses++;
         int n = Math.min(length, REQUEST_LINE.length);
         for (int i = 0; i < n; i++) {
             if (a[i] != REQUEST_LINE[i]) {
