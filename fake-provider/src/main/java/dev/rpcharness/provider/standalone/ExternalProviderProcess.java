@@ -50,10 +50,13 @@ public final class ExternalProviderProcess implements AutoCloseable {
     private final int port;
     private final URI admin;
     private final List<Thread> drains;
+    private final String adminToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ExternalProviderProcess(Process process, String host, int port, URI admin, List<Thread> drains) {
+    private ExternalProviderProcess(Process process, String host, int port, URI admin, List<Thread> drains,
+                                    String adminToken) {
         this.process = process;
+        this.adminToken = adminToken;
         this.host = host;
         this.port = port;
         this.admin = admin;
@@ -115,6 +118,9 @@ public final class ExternalProviderProcess implements AutoCloseable {
     }
 
     private String send(HttpRequest.Builder request) {
+        if (adminToken != null) {
+            request.header("Authorization", "Bearer " + adminToken);
+        }
         try {
             HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -168,6 +174,7 @@ public final class ExternalProviderProcess implements AutoCloseable {
         private String basePath;
         private int port;
         private String name;
+        private String adminToken;
         private Duration sessionTimeout = Duration.ofSeconds(4);
         private Duration startTimeout = Duration.ofSeconds(30);
         private String classpath = System.getProperty("java.class.path");
@@ -218,6 +225,19 @@ public final class ExternalProviderProcess implements AutoCloseable {
         /** Class path of the process; default this JVM's. */
         public Builder classpath(String classpath) {
             this.classpath = Objects.requireNonNull(classpath);
+            return this;
+        }
+
+        /**
+         * The token the process's admin endpoint requires; it reaches the process in the environment variable
+         * {@value AdminAccess#TOKEN_ENV}, not on its command line, and this class sends it with every admin request.
+         * Default none (and the variable is removed from the inherited environment).
+         */
+        public Builder adminToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("admin token must not be blank: '" + token + "'");
+            }
+            this.adminToken = token;
             return this;
         }
 
@@ -277,9 +297,14 @@ public final class ExternalProviderProcess implements AutoCloseable {
                 cmd.add(name);
             }
             cmd.addAll(extraArgs);
+            ProcessBuilder builder = new ProcessBuilder(cmd);
+            builder.environment().remove(AdminAccess.TOKEN_ENV);
+            if (adminToken != null) {
+                builder.environment().put(AdminAccess.TOKEN_ENV, adminToken);
+            }
             Process process;
             try {
-                process = new ProcessBuilder(cmd).start();
+                process = builder.start();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start " + cmd.get(0) + ": " + e, e);
             }
@@ -300,7 +325,7 @@ public final class ExternalProviderProcess implements AutoCloseable {
                 URI adminUri = URI.create(adminLine.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS));
                 int colon = address.lastIndexOf(':');
                 ExternalProviderProcess p = new ExternalProviderProcess(process, address.substring(0, colon),
-                        Integer.parseInt(address.substring(colon + 1)), adminUri, List.of(out, err));
+                        Integer.parseInt(address.substring(colon + 1)), adminUri, List.of(out, err), adminToken);
                 LOG.info("started {}", p);
                 return p;
             } catch (TimeoutException | ExecutionException e) {
