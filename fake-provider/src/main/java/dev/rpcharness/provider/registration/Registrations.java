@@ -16,36 +16,67 @@ import java.util.function.Supplier;
  */
 public final class Registrations implements AutoCloseable {
 
-    private final String connectString;
-    private final Duration sessionTimeout;
-    private final Duration connectTimeout;
+    private final ProviderEndpoint endpoint;
     private final Registration.Listener listener;
     private Registration current;
     private final List<Registration> abandoned = new ArrayList<>();
 
     /**
+     * @param endpoint where every life registers (its registry must be given)
      * @param listener told of re-registrations and failed attempts of every life (releases are handled here)
+     * @throws IllegalArgumentException when the endpoint names no registry
      */
-    public Registrations(String connectString, Duration sessionTimeout, Duration connectTimeout,
-                         Registration.Listener listener) {
-        this.connectString = Objects.requireNonNull(connectString, "connectString");
-        this.sessionTimeout = Objects.requireNonNull(sessionTimeout, "sessionTimeout");
-        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+    public Registrations(ProviderEndpoint endpoint, Registration.Listener listener) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        if (!endpoint.registers()) {
+            throw new IllegalArgumentException("cannot register " + endpoint + ": it names no registry");
+        }
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /**
-     * Registers a new life at {@code path}.
+     * Until FakeProvider hands over its {@link ProviderEndpoint}: the registry and timeouts alone.
      *
+     * @deprecated use {@link #Registrations(ProviderEndpoint, Registration.Listener)}
+     */
+    @Deprecated(forRemoval = true)
+    public Registrations(String connectString, Duration sessionTimeout, Duration connectTimeout,
+                         Registration.Listener listener) {
+        this(ProviderEndpoint.builder().registry(connectString).sessionTimeout(sessionTimeout)
+                .registryConnectTimeout(connectTimeout).build(), listener);
+    }
+
+    /**
+     * Until FakeProvider hands over its {@link ProviderEndpoint}: registers at a node path of the wire contract.
+     *
+     * @deprecated use {@link #register(int, Supplier, String)}
+     */
+    @Deprecated(forRemoval = true)
+    public void register(String path, Supplier<byte[]> data, String name) {
+        int providers = path.lastIndexOf("/providers/");
+        String hostPort = path.substring(providers + "/providers/".length());
+        int colon = hostPort.lastIndexOf(':');
+        ProviderEndpoint at = endpoint.toBuilder().basePath(providers == 0 ? "/" : path.substring(0, providers))
+                .host(hostPort.substring(0, colon)).build();
+        register(at, Integer.parseInt(hostPort.substring(colon + 1)), data, name);
+    }
+
+    /**
+     * Registers a new life: the endpoint's node for {@code port}.
+     *
+     * @param name the provider's name in logs and thread names
      * @throws ProviderRegistryException when ZooKeeper cannot be reached or the node not created
      * @throws IllegalStateException when a life is registered already
      */
-    public synchronized void register(String path, Supplier<byte[]> data, String name) {
+    public void register(int port, Supplier<byte[]> data, String name) {
+        register(endpoint, port, data, name);
+    }
+
+    private synchronized void register(ProviderEndpoint at, int port, Supplier<byte[]> data, String name) {
         if (current != null) {
             throw new IllegalStateException(name + " is registered already at " + current.path());
         }
-        current = Registration.builder(connectString, path, data).sessionTimeout(sessionTimeout)
-                .connectTimeout(connectTimeout).name(name).listener(new Registration.Listener() {
+        current = Registration.builder(at, port, data).name(name).listener(new Registration.Listener() {
                     @Override
                     public void reregistered(String p) {
                         listener.reregistered(p);

@@ -69,4 +69,15 @@ class ProviderEndpointTest {
         assertThat(other.name()).isEqualTo("a-1");
         assertThat(e.toBuilder().registry(null).build().registers()).isFalse();
     }
+
+    @Test
+    void aRegistrationOfAnEndpointWithoutARegistryIsRefusedNamingIt() {
+        ProviderEndpoint unregistered = ProviderEndpoint.builder().name("lonely").build();
+
+        assertThatThrownBy(() -> Registration.builder(unregistered, 20881, () -> new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lonely")
+                .hasMessageContaining("no registry");
+        assertThatThrownBy(() -> new Registrations(unregistered, new Registration.Listener() { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no registry");
+    }
 }
