@@ -2,12 +2,11 @@ package dev.rpcharness.provider.standalone;
 
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.provider.FakeProvider;
-import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlanJson;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -jar fake-provider-all.jar --zk 127.0.0.1:2181 --port 20881 [--host H] [--base-path /rpc]
- *      [--name N] [--session-timeout-ms 10000] [--admin-port 0] [--admin-host 127.0.0.1]
+ *      [--name N] [--session-timeout-ms 10000] [--registry-connect-timeout-ms 15000]
+ *      [--admin-port 0] [--admin-host 127.0.0.1]
  *      [--admin-token-file PATH | --admin-token T]
  *      [--seed S] [--fault '{"fault":"reset","everyNth":3}']
  *      [--io-threads 1] [--worker-threads 8]
@@ -40,12 +40,8 @@ public final class ProviderMain {
 
     /** Parsed command line. */
     static final class Options {
-        String zk;
-        int port;
-        String host = "127.0.0.1";
-        String basePath = WireContract.DEFAULT_BASE_PATH;
-        String name;
-        long sessionTimeoutMs = 10_000;
+        /** Where the provider listens and registers (see EndpointOptions). */
+        final ProviderEndpoint.Builder endpoint = ProviderEndpoint.builder();
         int adminPort;
         String adminHost = "127.0.0.1";
         /** From {@code --admin-token}, {@code --admin-token-file} or the environment (see AdminTokenSource). */
@@ -76,13 +72,10 @@ public final class ProviderMain {
                     throw new IllegalArgumentException("option " + a + " needs a value");
                 }
                 String v = args[++i];
+                if (EndpointOptions.apply(a, v, o.endpoint)) {
+                    continue;
+                }
                 switch (a) {
-                    case "--zk": o.zk = v; break;
-                    case "--port": o.port = Integer.parseInt(v); break;
-                    case "--host": o.host = v; break;
-                    case "--base-path": o.basePath = v; break;
-                    case "--name": o.name = v; break;
-                    case "--session-timeout-ms": o.sessionTimeoutMs = Long.parseLong(v); break;
                     case "--admin-port": o.adminPort = Integer.parseInt(v); break;
                     case "--admin-host": o.adminHost = v; break;
                     case "--admin-token": tokenOption = v; break;
@@ -109,7 +102,8 @@ public final class ProviderMain {
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: ProviderMain [--zk CONNECT] [--port N] [--host H] [--base-path P] [--name N]"
-                    + " [--session-timeout-ms MS] [--admin-port N] [--admin-host H]"
+                    + " [--session-timeout-ms MS] [--registry-connect-timeout-ms MS]"
+                    + " [--admin-port N] [--admin-host H]"
                     + " [--admin-token T | --admin-token-file PATH]"
                     + " [--seed S] [--fault JSON]..."
                     + " [--io-threads N] [--worker-threads N]"
@@ -174,15 +168,11 @@ public final class ProviderMain {
     }
 
     static FakeProvider build(Options o) throws ReflectiveOperationException {
-        FakeProvider.Builder b = FakeProvider.builder().host(o.host).port(o.port).basePath(o.basePath)
-                .sessionTimeout(Duration.ofMillis(o.sessionTimeoutMs)).ioThreads(o.ioThreads)
-                .workerThreads(o.workerThreads);
-        if (o.zk != null) {
-            b.registry(o.zk);
-        }
-        if (o.name != null) {
-            b.name(o.name);
-        }
+        ProviderEndpoint endpoint = o.endpoint.build();
+        FakeProvider.Builder b = FakeProvider.builder().host(endpoint.host()).port(endpoint.port())
+                .basePath(endpoint.basePath()).sessionTimeout(endpoint.sessionTimeout())
+                .registryConnectTimeout(endpoint.registryConnectTimeout()).registry(endpoint.registry())
+                .name(endpoint.name()).ioThreads(o.ioThreads).workerThreads(o.workerThreads);
         if (o.serve.isEmpty()) {
             b.serve(EchoService.class, new EchoServiceImpl());
         }
