@@ -108,7 +108,6 @@ public final class Registration implements AutoCloseable {
         long waitMs = endpoint.registryConnectTimeout().toMillis();
         try {
             if (!client.blockUntilConnected((int) waitMs, TimeUnit.MILLISECONDS)) {
-                close();
                 throw new ProviderRegistryException("provider " + name + " could not reach ZooKeeper at "
                         + endpoint.registry() + " within " + waitMs + " ms");
             }
@@ -118,13 +117,10 @@ public final class Registration implements AutoCloseable {
             Thread.currentThread().interrupt();
             close();
             throw new ProviderRegistryException("interrupted while registering " + path, e);
-        } catch (ProviderRegistryException e) {
-            close();
-            throw e;
         } catch (Exception e) {
             close();
-            throw new ProviderRegistryException("provider " + name + " could not create " + path + " at "
-                    + endpoint.registry() + ": " + e, e);
+            throw e instanceof ProviderRegistryException known ? known : new ProviderRegistryException("provider "
+                    + name + " could not create " + path + " at " + endpoint.registry() + ": " + e, e);
         }
     }
 
