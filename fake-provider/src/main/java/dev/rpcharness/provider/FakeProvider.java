@@ -3,8 +3,8 @@ package dev.rpcharness.provider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
-import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import dev.rpcharness.provider.registration.ProviderRegistryException;
 import dev.rpcharness.provider.registration.Registration;
 import dev.rpcharness.provider.registration.Registrations;
@@ -59,12 +59,9 @@ public final class FakeProvider implements AutoCloseable {
 
     private final String host;
     private final String registry;
-    private final String basePath;
     private final String configuredName;
-    private final Duration sessionTimeout;
     private final Duration drainTimeout;
     private final Duration quietPeriod;
-    private final Duration registryConnectTimeout;
     private final int weight;
     private final int ioThreads;
     private final int workerThreads;
@@ -93,15 +90,13 @@ public final class FakeProvider implements AutoCloseable {
     private final Registrations registrations;
 
     private FakeProvider(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
-        this.registry = b.registry;
-        this.basePath = b.basePath;
-        this.configuredName = b.name;
-        this.sessionTimeout = b.sessionTimeout;
+        ProviderEndpoint endpoint = b.endpoint.build();
+        this.host = endpoint.host();
+        this.port = endpoint.port();
+        this.registry = endpoint.registry();
+        this.configuredName = endpoint.name();
         this.drainTimeout = b.drainTimeout;
         this.quietPeriod = b.quietPeriod;
-        this.registryConnectTimeout = b.registryConnectTimeout;
         this.weight = b.weight;
         this.ioThreads = b.ioThreads;
         this.workerThreads = b.workerThreads;
@@ -110,8 +105,7 @@ public final class FakeProvider implements AutoCloseable {
         this.plan = b.faultPlan;
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
         b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer));
-        this.registrations = registry == null ? null : new Registrations(registry, sessionTimeout,
-                registryConnectTimeout, new Registration.Listener() {
+        this.registrations = registry == null ? null : new Registrations(endpoint, new Registration.Listener() {
                     @Override
                     public void reregistered(String path) {
                         fire("reregister", path);
@@ -191,7 +185,7 @@ public final class FakeProvider implements AutoCloseable {
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         if (registrations != null) {
             try {
-                registrations.register(WireContract.providerNodePath(basePath, host, port), this::nodeData, name());
+                registrations.register(port, this::nodeData, name());
             } catch (RuntimeException e) {
                 serverChannel.close().syncUninterruptibly();
                 throw e;
@@ -458,15 +452,9 @@ public final class FakeProvider implements AutoCloseable {
 
     /** Configures a {@link FakeProvider}; not thread-safe, used once. */
     public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port;
-        private String registry;
-        private String basePath = WireContract.DEFAULT_BASE_PATH;
-        private String name;
-        private Duration sessionTimeout = Duration.ofSeconds(10);
+        private ProviderEndpoint.Builder endpoint = ProviderEndpoint.builder();
         private Duration drainTimeout = Duration.ofSeconds(5);
         private Duration quietPeriod = Duration.ofMillis(200);
-        private Duration registryConnectTimeout = Duration.ofSeconds(15);
         private int weight = 1;
         private int ioThreads = 1;
         private int workerThreads = 8;
@@ -485,48 +473,51 @@ public final class FakeProvider implements AutoCloseable {
         private Builder() {
         }
 
+        /** Where the provider listens and registers, all at once; the single setters below change one value. */
+        public Builder endpoint(ProviderEndpoint value) {
+            this.endpoint = value.toBuilder();
+            return this;
+        }
+
         /** Interface to listen on and to register; default 127.0.0.1. */
         public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
+            endpoint.host(host);
             return this;
         }
 
         /** Port to listen on; 0 (the default) picks a free one, kept across restarts. */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port " + port + " is out of range 0..65535");
-            }
-            this.port = port;
+            endpoint.port(port);
             return this;
         }
 
         /** ZooKeeper connect string; without one the provider does not register. */
         public Builder registry(String zkConnectString) {
-            this.registry = zkConnectString;
+            endpoint.registry(zkConnectString);
             return this;
         }
 
         /** Registry base path; default {@code /rpc}. */
         public Builder basePath(String basePath) {
-            this.basePath = WireContract.normalizeBasePath(basePath);
+            endpoint.basePath(basePath);
             return this;
         }
 
         /** Name in logs, thread names and events; default "provider-&lt;port&gt;". */
         public Builder name(String name) {
-            this.name = name;
+            endpoint.name(name);
             return this;
         }
 
         /** ZooKeeper session timeout asked for (the server bounds it); default 10 s. */
         public Builder sessionTimeout(Duration timeout) {
-            this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            endpoint.sessionTimeout(timeout);
             return this;
         }
 
         /** How long {@code start()} waits for ZooKeeper before failing; default 15 s. */
         public Builder registryConnectTimeout(Duration timeout) {
-            this.registryConnectTimeout = Objects.requireNonNull(timeout, "timeout");
+            endpoint.registryConnectTimeout(timeout);
             return this;
         }
 

@@ -1,6 +1,5 @@
 package dev.rpcharness.provider.registration;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,64 +34,33 @@ public final class Registrations implements AutoCloseable {
     }
 
     /**
-     * Until FakeProvider hands over its {@link ProviderEndpoint}: the registry and timeouts alone.
-     *
-     * @deprecated use {@link #Registrations(ProviderEndpoint, Registration.Listener)}
-     */
-    @Deprecated(forRemoval = true)
-    public Registrations(String connectString, Duration sessionTimeout, Duration connectTimeout,
-                         Registration.Listener listener) {
-        this(ProviderEndpoint.builder().registry(connectString).sessionTimeout(sessionTimeout)
-                .registryConnectTimeout(connectTimeout).build(), listener);
-    }
-
-    /**
-     * Until FakeProvider hands over its {@link ProviderEndpoint}: registers at a node path of the wire contract.
-     *
-     * @deprecated use {@link #register(int, Supplier, String)}
-     */
-    @Deprecated(forRemoval = true)
-    public void register(String path, Supplier<byte[]> data, String name) {
-        int providers = path.lastIndexOf("/providers/");
-        String hostPort = path.substring(providers + "/providers/".length());
-        int colon = hostPort.lastIndexOf(':');
-        ProviderEndpoint at = endpoint.toBuilder().basePath(providers == 0 ? "/" : path.substring(0, providers))
-                .host(hostPort.substring(0, colon)).build();
-        register(at, Integer.parseInt(hostPort.substring(colon + 1)), data, name);
-    }
-
-    /**
      * Registers a new life: the endpoint's node for {@code port}.
      *
      * @param name the provider's name in logs and thread names
      * @throws ProviderRegistryException when ZooKeeper cannot be reached or the node not created
      * @throws IllegalStateException when a life is registered already
      */
-    public void register(int port, Supplier<byte[]> data, String name) {
-        register(endpoint, port, data, name);
-    }
-
-    private synchronized void register(ProviderEndpoint at, int port, Supplier<byte[]> data, String name) {
+    public synchronized void register(int port, Supplier<byte[]> data, String name) {
         if (current != null) {
             throw new IllegalStateException(name + " is registered already at " + current.path());
         }
-        current = Registration.builder(at, port, data).name(name).listener(new Registration.Listener() {
-                    @Override
-                    public void reregistered(String p) {
-                        listener.reregistered(p);
-                    }
+        current = Registration.builder(endpoint, port, data).name(name).listener(new Registration.Listener() {
+            @Override
+            public void reregistered(String p) {
+                listener.reregistered(p);
+            }
 
-                    @Override
-                    public void reregisterFailed(String p, Exception cause, long retryInMs) {
-                        listener.reregisterFailed(p, cause, retryInMs);
-                    }
+            @Override
+            public void reregisterFailed(String p, Exception cause, long retryInMs) {
+                listener.reregisterFailed(p, cause, retryInMs);
+            }
 
-                    @Override
-                    public void released(Registration r) {
-                        forget(r);
-                        listener.released(r);
-                    }
-                }).build().start();
+            @Override
+            public void released(Registration r) {
+                forget(r);
+                listener.released(r);
+            }
+        }).build().start();
     }
 
     private synchronized void forget(Registration r) {

@@ -168,11 +168,8 @@ public final class ProviderMain {
     }
 
     static FakeProvider build(Options o) throws ReflectiveOperationException {
-        ProviderEndpoint endpoint = o.endpoint.build();
-        FakeProvider.Builder b = FakeProvider.builder().host(endpoint.host()).port(endpoint.port())
-                .basePath(endpoint.basePath()).sessionTimeout(endpoint.sessionTimeout())
-                .registryConnectTimeout(endpoint.registryConnectTimeout()).registry(endpoint.registry())
-                .name(endpoint.name()).ioThreads(o.ioThreads).workerThreads(o.workerThreads);
+        FakeProvider.Builder b = FakeProvider.builder().endpoint(o.endpoint.build()).ioThreads(o.ioThreads)
+                .workerThreads(o.workerThreads);
         if (o.serve.isEmpty()) {
             b.serve(EchoService.class, new EchoServiceImpl());
         }
