@@ -3,11 +3,11 @@ package dev.rpcharness.provider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
-import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.internal.server.CallCounters;
 import dev.rpcharness.provider.internal.server.ProviderServer;
 import dev.rpcharness.provider.internal.server.ServiceTable;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import dev.rpcharness.provider.registration.ProviderRegistryException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,16 +49,17 @@ public final class FakeProvider implements AutoCloseable {
     private final ProviderLifecycle lifecycle;
 
     private FakeProvider(Builder b) {
-        this.host = b.host;
+        ProviderEndpoint endpoint = b.endpoint.build();
+        this.host = endpoint.host();
         this.weight = b.weight;
         this.implementationThreads = b.implementationThreads;
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
         b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer::answer));
         ProviderServer.Settings settings = new ProviderServer.Settings(
-                b.name != null ? b.name : "fake-provider", b.ioThreads, b.workerThreads,
+                endpoint.name() != null ? endpoint.name() : "fake-provider", b.ioThreads, b.workerThreads,
                 implementationThreads == ImplementationThreads.IO_THREAD, b.maxRequestBytes);
-        this.lifecycle = new ProviderLifecycle(new ProviderLifecycle.Config(b.host, b.port, b.registry, b.basePath,
-                b.name, b.sessionTimeout, b.registryConnectTimeout, b.drainTimeout, b.quietPeriod, b.faultPlan),
+        this.lifecycle = new ProviderLifecycle(new ProviderLifecycle.Config(endpoint, b.drainTimeout, b.quietPeriod,
+                b.faultPlan),
                 decider -> new ProviderServer(settings, services, counters, mapper, decider, executed::record,
                         this::name),
                 this::nodeData);
@@ -217,15 +218,9 @@ public final class FakeProvider implements AutoCloseable {
 
     /** Configures a {@link FakeProvider}; not thread-safe, used once. */
     public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port;
-        private String registry;
-        private String basePath = WireContract.DEFAULT_BASE_PATH;
-        private String name;
-        private Duration sessionTimeout = Duration.ofSeconds(10);
+        private ProviderEndpoint.Builder endpoint = ProviderEndpoint.builder();
         private Duration drainTimeout = Duration.ofSeconds(5);
         private Duration quietPeriod = Duration.ofMillis(200);
-        private Duration registryConnectTimeout = Duration.ofSeconds(15);
         private int weight = 1;
         private int ioThreads = 1;
         private int workerThreads = 8;
@@ -244,48 +239,51 @@ public final class FakeProvider implements AutoCloseable {
         private Builder() {
         }
 
+        /** Where the provider listens and registers, all at once; the single setters below change one value. */
+        public Builder endpoint(ProviderEndpoint value) {
+            this.endpoint = value.toBuilder();
+            return this;
+        }
+
         /** Interface to listen on and to register; default 127.0.0.1. */
         public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
+            endpoint.host(host);
             return this;
         }
 
         /** Port to listen on; 0 (the default) picks a free one, kept across restarts. */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port " + port + " is out of range 0..65535");
-            }
-            this.port = port;
+            endpoint.port(port);
             return this;
         }
 
         /** ZooKeeper connect string; without one the provider does not register. */
         public Builder registry(String zkConnectString) {
-            this.registry = zkConnectString;
+            endpoint.registry(zkConnectString);
             return this;
         }
 
         /** Registry base path; default {@code /rpc}. */
         public Builder basePath(String basePath) {
-            this.basePath = WireContract.normalizeBasePath(basePath);
+            endpoint.basePath(basePath);
             return this;
         }
 
         /** Name in logs, thread names and events; default "provider-&lt;port&gt;". */
         public Builder name(String name) {
-            this.name = name;
+            endpoint.name(name);
             return this;
         }
 
         /** ZooKeeper session timeout asked for (the server bounds it); default 10 s. */
         public Builder sessionTimeout(Duration timeout) {
-            this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            endpoint.sessionTimeout(timeout);
             return this;
         }
 
         /** How long {@code start()} waits for ZooKeeper before failing; default 15 s. */
         public Builder registryConnectTimeout(Duration timeout) {
-            this.registryConnectTimeout = Objects.requireNonNull(timeout, "timeout");
+            endpoint.registryConnectTimeout(timeout);
             return this;
         }
 

@@ -1,10 +1,10 @@
 package dev.rpcharness.provider;
 
-import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultDecider;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.internal.server.ProviderServer;
 import dev.rpcharness.provider.registration.Registration;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import dev.rpcharness.provider.registration.Registrations;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,8 +28,18 @@ final class ProviderLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderLifecycle.class);
 
     /** What the life cycle needs from its provider's configuration. */
-    record Config(String host, int port, String registry, String basePath, String name, Duration sessionTimeout,
-                  Duration registryConnectTimeout, Duration drainTimeout, Duration quietPeriod, FaultPlan plan) {
+    record Config(ProviderEndpoint endpoint, Duration drainTimeout, Duration quietPeriod, FaultPlan plan) {
+        String host() {
+            return endpoint.host();
+        }
+
+        String registry() {
+            return endpoint.registry();
+        }
+
+        String name() {
+            return endpoint.name();
+        }
     }
 
     private final Config config;
@@ -56,10 +66,10 @@ final class ProviderLifecycle {
         this.config = config;
         this.newServer = newServer;
         this.nodeData = nodeData;
-        this.port = config.port();
+        this.port = config.endpoint().port();
         this.plan = config.plan();
-        this.registrations = config.registry() == null ? null : new Registrations(config.registry(),
-                config.sessionTimeout(), config.registryConnectTimeout(), new Registration.Listener() {
+        this.registrations = config.registry() == null ? null : new Registrations(config.endpoint(),
+                new Registration.Listener() {
                     @Override
                     public void reregistered(String path) {
                         fire("reregister", path);
@@ -126,8 +136,7 @@ final class ProviderLifecycle {
         port = server.bind(config.host(), port);
         if (registrations != null) {
             try {
-                registrations.register(WireContract.providerNodePath(config.basePath(), config.host(), port),
-                        nodeData::get, name());
+                registrations.register(port, nodeData, name());
             } catch (RuntimeException e) {
                 server.closeListener();
                 throw e;
