@@ -2,8 +2,10 @@ package dev.rpcharness.cluster;
 
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.RoutingEvent;
 import dev.rpcharness.consumer.ServiceDiscovery;
 import dev.rpcharness.run.Timeline;
+import dev.rpcharness.run.TimelineAction;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,7 +56,7 @@ final class ClusterClients implements AutoCloseable {
             discovery.close();
             throw e;
         }
-        client.addRoutingListener(e -> timeline.record(e.action(), providers.nameOf(e.provider()),
+        client.addRoutingListener(e -> timeline.record(actionOf(e.kind()), providers.nameOf(e.provider()),
                 e.provider() + (e.detail().isEmpty() ? "" : " " + e.detail())));
         clients.add(client);
         synchronized (lock) {
@@ -66,6 +68,18 @@ final class ClusterClients implements AutoCloseable {
         clients.remove(client);
         client.close();
         throw new IllegalStateException("newClient: cluster at " + connectString + " closed meanwhile");
+    }
+
+    /** The timeline's action for a client's routing change. */
+    static TimelineAction actionOf(RoutingEvent.Kind kind) {
+        return switch (kind) {
+            case LISTED -> TimelineAction.CLIENT_LISTED;
+            case DELISTED -> TimelineAction.CLIENT_DELISTED;
+            case CONNECTED -> TimelineAction.CLIENT_CONNECTED;
+            case DISCONNECTED -> TimelineAction.CLIENT_DISCONNECTED;
+            case EJECTED -> TimelineAction.CLIENT_EJECTED;
+            case RETURNED -> TimelineAction.CLIENT_RETURNED;
+        };
     }
 
     /** The default client, made with {@code options} on first use. */
