@@ -5,7 +5,6 @@ import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
-import dev.rpcharness.consumer.ServiceDiscovery;
 import dev.rpcharness.loadtest.gatling.RpcTarget;
 import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.provider.fault.FaultPlan;
@@ -49,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start()} in the simulation's {@code before()}, {@link #close()} in its {@code after()}.
  * Close writes, next to Gatling's report of the run: the HdrHistogram interval log ({@code rpc-latency.hlog}), the
  * cluster timeline ({@code rpc-timeline.jsonl}) and a summary ({@code rpc-summary.txt}, {@code rpc-summary.json}),
- * then closes the client, the cluster and the chaos thread ({@link RunFiles}). Threading: {@link RpcTarget}
- * methods are thread-safe; start and close are called once each, by one thread.
+ * then closes the client, the cluster and the chaos thread. Its parts: {@link LoadProperties} (the system
+ * properties), {@link LoadFleet} (the cluster or external fleet, and the client), {@link WarmUp},
+ * {@link ChaosExecutor} and {@link RunFiles}. Threading: {@link RpcTarget} methods are thread-safe; start and close
+ * are called once each, by one thread.
  */
 public final class LoadTarget implements RpcTarget, AutoCloseable {
 
@@ -60,11 +61,12 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private final String name;
     private final Properties properties;
     private final ClusterSpec spec;
-    private final RunSettings settings;
+    private final LoadProperties settings;
     private final WarmUp warmUp;
     private final String runId;
     private final ReplayRecord replay;
     private final Map<Class<?>, AsyncObjectProxy> proxies = new ConcurrentHashMap<>();
+    private volatile LoadFleet fleet;
     private volatile RpcCluster cluster;
     private volatile ConsumerClient client;
     private volatile LatencyRecorder recorder;
@@ -72,7 +74,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private volatile RunFiles files;
     private volatile boolean closed;
 
-    private LoadTarget(Builder b, ReplayRecord replay, RunSettings settings) {
+    private LoadTarget(Builder b, ReplayRecord replay, LoadProperties settings) {
         this.name = b.name;
         this.properties = b.properties;
         this.replay = replay;
@@ -105,18 +107,10 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         chaos = new ChaosExecutor(name, replay, () -> cluster);
         recorder = new LatencyRecorder(files.runDir().resolve(RunFolder.LATENCY_LOG), Duration.ofSeconds(1));
         try {
-            if (settings.externalFleet()) {
-                String zooKeeper = spec.externalZooKeeper().orElseThrow();
-                log.info("load target {}: external fleet in ZooKeeper {}{}", name, zooKeeper, spec.basePath());
-                client = new ConsumerClient(new ServiceDiscovery(zooKeeper, spec.basePath(), Duration.ofSeconds(10)),
-                        spec.clientOptions());
-            } else {
-                cluster = RpcCluster.start(settings.callHistory()
-                        ? spec.toBuilder().callHistory(files.historyDir()).build() : spec);
-                client = cluster.newClient(spec.clientOptions());
-                log.info("load target {}: {} providers, ZooKeeper {}", name, spec.providers(),
-                        cluster.connectString());
-            }
+            fleet = LoadFleet.start(name, spec, settings.externalFleet(),
+                    settings.callHistory() ? files.historyDir() : null);
+            client = fleet.client();
+            cluster = fleet.cluster();
             if (warmUp != null && warmUp.calls() > 0) {
                 String done = warmUp.run(proxy(warmUp.service()), name);
                 if (cluster != null) {
@@ -231,21 +225,9 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     }
 
     private void closeQuietly() {
-        ConsumerClient cl = client;
-        if (cl != null && cluster == null) {
-            try {
-                cl.close();
-            } catch (RuntimeException e) {
-                log.warn("closing the client of {} failed", this, e);
-            }
-        }
-        RpcCluster cu = cluster;
-        if (cu != null) {
-            try {
-                cu.close();
-            } catch (RuntimeException e) {
-                log.warn("closing the cluster of {} failed", this, e);
-            }
+        LoadFleet f = fleet;
+        if (f != null) {
+            f.close();
         }
         ExecutorService c = chaos;
         if (c != null) {
@@ -325,17 +307,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         }
 
         private ClusterSpec clusterSpec(ReplayRecord replay) {
-            ClusterSpec declared = cluster.build();
-            ClusterSpec.Builder spec = declared.toBuilder().seed(replay.seed(declared.seed()));
-            String basePath = properties.getProperty("rpc.basePath");
-            if (basePath != null) {
-                spec.basePath(basePath);
-            }
-            String zooKeeper = properties.getProperty("rpc.zookeeper", "").trim();
-            if (!zooKeeper.isEmpty()) {
-                spec.externalZooKeeper(zooKeeper);
-            }
-            return spec.build();
+            return LoadProperties.applyTo(cluster.build(), properties, replay);
         }
 
         /**
@@ -345,7 +317,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
          */
         public LoadTarget build() {
             ReplayRecord replay = ReplayRecord.from(properties);
-            RunSettings settings = RunSettings.from(properties,
+            LoadProperties settings = LoadProperties.from(properties,
                     !properties.getProperty("rpc.zookeeper", "").isBlank());
             return new LoadTarget(this, replay, settings);
         }
