@@ -1,5 +1,6 @@
 package dev.rpcharness.loadtest.throughput;
 
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
@@ -22,6 +23,8 @@ import java.util.Locale;
 final class BenchLine {
 
     private static final String BEGIN = "bench.begin";
+    private static final int WARM_UP_USERS = 16;
+    private static final int WARM_UP_CALLS_PER_USER = 250;
 
     private final String name;
     private final BenchRamp ramp;
@@ -50,8 +53,10 @@ final class BenchLine {
     }
 
     /**
-     * The line's load: {@code call} for the warm-up, unmeasured, its rate rising from a tenth of the first level's
-     * to all of it (so connections open as the rate needs them, not all at once on a cold JVM), then the ramp,
+     * The line's load: {@code call} for the warm-up, unmeasured, first {@value #WARM_UP_USERS} users making
+     * {@value #WARM_UP_CALLS_PER_USER} calls each one after another (the code paths warm up on few connections),
+     * then an open load rising from a tenth of the first level's rate to all of it (so connections open as the rate
+     * needs them, not all at once on a cold JVM, which Gatling's HTTP answers with thousands of them), then the ramp,
      * where each user begins, makes {@code call} and ends, and the first user after the limit is found stops the
      * generator.
      * Users that start after that leave at once, so none calls a target that is closing.
@@ -70,9 +75,12 @@ final class BenchLine {
         if (ramp.warmUp().isZero()) {
             return measured;
         }
-        return scenario(name + " warm-up").exec(call)
+        PopulationBuilder rampUp = scenario(name + " warm-up, open").exec(call)
                 .injectOpen(rampUsersPerSec(ramp.start() / 10).to(ramp.start()).during(ramp.warmUp()))
                 .andThen(measured);
+        return scenario(name + " warm-up, closed").repeat(WARM_UP_CALLS_PER_USER).on(call)
+                .injectOpen(atOnceUsers(WARM_UP_USERS))
+                .andThen(rampUp);
     }
 
     /** Judges the levels not judged yet and returns the line's result; the load must be over. */
