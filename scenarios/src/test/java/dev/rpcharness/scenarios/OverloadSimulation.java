@@ -8,7 +8,6 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.rpcharness.loadtest.gatling.RpcDsl;
 import dev.rpcharness.loadtest.record.Outcome;
-import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,7 +48,7 @@ public class OverloadSimulation extends ResilienceSimulation {
                         }))
                         .exec(verify("recovered after the rate dropped", t -> {
                             long late = t.recorder().count("echo", Outcome.TIMEOUT) - timeoutsAtMark.get();
-                            int pending = ((LoadTarget) t).client().pendingCalls();
+                            int pending = t.client().pendingCalls();
                             return late == 0 && pending == 0 ? null
                                     : late + " timeouts in the last fifth, " + pending + " calls pending";
                         }))

@@ -7,13 +7,13 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.loadtest.gatling.RpcCallBuilder;
 import dev.rpcharness.loadtest.gatling.RpcChecks;
+import dev.rpcharness.loadtest.gatling.RpcSimulation;
 import dev.rpcharness.loadtest.gatling.RpcTarget;
 import dev.rpcharness.loadtest.record.Outcome;
 import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import io.gatling.javaapi.core.PopulationBuilder;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -22,13 +22,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * What every scenario shares: an embedded cluster of echo providers (or an external fleet, see {@link LoadTarget})
- * started in {@code before()} and closed in {@code after()}, an open-model echo load, and the run-wide settings.
+ * started in {@code before()} and closed in {@code after()} ({@link RpcSimulation}), an open-model echo load, and the run-wide settings.
  *
  * <p>System properties: {@code rpc.duration} (seconds of load, the scenario's default otherwise),
  * {@code rpc.rate} (new virtual users, hence calls, per second), {@code rpc.tighten=true} (each scenario makes its
  * key assertion impossible to meet, to show that a broken expectation fails the build).
  */
-public abstract class ResilienceSimulation extends Simulation {
+public abstract class ResilienceSimulation extends RpcSimulation {
 
     /** The request name of the echo calls in Gatling's statistics. */
     protected static final String ECHO = "echo";
@@ -63,7 +63,7 @@ public abstract class ResilienceSimulation extends Simulation {
                 .warmUp(2_000, EchoService.class, "echo", "warm-up")
                 .clientOptions(ConsumerOptions.builder().callTimeout(CALL_TIMEOUT)
                         .providerWaitTimeout(Duration.ofSeconds(2)).build());
-        this.target = cluster.apply(b).build();
+        this.target = target(cluster.apply(b).build());
     }
 
     /** One echo call, checked for the right answer. */
@@ -108,15 +108,5 @@ public abstract class ResilienceSimulation extends Simulation {
     /** Live echo counts by outcome label, for log lines and messages. */
     protected static Map<String, Long> counts(RpcTarget t) {
         return t.recorder().counts();
-    }
-
-    @Override
-    public void before() {
-        target.start();
-    }
-
-    @Override
-    public void after() {
-        target.close();
     }
 }

@@ -1,8 +1,6 @@
 package dev.rpcharness.loadtest.gatling;
 
 import dev.rpcharness.cluster.RpcCluster;
-import io.gatling.core.action.Action;
-import io.gatling.core.structure.ScenarioContext;
 import io.gatling.javaapi.core.ActionBuilder;
 import java.util.function.Consumer;
 
@@ -29,17 +27,6 @@ public final class ChaosActionBuilder implements ActionBuilder {
 
     @Override
     public io.gatling.core.action.builder.ActionBuilder asScala() {
-        return new io.gatling.core.action.builder.ActionBuilder() {
-            @Override
-            public Action build(ScenarioContext ctx, Action next) {
-                RpcProtocol.Components components = ctx.protocolComponentsRegistry().components(RpcProtocol.KEY);
-                return new ChaosAction(name, step, components.target(), next, ctx.coreComponents().statsEngine());
-            }
-
-            @Override
-            public io.gatling.core.structure.ChainBuilder toChainBuilder() {
-                return io.gatling.core.action.builder.ActionBuilder.super.toChainBuilder();
-            }
-        };
+        return TargetActions.of((target, core, next) -> new ChaosAction(name, step, target, next, core.statsEngine()));
     }
 }

@@ -1,7 +1,5 @@
 package dev.rpcharness.loadtest.gatling;
 
-import io.gatling.core.action.Action;
-import io.gatling.core.structure.ScenarioContext;
 import io.gatling.javaapi.core.ActionBuilder;
 import io.gatling.javaapi.core.Session;
 import java.util.ArrayList;
@@ -60,19 +58,8 @@ public final class RpcCallBuilder implements ActionBuilder {
 
     @Override
     public io.gatling.core.action.builder.ActionBuilder asScala() {
-        return new io.gatling.core.action.builder.ActionBuilder() {
-            @Override
-            public Action build(ScenarioContext ctx, Action next) {
-                RpcProtocol.Components components = ctx.protocolComponentsRegistry().components(RpcProtocol.KEY);
-                return new RpcCallAction(RpcCallBuilder.this, components.target(), next,
-                        ctx.coreComponents().statsEngine(), ctx.coreComponents().clock());
-            }
-
-            @Override
-            public io.gatling.core.structure.ChainBuilder toChainBuilder() {
-                return io.gatling.core.action.builder.ActionBuilder.super.toChainBuilder();
-            }
-        };
+        return TargetActions.of((target, core, next) ->
+                new RpcCallAction(this, target, next, core.statsEngine(), core.clock()));
     }
 
     String requestName() {

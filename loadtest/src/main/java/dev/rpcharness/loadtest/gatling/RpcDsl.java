@@ -16,6 +16,9 @@ import io.gatling.javaapi.core.CoreDsl;
  */
 public final class RpcDsl {
 
+    /** The name of the {@link #noCallLeftPending()} step, in Gatling's statistics. */
+    public static final String NO_CALL_LEFT_PENDING = "no call left pending";
+
     private RpcDsl() {
     }
 
@@ -53,6 +56,18 @@ public final class RpcDsl {
     /** A ready-made verify step, such as a {@link #latency latency} assertion: {@code exec(verify(step))}. */
     public static VerifyActionBuilder verify(VerifyActionBuilder step) {
         return java.util.Objects.requireNonNull(step, "step");
+    }
+
+    /**
+     * A check that no call of the target's client is still pending, for after the load (its last calls' timeout
+     * included): the step {@code "no call left pending"}, failing with how many are. A call that never ends is a
+     * bug in the consumer core that no Gatling statistic shows.
+     */
+    public static VerifyActionBuilder noCallLeftPending() {
+        return new VerifyActionBuilder(NO_CALL_LEFT_PENDING, t -> {
+            int pending = t.client().pendingCalls();
+            return pending == 0 ? null : pending + " calls still pending after the load";
+        });
     }
 
     /**

@@ -2,22 +2,40 @@ package dev.rpcharness.loadtest.gatling;
 
 import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.consumer.AsyncObjectProxy;
+import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.loadtest.record.LatencyRecorder;
 import java.util.concurrent.Executor;
 
 /**
- * What the RPC and chaos actions of a simulation talk to: the consumer client's async proxies, the latency
+ * What the RPC and chaos actions of a simulation talk to: the consumer client and its async proxies, the latency
  * recorder and, for chaos steps, the cluster under test. {@link dev.rpcharness.loadtest.run.LoadTarget} is the
- * implementation; the simulation starts it in {@code before()} and closes it in {@code after()}, so these methods
- * are only called while the load runs.
+ * implementation.
+ *
+ * <p>Life cycle: {@link #start()} once, then the load, then {@link #close()}; an {@link RpcSimulation} does both in
+ * its {@code before()} and {@code after()}, so the other methods are only called while the load runs.
  *
  * <p>Threading: called from Gatling's event loops and the consumer's callback threads; implementations are
  * thread-safe.
  */
-public interface RpcTarget {
+public interface RpcTarget extends AutoCloseable {
+
+    /**
+     * Starts what the target drives (cluster or fleet connection, client, recorder).
+     *
+     * @return this target
+     * @throws IllegalStateException when started twice
+     */
+    RpcTarget start();
 
     /** The async proxy of {@code service} on the target's client (one per interface, made on first use). */
     AsyncObjectProxy proxy(Class<?> service);
+
+    /**
+     * The consumer client under load, for checks on it such as its pending calls.
+     *
+     * @throws IllegalStateException when the target is not started
+     */
+    ConsumerClient client();
 
     /** Where call latencies are recorded. */
     LatencyRecorder recorder();
@@ -31,4 +49,8 @@ public interface RpcTarget {
 
     /** Where chaos steps run: off Gatling's event loops, one at a time, in order. */
     Executor chaosExecutor();
+
+    /** Writes the run's files and closes everything {@link #start()} started. Idempotent. */
+    @Override
+    void close();
 }

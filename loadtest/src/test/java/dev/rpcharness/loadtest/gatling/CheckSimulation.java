@@ -14,17 +14,16 @@ import dev.rpcharness.loadtest.record.Outcome;
 import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 
 /**
  * A deterministic run for {@link CheckRunTest}: 2 users make 20 echo calls each ({@value #CALLS} in all), every
  * argument distinct; a check rejects the answers of odd turns, so exactly half the calls fail their check. Then a
- * verify step and a latency assertion on the successful calls run (after the load, with {@code andThen}). The
- * assertions hold only when check failures are KO, checks see arguments and session, verify steps are not requests,
+ * verify step, a latency assertion on the successful calls and {@link RpcDsl#noCallLeftPending()} run (after the
+ * load, with {@code andThen}). The assertions hold only when check failures are KO, checks see arguments and session, verify steps are not requests,
  * and the recorder counts what Gatling counts.
  */
-public class CheckSimulation extends Simulation {
+public class CheckSimulation extends RpcSimulation {
 
     static final long CALLS = 40;
 
@@ -32,11 +31,14 @@ public class CheckSimulation extends Simulation {
     private final VerifyActionBuilder slo = RpcDsl.latency("echo", Outcome.OK).percentile(99)
             .lt(Duration.ofNanos(Long.getLong("check.sloMicros", 30_000_000L) * 1_000L));
 
-    private final LoadTarget target = LoadTarget.builder(CheckSimulation.class)
+    /** Every call ended: the client has none pending once the load is over. */
+    private final VerifyActionBuilder nothingPending = RpcDsl.noCallLeftPending();
+
+    private final LoadTarget target = target(LoadTarget.builder(CheckSimulation.class)
             .providers(1)
             .serve(EchoService.class, EchoServiceImpl::new)
             .clientOptions(ConsumerOptions.builder().callTimeout(Duration.ofSeconds(15)).build())
-            .build();
+            .build());
 
     {
         setUp(
@@ -56,27 +58,19 @@ public class CheckSimulation extends Simulation {
                                     return n == CALLS ? null : n + " calls recorded, not " + CALLS;
                                 }))
                                 .exec(verify(slo))
+                                .exec(verify(nothingPending))
                                 .injectOpen(atOnceUsers(1))))
                 .protocols(rpcProtocol(target))
                 .assertions(
                         global().allRequests().count().is(CALLS),
                         details("echo").failedRequests().count().is(CALLS / 2),
                         details("every call recorded").failedRequests().count().is(0L),
-                        RpcDsl.passes(slo));
+                        RpcDsl.passes(slo),
+                        RpcDsl.passes(nothingPending));
     }
 
     private static int turnOf(Object value) {
         String s = String.valueOf(value);
         return Integer.parseInt(s.substring(0, s.indexOf('-')));
-    }
-
-    @Override
-    public void before() {
-        target.start();
-    }
-
-    @Override
-    public void after() {
-        target.close();
     }
 }

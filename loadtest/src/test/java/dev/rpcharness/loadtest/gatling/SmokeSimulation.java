@@ -13,20 +13,19 @@ import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.loadtest.run.LoadTarget;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 
 /**
  * A short real run for {@link GatlingRunTest}: 2 providers, 3 s of open-model echo load, and a chaos scenario that
  * crashes provider 0 and restarts it. {@code smoke.minOkPercent} tightens the success assertion.
  */
-public class SmokeSimulation extends Simulation {
+public class SmokeSimulation extends RpcSimulation {
 
-    private final LoadTarget target = LoadTarget.builder(SmokeSimulation.class)
+    private final LoadTarget target = target(LoadTarget.builder(SmokeSimulation.class)
             .providers(2)
             .serve(EchoService.class, EchoServiceImpl::new)
             .clientOptions(ConsumerOptions.builder().callTimeout(Duration.ofSeconds(1)).build())
-            .build();
+            .build());
 
     {
         double minOk = Double.parseDouble(System.getProperty("smoke.minOkPercent", "50"));
@@ -42,15 +41,5 @@ public class SmokeSimulation extends Simulation {
                 .protocols(rpcProtocol(target))
                 .assertions(global().successfulRequests().percent().gte(minOk),
                         details("echo").requestsPerSec().gt(10.0));
-    }
-
-    @Override
-    public void before() {
-        target.start();
-    }
-
-    @Override
-    public void after() {
-        target.close();
     }
 }

@@ -15,10 +15,10 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.loadtest.gatling.RpcChecks;
+import dev.rpcharness.loadtest.gatling.RpcSimulation;
 import dev.rpcharness.loadtest.gatling.VerifyActionBuilder;
 import dev.rpcharness.loadtest.record.Outcome;
 import dev.rpcharness.loadtest.run.LoadTarget;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -35,7 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Change with -D: {@code duration} (s, 20), {@code rate} (calls/s, 300), {@code slo.failedPercent} (2),
  * {@code slo.p99Ms} (p99 of successful reservations, 100), {@code slo.ejectionMs} (freeze to ejection, 1500).
  */
-public class InventorySimulation extends Simulation {
+public class InventorySimulation extends RpcSimulation {
 
     private static final Duration CALL_TIMEOUT = Duration.ofMillis(500);
     private static final Duration FROZEN = Duration.ofSeconds(3);
@@ -46,12 +46,13 @@ public class InventorySimulation extends Simulation {
     private final long p99Ms = Long.getLong("slo.p99Ms", 100);
     private final long ejectionMs = Long.getLong("slo.ejectionMs", CALL_TIMEOUT.plusSeconds(1).toMillis());
 
-    private final LoadTarget target = LoadTarget.builder(InventorySimulation.class)
+    /** Started before the load and closed after it, by {@link RpcSimulation}. */
+    private final LoadTarget target = target(LoadTarget.builder(InventorySimulation.class)
             .providers(3)
             .serve(InventoryService.class, InMemoryInventory::new)
             .warmUp(1_000, InventoryService.class, "stock", "warm-up")
             .clientOptions(ConsumerOptions.builder().callTimeout(CALL_TIMEOUT).build())
-            .build();
+            .build());
 
     /** The SLO that Gatling's assertions cannot express: p99 of the successful reservations alone. */
     private final VerifyActionBuilder p99OfReservations =
@@ -98,15 +99,5 @@ public class InventorySimulation extends Simulation {
 
     private static Duration atLeastZero(Duration d) {
         return d.isNegative() ? Duration.ZERO : d;
-    }
-
-    @Override
-    public void before() {
-        target.start();
-    }
-
-    @Override
-    public void after() {
-        target.close();
     }
 }
