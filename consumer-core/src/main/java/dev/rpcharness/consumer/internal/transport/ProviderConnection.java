@@ -84,6 +84,8 @@ public final class ProviderConnection {
     private final long backoffMaxNanos;
     private final CallQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Set once the event loop refused a task: nothing will ever drain this connection's inbox again. */
+    private volatile boolean loopGone;
     private final Runnable drainTask = this::drain;
     private final Runnable rerouteTask = this::rerouteIfNotWritable;
     private final DeadlineList deadlines;
@@ -240,18 +242,32 @@ public final class ProviderConnection {
         }
     }
 
-    /** Queues a call for writing. Any thread; never blocks. */
+    /**
+     * Queues a call for writing. Any thread; never blocks. Once the event loop has refused a drain (the client
+     * closed and its I/O threads are gone) every call sent here ends at once with a client-closed error: the
+     * refused drain leaves {@code drainScheduled} set, so no later send would schedule one.
+     */
     public void send(RpcCall call) {
         queue.offer(call);
+        if (loopGone) {
+            failInbox();
+            return;
+        }
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(drainTask);
             } catch (RejectedExecutionException shutDown) {
-                // The client closed and its event loops are gone: nothing will ever drain this queue.
-                for (RpcCall queued : queue.pollInbox()) {
-                    queued.future().fail(queued.clientClosed());
-                }
+                // Set before the inbox is emptied: a sender that read it unset offered before this poll.
+                loopGone = true;
+                failInbox();
             }
+        }
+    }
+
+    /** Fails every call in the inbox with a client-closed error; for a connection whose event loop is gone. */
+    private void failInbox() {
+        for (RpcCall queued : queue.pollInbox()) {
+            queued.future().fail(queued.clientClosed());
         }
     }
 
