@@ -104,7 +104,7 @@ public final class ConsumerClient implements AutoCloseable {
                 options.reconnectBackoffMin(), options.reconnectBackoffMax(), new ResponseDecoder(mapper));
         this.callbacks = new CallbackExecutor(options.callbackExecutor(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
-        this.balancer = new Balancer(transport, options);
+        this.balancer = new Balancer(transport, options, callbacks);
         if (discovery != null) {
             this.providerListener = nodes -> balancer.updateProviders(nodes, false);
             discovery.addListener(providerListener);

@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: all public methods are thread-safe. Provider lists arrive on discovery's thread, connection
  * changes and call ends on the I/O threads; structural changes take this object's lock, picking takes none.
+ * Routing listeners are never called under the lock: events queue under it, in order, and reach the listeners on
+ * the listener executor, one at a time ({@link RoutingEvents}).
  */
 public final class Balancer implements AutoCloseable, ProviderConnection.Listener {
 
@@ -48,13 +50,18 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
     private final OutlierDetector outliers;
     private final Map<String, Provider> providers = new LinkedHashMap<>();
     private final Set<String> servesAll = new HashSet<>();
-    private final List<RoutingListener> listeners = new CopyOnWriteArrayList<>();
+    private final RoutingEvents events;
     private volatile Picker picker = Picker.EMPTY;
     private volatile boolean closed;
 
-    public Balancer(Transport transport, ConsumerOptions options) {
+    /**
+     * @param listenerExecutor where routing listeners are called (the client's callback executor); it may run
+     *                         them on the calling thread, which then holds no lock of the balancer
+     */
+    public Balancer(Transport transport, ConsumerOptions options, Executor listenerExecutor) {
         this.transport = transport;
         this.options = options;
+        this.events = new RoutingEvents(listenerExecutor);
         this.timers = transport.timerLoop();
         this.waiting = new WaitQueue(timers, options.providerWaitTimeout().toMillis());
         this.outliers = new OutlierDetector(options.outlierConsecutiveFailures(), options.outlierFailureRatio(),
@@ -73,21 +80,19 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         AtomicLong probe;
     }
 
-    /** Registers a listener of routing events. */
+    /**
+     * Registers a listener of routing events: called on the listener executor, one event at a time, in order,
+     * never under the balancer's lock.
+     */
     public void addListener(RoutingListener listener) {
-        listeners.add(listener);
+        events.addListener(listener);
     }
 
+    /** Queues an event for the listeners; delivered by {@link RoutingEvents#deliver()} once the lock is free. */
     private void emit(RoutingEvent.Kind kind, String provider, String detail) {
         RoutingEvent event = new RoutingEvent(kind, provider, detail, System.nanoTime());
         log.info("routing: {} {} {}", event.action(), provider, detail);
-        for (RoutingListener l : listeners) {
-            try {
-                l.onRoutingEvent(event);
-            } catch (RuntimeException e) {
-                log.warn("routing listener {} failed on {}", l, event, e);
-            }
-        }
+        events.publish(event);
     }
 
     /**
@@ -96,7 +101,12 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
      * @param servesEveryInterface true for the direct list (addresses serve every interface); false for
      *                             discovery, where a node serves exactly the interfaces it lists
      */
-    public synchronized void updateProviders(List<ProviderNode> nodes, boolean servesEveryInterface) {
+    public void updateProviders(List<ProviderNode> nodes, boolean servesEveryInterface) {
+        applyProviders(nodes, servesEveryInterface);
+        events.deliver();
+    }
+
+    private synchronized void applyProviders(List<ProviderNode> nodes, boolean servesEveryInterface) {
         if (closed) {
             return;
         }
@@ -179,6 +189,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
                 rebuild();
             }
         }
+        events.deliver();
     }
 
     @Override
@@ -225,6 +236,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         } else if (verdict == OutlierDetector.Verdict.CLEARED) {
             endProbation(connection.address());
         }
+        events.deliver();
     }
 
     private synchronized void endProbation(String address) {
@@ -260,7 +272,10 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         emit(RoutingEvent.Kind.EJECTED, address, verdict.reason() + "; out for " + millis + " ms");
         rebuild();
         try {
-            timers.schedule(() -> giveBack(address, p), coolDownNanos, TimeUnit.NANOSECONDS);
+            timers.schedule(() -> {
+                giveBack(address, p);
+                events.deliver();
+            }, coolDownNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException shutDown) {
             // closing
         }
