@@ -216,6 +216,20 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
     }
 
     @Override
+    public boolean relocate(ProviderConnection from, RpcCall call) {
+        Picker now = picker;
+        ProviderConnection c = now.pickWritableOtherThan(call.serviceName(), from);
+        if (c == null) {
+            c = now.pick(call.serviceName());
+        }
+        if (c == null || c == from) {
+            return false;
+        }
+        c.send(call);
+        return true;
+    }
+
+    @Override
     public boolean anyOtherWritable(ProviderConnection from) {
         for (ProviderConnection c : picker.usable()) {
             if (c != from && c.isWritable()) {
@@ -271,6 +285,8 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         long millis = TimeUnit.NANOSECONDS.toMillis(coolDownNanos);
         emit(RoutingEvent.Kind.EJECTED, address, verdict.reason() + "; out for " + millis + " ms");
         rebuild();
+        // Its unsent calls were never written: they go to the providers still in rotation.
+        p.connections.forEach(ProviderConnection::evacuate);
         try {
             timers.schedule(() -> {
                 giveBack(address, p);

@@ -69,6 +69,12 @@ public final class ProviderConnection {
          * and the backlog is not walked at all.
          */
         boolean anyOtherWritable(ProviderConnection from);
+
+        /**
+         * This connection's provider left rotation (ejected) and {@code call} waits in its backlog unsent: hand it
+         * to a usable connection, writable or not. Returns true when it left this one.
+         */
+        boolean relocate(ProviderConnection from, RpcCall call);
     }
 
     /** Unsent calls offered elsewhere per turn of the event loop while this channel takes no writes. */
@@ -88,6 +94,7 @@ public final class ProviderConnection {
     private volatile boolean loopGone;
     private final Runnable drainTask = this::drain;
     private final Runnable rerouteTask = this::rerouteIfNotWritable;
+    private final Runnable evacuateTask = this::evacuateBacklog;
     private final DeadlineList deadlines;
     private volatile ProviderNode node;
     private volatile ConnectivityState state = ConnectivityState.IDLE;
@@ -337,6 +344,29 @@ public final class ProviderConnection {
             eventLoop.execute(rerouteTask);
         } catch (RejectedExecutionException closed) {
             // the client is closing; the backlog is failed by shutdownNow
+        }
+    }
+
+    /**
+     * The provider was taken out of rotation: the calls taken here and never written move to usable connections
+     * ({@link Listener#relocate}), a batch of {@link #REROUTE_BATCH} per turn of the event loop. Always safe, as
+     * they were never written; calls already written stay and end here. Any thread.
+     */
+    public void evacuate() {
+        try {
+            eventLoop.execute(evacuateTask);
+        } catch (RejectedExecutionException closed) {
+            // the client is closing; the backlog is failed by shutdownNow
+        }
+    }
+
+    private void evacuateBacklog() {
+        if (state == ConnectivityState.SHUTDOWN) {
+            return;
+        }
+        queue.admit();
+        if (queue.moveTo(c -> listener.relocate(this, c), REROUTE_BATCH)) {
+            evacuate();
         }
     }
 

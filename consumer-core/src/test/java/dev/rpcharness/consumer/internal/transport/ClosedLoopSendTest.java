@@ -63,6 +63,11 @@ class ClosedLoopSendTest {
         public boolean anyOtherWritable(ProviderConnection from) {
             return false;
         }
+
+        @Override
+        public boolean relocate(ProviderConnection from, RpcCall call) {
+            return false;
+        }
     }
 
     @Test
