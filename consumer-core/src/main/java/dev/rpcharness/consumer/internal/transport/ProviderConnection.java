@@ -257,24 +257,22 @@ public final class ProviderConnection {
     public void send(RpcCall call) {
         queue.offer(call);
         if (loopGone) {
-            failInbox();
+            // Left in the inbox, which nothing reads any more: only the sender below ever polls it.
+            call.future().fail(call.clientClosed());
             return;
         }
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(drainTask);
             } catch (RejectedExecutionException shutDown) {
-                // Set before the inbox is emptied: a sender that read it unset offered before this poll.
+                // One sender at most gets here (the refused drain leaves the flag set), so the inbox keeps one
+                // consumer. The flag is set before the inbox is emptied: a sender that read it unset had offered
+                // its call before this poll, so its call is failed here.
                 loopGone = true;
-                failInbox();
+                for (RpcCall queued : queue.pollInbox()) {
+                    queued.future().fail(queued.clientClosed());
+                }
             }
-        }
-    }
-
-    /** Fails every call in the inbox with a client-closed error; for a connection whose event loop is gone. */
-    private void failInbox() {
-        for (RpcCall queued : queue.pollInbox()) {
-            queued.future().fail(queued.clientClosed());
         }
     }
 
