@@ -4,6 +4,7 @@ import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RoutingEvent;
 import dev.rpcharness.consumer.RoutingListener;
 import dev.rpcharness.consumer.internal.call.RpcCall;
+import dev.rpcharness.consumer.internal.transport.ConnectionListener;
 import dev.rpcharness.consumer.internal.transport.ConnectivityState;
 import dev.rpcharness.consumer.internal.transport.ProviderConnection;
 import dev.rpcharness.consumer.internal.transport.Transport;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Routing listeners are never called under the lock: events queue under it, in order, and reach the listeners on
  * the listener executor, one at a time ({@link RoutingEvents}).
  */
-public final class Balancer implements AutoCloseable, ProviderConnection.Listener {
+public final class Balancer implements AutoCloseable, ConnectionListener {
 
     private static final Logger log = LoggerFactory.getLogger(Balancer.class);
     private static final int MAX_DISPATCHES = 3;

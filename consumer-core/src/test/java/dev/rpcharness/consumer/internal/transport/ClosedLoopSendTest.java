@@ -37,7 +37,7 @@ class ClosedLoopSendTest {
     }
 
     /** A listener for a connection that never connects: nothing is ever reported to it. */
-    private static final class Unused implements ProviderConnection.Listener {
+    private static final class Unused implements ConnectionListener {
         @Override
         public void onStateChange(ProviderConnection connection, ConnectivityState state) {
         }
