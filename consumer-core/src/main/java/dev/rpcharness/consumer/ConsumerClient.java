@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.consumer.internal.balancer.Balancer;
 import dev.rpcharness.consumer.internal.call.RpcCall;
 import dev.rpcharness.consumer.internal.callback.CallbackExecutor;
+import dev.rpcharness.consumer.internal.codec.DeclaredTypesOnly;
 import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
 import dev.rpcharness.consumer.internal.proxy.ArgumentEncoder;
 import dev.rpcharness.consumer.internal.proxy.CallInvoker;
@@ -58,7 +59,8 @@ public final class ConsumerClient implements AutoCloseable {
     private final ConsumerOptions options;
     private final ServiceDiscovery discovery;
     private final String description;
-    private final ObjectMapper mapper = RpcJson.newMapper();
+    /** Results are decoded into their declared types only: a provider cannot name classes to load. */
+    private final ObjectMapper mapper = DeclaredTypesOnly.applyTo(RpcJson.newMapper());
     private final ArgumentEncoder argumentEncoder = new ArgumentEncoder(mapper);
     private final Transport transport;
     private final CallbackExecutor callbacks;
@@ -110,7 +112,7 @@ public final class ConsumerClient implements AutoCloseable {
                 new ResponseDecoder(mapper));
         this.callbacks = new CallbackExecutor(options.callbackExecutor(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
-        this.balancer = new Balancer(transport, options);
+        this.balancer = new Balancer(transport, options, callbacks);
         if (discovery != null) {
             this.providerListener = nodes -> balancer.updateProviders(nodes, false);
             discovery.addListener(providerListener);

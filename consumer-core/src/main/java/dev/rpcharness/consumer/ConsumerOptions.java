@@ -1,5 +1,12 @@
 package dev.rpcharness.consumer;
 
+import static dev.rpcharness.consumer.OptionChecks.atLeast;
+import static dev.rpcharness.consumer.OptionChecks.atLeastOne;
+import static dev.rpcharness.consumer.OptionChecks.notNegative;
+import static dev.rpcharness.consumer.OptionChecks.positive;
+import static dev.rpcharness.consumer.OptionChecks.positiveRange;
+import static dev.rpcharness.consumer.OptionChecks.within;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -258,8 +265,8 @@ public final class ConsumerOptions {
                 + "maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
                 + " in a row, " + outlierBaseEjectionTime.toMillis() + ".." + outlierMaxEjectionTime.toMillis()
                 + "ms, max " + maxEjectionPercent + "%, failureRatio=" + outlierFailureRatio + " of >= "
-                + outlierMinimumCalls + " calls in " + outlierInterval.toMillis() + "ms, callTimeout=" + callTimeout.toMillis() + "ms, providerWaitTimeout="
-                + providerWaitTimeout.toMillis() + "ms, connectTimeout=" + connectTimeout.toMillis()
+                + outlierMinimumCalls + " calls in " + outlierInterval.toMillis() + "ms, callTimeout="
+                + callTimeout.toMillis() + "ms, providerWaitTimeout=" + providerWaitTimeout.toMillis() + "ms, connectTimeout=" + connectTimeout.toMillis()
                 + "ms, connectionsPerProvider=" + connectionsPerProvider + ", maxResponseBytes=" + maxResponseBytes
                 + ", ioThreads=" + ioThreads + ", reconnectBackoff=" + reconnectBackoffMin.toMillis() + ".."
                 + reconnectBackoffMax.toMillis() + "ms}";
@@ -324,30 +331,20 @@ public final class ConsumerOptions {
 
         /** Faults in a row that eject a provider; 0 turns outlier ejection off. */
         public Builder outlierConsecutiveFailures(int value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("outlierConsecutiveFailures must not be negative, was " + value);
-            }
-            this.outlierConsecutiveFailures = value;
+            this.outlierConsecutiveFailures = notNegative("outlierConsecutiveFailures", value);
             return this;
         }
 
         /** Cool-down of a first ejection, and the bound cool-downs grow to. */
         public Builder outlierEjectionTime(Duration base, Duration max) {
-            positive("outlierEjectionTime base", base);
-            positive("outlierEjectionTime max", max);
-            if (max.compareTo(base) < 0) {
-                throw new IllegalArgumentException("outlierEjectionTime max " + max + " is below base " + base);
-            }
+            positiveRange("outlierEjectionTime", "base", base, "max", max);
             this.outlierBaseEjectionTime = base;
             this.outlierMaxEjectionTime = max;
             return this;
         }
 
         public Builder maxEjectionPercent(int value) {
-            if (value < 0 || value > 100) {
-                throw new IllegalArgumentException("maxEjectionPercent must be within 0..100, was " + value);
-            }
-            this.maxEjectionPercent = value;
+            this.maxEjectionPercent = within("maxEjectionPercent", 0, 100, value);
             return this;
         }
 
@@ -372,10 +369,7 @@ public final class ConsumerOptions {
         }
 
         public Builder maxResponseBytes(int value) {
-            if (value < 64) {
-                throw new IllegalArgumentException("maxResponseBytes must be at least 64, was " + value);
-            }
-            this.maxResponseBytes = value;
+            this.maxResponseBytes = atLeast("maxResponseBytes", 64, value);
             return this;
         }
 
@@ -391,11 +385,7 @@ public final class ConsumerOptions {
         }
 
         public Builder reconnectBackoff(Duration min, Duration max) {
-            positive("reconnectBackoff min", min);
-            positive("reconnectBackoff max", max);
-            if (max.compareTo(min) < 0) {
-                throw new IllegalArgumentException("reconnectBackoff max " + max + " is below min " + min);
-            }
+            positiveRange("reconnectBackoff", "min", min, "max", max);
             this.reconnectBackoffMin = min;
             this.reconnectBackoffMax = max;
             return this;
@@ -432,29 +422,6 @@ public final class ConsumerOptions {
 
         public ConsumerOptions build() {
             return new ConsumerOptions(this);
-        }
-
-        private static Duration positive(String name, Duration value) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
-        }
-
-        private static Duration notNegative(String name, Duration value) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative, was " + value);
-            }
-            return value;
-        }
-
-        private static int atLeastOne(String name, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(name + " must be at least 1, was " + value);
-            }
-            return value;
         }
     }
 }

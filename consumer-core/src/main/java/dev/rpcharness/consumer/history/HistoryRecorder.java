@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * to a lock-free queue bounded at {@code capacity} events and returns. One writer thread, started by the
  * constructor, drains the queue into the file. When the queue is full an append waits for the writer up to 500 ms,
  * then drops the event and counts it ({@link #lost()}, and a {@code lost} line at the end of the file), so a
- * checker can tell an incomplete history from a broken client. {@link #close()} writes what is queued, closes the
- * file and stops the thread; events after it are counted as lost.
+ * checker can tell an incomplete history from a broken client. Once a write fails (a full disk) the writer stops,
+ * logs it once, and every queued and later event is dropped and counted lost at once, never waiting
+ * ({@link #failed()}). {@link #close()} writes what is queued, closes the file and stops the thread; events after
+ * it are counted as lost.
  */
 public final class HistoryRecorder implements CallHistory, AutoCloseable {
 
@@ -118,7 +120,7 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
     }
 
     private void append(Event event) {
-        if (closing) {
+        if (closing || failure != null) {
             lost.incrementAndGet();
             return;
         }
@@ -126,7 +128,7 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
             long giveUp = System.nanoTime() + FULL_WAIT_NANOS;
             while (true) {
                 queued.decrementAndGet();
-                if (System.nanoTime() - giveUp > 0 || closing) {
+                if (System.nanoTime() - giveUp > 0 || closing || failure != null) {
                     lost.incrementAndGet();
                     return;
                 }
@@ -138,6 +140,16 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
         }
         queue.add(event);
         appended.incrementAndGet();
+        if (failure != null && queue.remove(event)) {
+            // the writer failed while this was added, after it had counted what was queued
+            queued.decrementAndGet();
+            lost.incrementAndGet();
+        }
+    }
+
+    /** Whether the writer stopped on a write error; from then on every event is dropped and counted lost. */
+    public boolean failed() {
+        return failure != null;
     }
 
     /**
@@ -185,7 +197,14 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
             out.close();
         } catch (IOException e) {
             failure = e;
-            log.warn("call history {} stopped: cannot write: {}", file, e.toString());
+            long dropped = 0;
+            while (queue.poll() != null) {
+                queued.decrementAndGet();
+                lost.incrementAndGet();
+                dropped++;
+            }
+            log.warn("call history {} stopped: cannot write: {}; {} queued events dropped, every later event "
+                    + "is dropped and counted lost", file, e.toString(), dropped);
             try {
                 out.close();
             } catch (IOException ignored) {

@@ -1,6 +1,9 @@
 package dev.rpcharness.consumer.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.ConsumerClient;
@@ -14,12 +17,15 @@ import dev.rpcharness.consumer.testing.FrozenPeer;
 import dev.rpcharness.consumer.testing.WirePeer;
 import dev.rpcharness.run.CallRecord;
 import dev.rpcharness.run.HistoryFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,6 +139,25 @@ class HistoryRecorderTest {
         HistoryFile read = HistoryFile.read(file);
         assertThat(read.closed()).isTrue();
         assertThat(read.calls().size() + read.lost()).isEqualTo(500);
+    }
+
+    @Test
+    void afterAWriteFailureEveryEventIsDroppedAndCountedWithoutWaiting() {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "needs /dev/full (a device whose writes fail: disk full)");
+        HistoryRecorder history = new HistoryRecorder(full, 1000, "full disk", 4);
+        history.started(1, "X#y", System.nanoTime());
+        assertThat(history.flush(10, TimeUnit.SECONDS)).as("the first flush fails").isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(history::failed);
+        int events = 1_000;
+        // A bound on blocking, not on speed: with each event waiting 500 ms for a dead writer this took 500 s.
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            for (int i = 2; i <= events + 1; i++) {
+                history.started(i, "X#y", System.nanoTime());
+            }
+        });
+        assertThat(history.lost()).isGreaterThanOrEqualTo(events);
+        assertThatThrownBy(history::close).isInstanceOf(UncheckedIOException.class).hasMessageContaining("/dev/full");
     }
 
     @Test

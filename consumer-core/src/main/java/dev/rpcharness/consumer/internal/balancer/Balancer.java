@@ -4,11 +4,13 @@ import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RoutingEvent;
 import dev.rpcharness.consumer.RoutingListener;
 import dev.rpcharness.consumer.internal.call.RpcCall;
+import dev.rpcharness.consumer.internal.transport.ConnectionListener;
 import dev.rpcharness.consumer.internal.transport.ConnectivityState;
 import dev.rpcharness.consumer.internal.transport.ProviderConnection;
 import dev.rpcharness.consumer.internal.transport.Transport;
 import dev.rpcharness.protocol.ProviderNode;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,10 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +30,18 @@ import org.slf4j.LoggerFactory;
  * and routes each call round robin (weighted) over the READY connections of providers that serve its interface
  * and are not ejected. The routing table is an immutable {@link Picker} swapped on every routing change; every
  * change also wakes the one {@link WaitQueue} where calls wait for a provider. Outlier detection ejects a provider
- * whose calls keep failing (several in a row, or too large a share within a window) for a growing cool-down, never more than {@code maxEjectionPercent} of the providers at
- * once; when the cool-down ends it returns on probation and takes one probe call at a time until an answer clears
- * it (back in full rotation) or a fault ejects it again for longer. Every routing change is a {@link RoutingEvent} to the registered listeners.
+ * whose calls keep failing (several in a row, or too large a share within a window) for a growing cool-down, never
+ * more than {@code maxEjectionPercent} of the providers at once; its unsent calls move to the providers still in
+ * rotation. When the cool-down ends it returns on probation and takes one probe call at a time until an answer
+ * clears it (back in full rotation) or a fault ejects it again for longer. Every routing change is a
+ * {@link RoutingEvent} to the registered listeners.
  *
  * <p>Threading: all public methods are thread-safe. Provider lists arrive on discovery's thread, connection
  * changes and call ends on the I/O threads; structural changes take this object's lock, picking takes none.
+ * Routing listeners are never called under the lock: events queue under it, in order, and reach the listeners on
+ * the listener executor, one at a time ({@link RoutingEvents}).
  */
-public final class Balancer implements AutoCloseable, ProviderConnection.Listener {
+public final class Balancer implements AutoCloseable, ConnectionListener {
 
     private static final Logger log = LoggerFactory.getLogger(Balancer.class);
     private static final int MAX_DISPATCHES = 3;
@@ -45,49 +50,39 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
     private final ConsumerOptions options;
     private final EventLoop timers;
     private final WaitQueue waiting;
-    private final OutlierDetector outliers;
-    private final Map<String, Provider> providers = new LinkedHashMap<>();
+    private final Ejections ejections;
+    private final Map<String, ListedProvider> providers = new LinkedHashMap<>();
     private final Set<String> servesAll = new HashSet<>();
-    private final List<RoutingListener> listeners = new CopyOnWriteArrayList<>();
+    private final RoutingEvents events;
     private volatile Picker picker = Picker.EMPTY;
     private volatile boolean closed;
 
-    public Balancer(Transport transport, ConsumerOptions options) {
+    /**
+     * @param listenerExecutor where routing listeners are called (the client's callback executor); it may run
+     *                         them on the calling thread, which then holds no lock of the balancer
+     */
+    public Balancer(Transport transport, ConsumerOptions options, Executor listenerExecutor) {
         this.transport = transport;
         this.options = options;
+        this.events = new RoutingEvents(listenerExecutor);
         this.timers = transport.timerLoop();
         this.waiting = new WaitQueue(timers, options.providerWaitTimeout().toMillis());
-        this.outliers = new OutlierDetector(options.outlierConsecutiveFailures(), options.outlierFailureRatio(),
-                options.outlierMinimumCalls(), options.outlierInterval().toNanos(),
-                options.outlierBaseEjectionTime().toNanos(), options.outlierMaxEjectionTime().toNanos(),
-                System::nanoTime);
+        this.ejections = new Ejections(options);
     }
 
-    /** One listed provider: its node, its connections and whether it is ejected. Guarded by the balancer. */
-    private static final class Provider {
-        ProviderNode node;
-        final List<ProviderConnection> connections = new ArrayList<>();
-        boolean connected;
-        boolean ejected;
-        /** Non-null while on probation after an ejection: its one probe slot. */
-        AtomicLong probe;
-    }
-
-    /** Registers a listener of routing events. */
+    /**
+     * Registers a listener of routing events: called on the listener executor, one event at a time, in order,
+     * never under the balancer's lock.
+     */
     public void addListener(RoutingListener listener) {
-        listeners.add(listener);
+        events.addListener(listener);
     }
 
+    /** Queues an event for the listeners; delivered by {@link RoutingEvents#deliver()} once the lock is free. */
     private void emit(RoutingEvent.Kind kind, String provider, String detail) {
         RoutingEvent event = new RoutingEvent(kind, provider, detail, System.nanoTime());
         log.info("routing: {} {} {}", event.action(), provider, detail);
-        for (RoutingListener l : listeners) {
-            try {
-                l.onRoutingEvent(event);
-            } catch (RuntimeException e) {
-                log.warn("routing listener {} failed on {}", l, event, e);
-            }
-        }
+        events.publish(event);
     }
 
     /**
@@ -96,7 +91,12 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
      * @param servesEveryInterface true for the direct list (addresses serve every interface); false for
      *                             discovery, where a node serves exactly the interfaces it lists
      */
-    public synchronized void updateProviders(List<ProviderNode> nodes, boolean servesEveryInterface) {
+    public void updateProviders(List<ProviderNode> nodes, boolean servesEveryInterface) {
+        applyProviders(nodes, servesEveryInterface);
+        events.deliver();
+    }
+
+    private synchronized void applyProviders(List<ProviderNode> nodes, boolean servesEveryInterface) {
         if (closed) {
             return;
         }
@@ -105,13 +105,13 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
             listed.put(node.address(), node);
         }
         for (var it = providers.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Provider> entry = it.next();
+            Map.Entry<String, ListedProvider> entry = it.next();
             ProviderNode node = listed.get(entry.getKey());
             if (node == null) {
                 entry.getValue().connections.forEach(ProviderConnection::shutdownGracefully);
                 it.remove();
                 servesAll.remove(entry.getKey());
-                outliers.forget(entry.getKey());
+                ejections.forget(entry.getKey());
                 emit(RoutingEvent.Kind.DELISTED, entry.getKey(), "closing its connections once their calls end");
             } else if (!node.equals(entry.getValue().node)) {
                 entry.getValue().node = node;
@@ -120,8 +120,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         }
         for (ProviderNode node : nodes) {
             if (!providers.containsKey(node.address())) {
-                Provider p = new Provider();
-                p.node = node;
+                ListedProvider p = new ListedProvider(node);
                 for (int slot = 0; slot < options.connectionsPerProvider(); slot++) {
                     p.connections.add(transport.newConnection(node, slot, this));
                 }
@@ -139,35 +138,14 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
 
     /** Builds a new picker from the current state and wakes the waiting calls. Caller holds the lock. */
     private void rebuild() {
-        Map<String, AtomicLong> probes = new HashMap<>();
-        int slots = 0;
-        for (Map.Entry<String, Provider> e : providers.entrySet()) {
-            Provider p = e.getValue();
-            if (p.probe != null) {
-                probes.put(e.getKey(), p.probe);
-            }
-            slots = Math.max(slots, p.connections.size());
-            boolean connected = false;
-            for (ProviderConnection c : p.connections) {
-                connected |= c.state() == ConnectivityState.READY;
-            }
+        providers.forEach((address, p) -> {
+            boolean connected = p.anyReady();
             if (connected != p.connected) {
                 p.connected = connected;
-                emit(connected ? RoutingEvent.Kind.CONNECTED : RoutingEvent.Kind.DISCONNECTED, e.getKey(), "");
+                emit(connected ? RoutingEvent.Kind.CONNECTED : RoutingEvent.Kind.DISCONNECTED, address, "");
             }
-        }
-        // Slot by slot across the providers (a0 b0 a1 b1, not a0 a1 b0 b1): round robin alternates providers,
-        // whatever the connections per provider.
-        List<ProviderConnection> usable = new ArrayList<>();
-        for (int slot = 0; slot < slots; slot++) {
-            for (Provider p : providers.values()) {
-                if (!p.ejected && slot < p.connections.size()
-                        && p.connections.get(slot).state() == ConnectivityState.READY) {
-                    usable.add(p.connections.get(slot));
-                }
-            }
-        }
-        Picker next = new Picker(usable, servesAll, probes, 2 * options.callTimeout().toNanos());
+        });
+        Picker next = Picker.of(providers, servesAll, 2 * options.callTimeout().toNanos());
         picker = next;
         waiting.wake(next);
     }
@@ -179,6 +157,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
                 rebuild();
             }
         }
+        events.deliver();
     }
 
     @Override
@@ -186,17 +165,21 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         // The picker reads writability live; nothing to rebuild. A connection that can take writes again may take
         // the unsent calls of those that cannot.
         if (writable) {
-            for (ProviderConnection c : picker.usable()) {
-                if (c != connection && !c.isWritable()) {
-                    c.offerBacklog();
-                }
-            }
+            picker.offerBacklogsExcept(connection);
         }
     }
 
     @Override
     public boolean reroute(ProviderConnection from, RpcCall call) {
-        ProviderConnection c = picker.pickWritableOtherThan(call.serviceName(), from);
+        return sendTo(picker.pickWritableOtherThan(call.serviceName(), from), call);
+    }
+
+    @Override
+    public boolean relocate(ProviderConnection from, RpcCall call) {
+        return sendTo(picker.pickAnyOtherThan(call.serviceName(), from), call);
+    }
+
+    private static boolean sendTo(ProviderConnection c, RpcCall call) {
         if (c == null) {
             return false;
         }
@@ -206,17 +189,12 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
 
     @Override
     public boolean anyOtherWritable(ProviderConnection from) {
-        for (ProviderConnection c : picker.usable()) {
-            if (c != from && c.isWritable()) {
-                return true;
-            }
-        }
-        return false;
+        return picker.anyOtherWritable(from);
     }
 
     @Override
     public void callEnded(ProviderConnection connection, boolean providerFault) {
-        OutlierDetector.Verdict verdict = outliers.record(connection.address(), providerFault);
+        OutlierDetector.Verdict verdict = ejections.record(connection.address(), providerFault);
         if (verdict == null) {
             return;
         }
@@ -225,10 +203,11 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
         } else if (verdict == OutlierDetector.Verdict.CLEARED) {
             endProbation(connection.address());
         }
+        events.deliver();
     }
 
     private synchronized void endProbation(String address) {
-        Provider p = providers.get(address);
+        ListedProvider p = providers.get(address);
         if (closed || p == null || p.probe == null) {
             return;
         }
@@ -238,41 +217,31 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
     }
 
     private synchronized void eject(String address, OutlierDetector.Verdict verdict) {
-        Provider p = providers.get(address);
-        if (closed || p == null || p.ejected) {
-            return;
-        }
-        long ejectedNow = providers.values().stream().filter(x -> x.ejected).count();
-        if ((ejectedNow + 1) * 100 > (long) options.maxEjectionPercent() * providers.size()) {
-            outliers.refused(address);
-            if (p.probe != null) {
-                p.probe.set(0); // its probe failed but it stays in: the next call may probe again
-            }
-            log.debug("not ejecting {}: {} of {} providers already ejected, max {}%", address, ejectedNow,
-                    providers.size(), options.maxEjectionPercent());
+        ListedProvider p = providers.get(address);
+        if (closed || p == null || p.ejected || !ejections.eject(address, p, providers.values())) {
             return;
         }
         long coolDownNanos = verdict.coolDownNanos();
-        outliers.ejected(address);
-        p.ejected = true;
-        p.probe = null;
         long millis = TimeUnit.NANOSECONDS.toMillis(coolDownNanos);
         emit(RoutingEvent.Kind.EJECTED, address, verdict.reason() + "; out for " + millis + " ms");
         rebuild();
+        // Its unsent calls were never written: they go to the providers still in rotation.
+        p.connections.forEach(ProviderConnection::evacuate);
         try {
-            timers.schedule(() -> giveBack(address, p), coolDownNanos, TimeUnit.NANOSECONDS);
+            timers.schedule(() -> {
+                giveBack(address, p);
+                events.deliver();
+            }, coolDownNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException shutDown) {
             // closing
         }
     }
 
-    private synchronized void giveBack(String address, Provider p) {
+    private synchronized void giveBack(String address, ListedProvider p) {
         if (closed || providers.get(address) != p || !p.ejected) {
             return;
         }
-        p.ejected = false;
-        p.probe = new AtomicLong();
-        outliers.returned(address);
+        ejections.giveBack(address, p);
         emit(RoutingEvent.Kind.RETURNED, address, "cool-down over; on probation");
         rebuild();
     }
@@ -340,14 +309,14 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
      */
     @Override
     public void close() {
-        List<io.netty.util.concurrent.Future<?>> closing = new ArrayList<>();
+        List<Future<?>> closing = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             picker = Picker.EMPTY;
-            for (Provider p : providers.values()) {
+            for (ListedProvider p : providers.values()) {
                 for (ProviderConnection c : p.connections) {
                     closing.add(c.shutdownNow(RpcCall::clientClosed));
                 }
@@ -355,7 +324,7 @@ public final class Balancer implements AutoCloseable, ProviderConnection.Listene
             providers.clear();
         }
         waiting.close();
-        for (io.netty.util.concurrent.Future<?> f : closing) {
+        for (Future<?> f : closing) {
             f.awaitUninterruptibly(500, TimeUnit.MILLISECONDS);
         }
     }

@@ -1,7 +1,9 @@
 package dev.rpcharness.consumer.internal.balancer;
 
+import dev.rpcharness.consumer.internal.transport.ConnectivityState;
 import dev.rpcharness.consumer.internal.transport.ProviderConnection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +46,32 @@ final class Picker {
         this.probeLeaseNanos = probeLeaseNanos;
     }
 
+    /**
+     * The picker for {@code providers} now: their READY connections, providers not ejected, slot by slot across
+     * the providers (a0 b0 a1 b1, not a0 a1 b0 b1), so round robin alternates providers whatever the connections
+     * per provider; the probe slots of those on probation.
+     */
+    static Picker of(Map<String, ListedProvider> providers, Set<String> servesAll, long probeLeaseNanos) {
+        Map<String, AtomicLong> probes = new HashMap<>();
+        int slots = 0;
+        for (Map.Entry<String, ListedProvider> e : providers.entrySet()) {
+            if (e.getValue().probe != null) {
+                probes.put(e.getKey(), e.getValue().probe);
+            }
+            slots = Math.max(slots, e.getValue().connections.size());
+        }
+        List<ProviderConnection> usable = new ArrayList<>();
+        for (int slot = 0; slot < slots; slot++) {
+            for (ListedProvider p : providers.values()) {
+                if (!p.ejected && slot < p.connections.size()
+                        && p.connections.get(slot).state() == ConnectivityState.READY) {
+                    usable.add(p.connections.get(slot));
+                }
+            }
+        }
+        return new Picker(usable, servesAll, probes, probeLeaseNanos);
+    }
+
     /** The next connection for the interface, or null if no usable provider serves it. */
     ProviderConnection pick(String serviceName) {
         Ring ring = rings.get(serviceName);
@@ -63,6 +91,37 @@ final class Picker {
             ring = rings.computeIfAbsent(serviceName, this::build);
         }
         return ring.nextWritableOtherThan(from);
+    }
+
+    /**
+     * Where an unsent call of an ejected provider goes: a writable connection other than {@code from} (not on
+     * probation), else any usable one, or null.
+     */
+    ProviderConnection pickAnyOtherThan(String serviceName, ProviderConnection from) {
+        ProviderConnection c = pickWritableOtherThan(serviceName, from);
+        if (c == null) {
+            c = pick(serviceName);
+        }
+        return c == from ? null : c;
+    }
+
+    /** Whether a usable connection other than {@code from} takes writes now. */
+    boolean anyOtherWritable(ProviderConnection from) {
+        for (ProviderConnection c : usable) {
+            if (c != from && c.isWritable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Asks every usable connection other than {@code from} that takes no writes to offer its unsent calls. */
+    void offerBacklogsExcept(ProviderConnection from) {
+        for (ProviderConnection c : usable) {
+            if (c != from && !c.isWritable()) {
+                c.offerBacklog();
+            }
+        }
     }
 
     List<ProviderConnection> usable() {

@@ -19,12 +19,8 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -47,18 +43,14 @@ import org.slf4j.LoggerFactory;
 final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
-    /** Result bodies up to this size are copied into {@link #scratch} for parsing. */
-    private static final int MAX_SCRATCH = 64 * 1024;
 
     private final String address;
     private final RequestEncoder encoder;
-    private final ResponseDecoder decoder;
+    private final BodyDecoder decoder;
     private final ResponseProgress progress;
     private final ProviderConnection owner;
-    private final LongObjectMap<RpcCall> pending = new LongObjectHashMap<>();
-    private byte[] scratch = new byte[1024];
+    private final PendingCalls pending = new PendingCalls();
     private ChannelHandlerContext ctx;
-    private long lastRequestId;
     private int localPort;
     private boolean closeWhenIdle;
     private boolean violated;
@@ -67,7 +59,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                     ProviderConnection owner) {
         this.address = address;
         this.encoder = new RequestEncoder(address, clientId);
-        this.decoder = decoder;
+        this.decoder = new BodyDecoder(decoder);
         this.progress = progress;
         this.owner = owner;
     }
@@ -98,10 +90,8 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         if (call.future().isDone()) {
             return; // ended while queued (cancelled, client closed, deadline)
         }
-        long id = ++lastRequestId;
-        call.requestId(id);
+        long id = pending.add(call);
         call.sentTo(address, localPort());
-        pending.put(key(id), call);
         // The remaining budget, rounded up: a call written at once announces its whole timeout.
         long budgetMillis = Math.max(1, Math.min(call.callTimeoutMillis(),
                 (call.remainingNanos() + 999_999L) / 1_000_000L));
@@ -125,8 +115,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     /** The call's deadline passed while it was in flight here: it times out. Event loop only. */
     void deadlineReached(RpcCall call) {
         long id = call.requestId();
-        if (id > 0 && pending.get(key(id)) == call) {
-            pending.remove(key(id));
+        if (pending.remove(id, call)) {
             call.future().fail(call.timedOut(call.callTimeoutMillis()));
             long stalledMillis = TimeUnit.NANOSECONDS.toMillis(progress.partialNanos(System.nanoTime()));
             if (stalledMillis >= call.callTimeoutMillis()) {
@@ -143,7 +132,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     /** Ends one pending call with {@code error}, if it is still pending under {@code id}. */
     private void end(long id, RpcCall call, RpcException error) {
-        if (pending.remove(key(id)) == call) {
+        if (pending.remove(id, call)) {
             call.cancelDeadline();
             if (call.future().fail(error)) {
                 owner.callEnded(true);
@@ -209,7 +198,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             try {
-                idText = decoder.bodyRequestId(content);
+                idText = decoder.requestId(content);
             } catch (MalformedBodyException e) {
                 violation("response without " + WireContract.REQUEST_ID_HEADER + " and " + e.getMessage());
                 return;
@@ -219,12 +208,12 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        long id = parseId(idText);
-        if (id <= 0 || id > lastRequestId) {
+        long id = PendingCalls.parseId(idText);
+        if (!pending.wasSent(id)) {
             violation("response for request id '" + idText + "', never sent on this connection");
             return;
         }
-        RpcCall call = pending.remove(key(id));
+        RpcCall call = pending.remove(id);
         if (call == null) {
             log.debug("dropping late response for request {} from {}: the call already ended", id, address);
             return;
@@ -237,7 +226,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            Outcome outcome = decodeBody(content, call);
+            Outcome outcome = decoder.decode(content, call.method());
             if (outcome.error() != null) {
                 call.future().fail(call.remoteError(outcome.error()));
             } else {
@@ -265,46 +254,6 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Decodes a result body; a direct buffer's bytes are first copied into this connection's reused array, so the
-     * JSON parser reads an array (no stream wrapper, no read buffer of its own).
-     */
-    private Outcome decodeBody(ByteBuf content, RpcCall call) throws MalformedBodyException, ResultMismatchException {
-        int n = content.readableBytes();
-        if (content.hasArray() || n > MAX_SCRATCH) {
-            return decoder.decode(content, call.method());
-        }
-        if (scratch.length < n) {
-            scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, scratch.length * 2))];
-        }
-        content.getBytes(content.readerIndex(), scratch, 0, n);
-        return decoder.decode(scratch, 0, n, call.method());
-    }
-
-    /**
-     * The pending map's key for a request id. Ids count up by one, and Netty's map indexes by the key's low bits
-     * with linear probing, so sequential keys fill runs of adjacent slots and every removal shifts the run back.
-     * Multiplying by an odd constant (a bijection on longs) spreads them over the table.
-     */
-    private static long key(long id) {
-        return id * 0x9E3779B97F4A7C15L;
-    }
-
-    private static long parseId(String text) {
-        if (text.isEmpty() || text.length() > 18) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
-    }
-
     /** The provider broke the contract in a way that makes the channel untrustworthy: fail all, close. */
     private void violation(String reason) {
         if (violated) {
@@ -323,9 +272,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         if (pending.isEmpty()) {
             return;
         }
-        List<RpcCall> calls = new ArrayList<>(pending.values());
-        pending.clear();
-        for (RpcCall call : calls) {
+        for (RpcCall call : pending.takeAll()) {
             call.cancelDeadline();
             try {
                 call.future().fail(reason.apply(call));

@@ -7,18 +7,11 @@ import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
 import dev.rpcharness.protocol.ProviderNode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * (linking each call into the connection's {@link DeadlineList}, one timer for all its calls) and writes from the
  * backlog while the channel is writable, flushing once per batch. While the channel is not writable (the provider
  * does not read) calls stay in the backlog: they are written when it becomes writable again, or end at their
- * deadline and are removed (O(1)) without ever being written. Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop. Host
- * names are resolved on the resolver executor, never on the event loop. {@link #state()} and
- * {@link #isWritable()} may be read from any thread.
+ * deadline and are removed (O(1)) without ever being written, unless {@link BacklogMoves} moves them to another
+ * connection (one that takes writes, or any in rotation once this provider is ejected: {@link #evacuate()}).
+ * Everything else (connect, reconnect, state changes, the pipeline) runs on that one event loop; the
+ * {@link Dialer} opens the channels, resolving host names on the resolver executor, never on the event loop.
+ * {@link #state()} and {@link #isWritable()} may be read from any thread.
  *
  * <p>Lifecycle: {@link #start()} connects; a closed channel leads to {@link ConnectivityState#TRANSIENT_FAILURE}
  * and a reconnect after a doubling, jittered delay; {@link #shutdownGracefully()} (the provider was delisted)
@@ -45,73 +40,37 @@ public final class ProviderConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderConnection.class);
 
-    /** What the connection tells its owner (the balancer). Called on the connection's event loop. */
-    public interface Listener {
-        void onStateChange(ProviderConnection connection, ConnectivityState state);
-
-        /** A call taken here could not be written because the channel went away before it was sent. */
-        void redispatch(RpcCall call);
-
-        /** A call written here ended; {@code providerFault}: timeout, protocol error or failed write. */
-        void callEnded(ProviderConnection connection, boolean providerFault);
-
-        /** The channel's writability changed. */
-        void writabilityChanged(ProviderConnection connection, boolean writable);
-
-        /**
-         * The channel is not writable and {@code call} waits in its backlog unsent: may it go elsewhere? Returns
-         * true when the call was handed to another, writable connection (it left this one).
-         */
-        boolean reroute(ProviderConnection from, RpcCall call);
-
-        /**
-         * Whether any connection other than {@code from} takes writes now: without one no unsent call can move,
-         * and the backlog is not walked at all.
-         */
-        boolean anyOtherWritable(ProviderConnection from);
-    }
-
-    /** Unsent calls offered elsewhere per turn of the event loop while this channel takes no writes. */
-    static final int REROUTE_BATCH = 256;
-
     private final String address;
     private final int slot;
     private final EventLoop eventLoop;
-    private final Bootstrap bootstrap;
-    private final Listener listener;
-    private final Executor resolver;
-    private final long backoffMinNanos;
-    private final long backoffMaxNanos;
+    private final ConnectionListener listener;
+    private final Dialer dialer;
     private final CallQueue queue;
+    private final BacklogMoves moves;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Set once the event loop refused a task: nothing will ever drain this connection's inbox again. */
+    private volatile boolean loopGone;
     private final Runnable drainTask = this::drain;
-    private final Runnable rerouteTask = this::rerouteIfNotWritable;
     private final DeadlineList deadlines;
     private volatile ProviderNode node;
     private volatile ConnectivityState state = ConnectivityState.IDLE;
     private volatile boolean writable = true;
     private Channel channel;
     private ConsumerHandler handler;
-    private long backoffNanos;
-    private ScheduledFuture<?> reconnect;
-    /** Set by the transport before {@link #start()}; called on the resolver thread only. */
-    volatile NameResolver names = NameResolver.SYSTEM;
 
     public ProviderConnection(ProviderNode node, int slot, EventLoop eventLoop, Bootstrap template,
-                              Listener listener, Executor resolver, ResponseDecoder decoder, int maxResponseBytes,
+                              ConnectionListener listener, Executor resolver, ResponseDecoder decoder,
+                              int maxResponseBytes,
                               long backoffMinNanos, long backoffMaxNanos, String clientId) {
         this.node = node;
         this.address = node.address();
         this.slot = slot;
         this.eventLoop = eventLoop;
         this.listener = listener;
-        this.resolver = resolver;
-        this.backoffMinNanos = backoffMinNanos;
-        this.backoffMaxNanos = backoffMaxNanos;
-        this.backoffNanos = backoffMinNanos;
         this.deadlines = new DeadlineList(eventLoop, this::deadlineReached);
         this.queue = new CallQueue(deadlines);
-        this.bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
+        this.moves = new BacklogMoves(this, queue, listener, eventLoop);
+        Bootstrap bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ResponseProgress progress = new ResponseProgress();
@@ -121,6 +80,13 @@ public final class ProviderConnection {
                         ProviderConnection.this));
             }
         });
+        this.dialer = new Dialer(address, eventLoop, bootstrap, resolver, () -> this.node, new DialerEvents(),
+                backoffMinNanos, backoffMaxNanos);
+    }
+
+    /** Sets the name resolver; before {@link #start()}. */
+    void nameResolver(NameResolver names) {
+        dialer.names = names;
     }
 
     /** "host:port" of the provider. */
@@ -146,65 +112,36 @@ public final class ProviderConnection {
     }
 
     public void start() {
-        eventLoop.execute(this::connect);
+        eventLoop.execute(dialer::connect);
     }
 
-    private void connect() {
-        if (state == ConnectivityState.SHUTDOWN) {
-            return;
+    /** What the dialer reports: the state follows it, and a new channel is taken into use. Event loop only. */
+    private final class DialerEvents implements Dialer.Owner {
+        @Override
+        public boolean stopped() {
+            return state == ConnectivityState.SHUTDOWN;
         }
-        reconnect = null;
-        setState(ConnectivityState.CONNECTING);
-        ProviderNode target = node;
-        if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
-            connectTo(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(target.host()),
-                    target.port()));
-            return;
-        }
-        try {
-            resolver.execute(() -> {
-                InetSocketAddress resolved;
-                try {
-                    resolved = new InetSocketAddress(names.resolve(target.host()), target.port());
-                } catch (UnknownHostException e) {
-                    eventLoop.execute(() -> {
-                        log.debug("cannot resolve {}: {}", address, e.toString());
-                        retryLater();
-                    });
-                    return;
-                }
-                eventLoop.execute(() -> connectTo(resolved));
-            });
-        } catch (RejectedExecutionException closed) {
-            log.debug("resolver closed; not connecting to {}", address);
-        }
-    }
 
-    private void connectTo(InetSocketAddress remote) {
-        if (state == ConnectivityState.SHUTDOWN) {
-            return;
+        @Override
+        public void connecting() {
+            setState(ConnectivityState.CONNECTING);
         }
-        ChannelFuture connecting = bootstrap.connect(remote);
-        connecting.addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                log.debug("connect to {} failed: {}", address, f.cause().toString());
-                retryLater();
-                return;
-            }
-            Channel ch = f.channel();
-            if (state == ConnectivityState.SHUTDOWN) {
-                ch.close();
-                return;
-            }
+
+        @Override
+        public void connected(Channel ch) {
             channel = ch;
             handler = ch.pipeline().get(ConsumerHandler.class);
-            backoffNanos = backoffMinNanos;
             writable = ch.isWritable();
             ch.closeFuture().addListener(closed -> onClosed(ch));
             log.debug("connected to {} (slot {})", address, slot);
             setState(ConnectivityState.READY);
             drain();
-        });
+        }
+
+        @Override
+        public void waitingToRetry() {
+            setState(ConnectivityState.TRANSIENT_FAILURE);
+        }
     }
 
     private void onClosed(Channel ch) {
@@ -219,18 +156,8 @@ public final class ProviderConnection {
             return;
         }
         log.info("connection {} to {} closed; reconnecting", slot, address);
-        retryLater();
+        dialer.retryLater();
         drain();
-    }
-
-    private void retryLater() {
-        if (state == ConnectivityState.SHUTDOWN) {
-            return;
-        }
-        setState(ConnectivityState.TRANSIENT_FAILURE);
-        long jitter = ThreadLocalRandom.current().nextLong(backoffNanos / 5 + 1);
-        reconnect = eventLoop.schedule(this::connect, backoffNanos + jitter, TimeUnit.NANOSECONDS);
-        backoffNanos = Math.min(backoffMaxNanos, backoffNanos * 2);
     }
 
     private void setState(ConnectivityState next) {
@@ -240,14 +167,26 @@ public final class ProviderConnection {
         }
     }
 
-    /** Queues a call for writing. Any thread; never blocks. */
+    /**
+     * Queues a call for writing. Any thread; never blocks. Once the event loop has refused a drain (the client
+     * closed and its I/O threads are gone) every call sent here ends at once with a client-closed error: the
+     * refused drain leaves {@code drainScheduled} set, so no later send would schedule one.
+     */
     public void send(RpcCall call) {
         queue.offer(call);
+        if (loopGone) {
+            // Left in the inbox, which nothing reads any more: only the sender below ever polls it.
+            call.future().fail(call.clientClosed());
+            return;
+        }
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(drainTask);
             } catch (RejectedExecutionException shutDown) {
-                // The client closed and its event loops are gone: nothing will ever drain this queue.
+                // One sender at most gets here (the refused drain leaves the flag set), so the inbox keeps one
+                // consumer. The flag is set before the inbox is emptied: a sender that read it unset had offered
+                // its call before this poll, so its call is failed here.
+                loopGone = true;
                 for (RpcCall queued : queue.pollInbox()) {
                     queued.future().fail(queued.clientClosed());
                 }
@@ -277,32 +216,7 @@ public final class ProviderConnection {
         }
         setWritable(ch.isWritable());
         if (!writable) {
-            rerouteBacklog();
-        }
-    }
-
-    /**
-     * Offers the unsent calls to other providers while this channel takes no writes; does nothing when no other
-     * connection is writable (walking a backlog of thousands at every writability change of a busy single
-     * connection cost more than sending them). At most {@link #REROUTE_BATCH} calls per turn of the event loop,
-     * then it goes on in a later task: a writable connection has room for about that many before it stops taking
-     * writes too, and moving a whole backlog of thousands back and forth between two busy connections at every
-     * writability change cost more than it moved. Event loop only.
-     */
-    private void rerouteBacklog() {
-        if (!queue.isEmpty() && listener.anyOtherWritable(this)
-                && queue.moveTo(c -> listener.reroute(this, c), REROUTE_BATCH)) {
-            try {
-                eventLoop.execute(rerouteTask);
-            } catch (RejectedExecutionException closed) {
-                // the client is closing; the backlog is failed by shutdownNow
-            }
-        }
-    }
-
-    private void rerouteIfNotWritable() {
-        if (!writable) {
-            rerouteBacklog();
+            moves.rerouteNow();
         }
     }
 
@@ -313,15 +227,18 @@ public final class ProviderConnection {
         }
     }
 
-    /**
-     * Another connection became writable: if this one is not, its unsent calls may go there. Any thread.
-     */
+    /** Another connection became writable: if this one is not, its unsent calls may go there. Any thread. */
     public void offerBacklog() {
-        try {
-            eventLoop.execute(rerouteTask);
-        } catch (RejectedExecutionException closed) {
-            // the client is closing; the backlog is failed by shutdownNow
-        }
+        moves.scheduleReroute();
+    }
+
+    /**
+     * The provider was taken out of rotation: the calls taken here and never written move to usable connections
+     * ({@link ConnectionListener#relocate}), a bounded batch per turn of the event loop. Always safe, as they were
+     * never written; calls already written stay and end here. Any thread.
+     */
+    public void evacuate() {
+        moves.scheduleEvacuation();
     }
 
     private void deadlineReached(RpcCall call) {
@@ -347,7 +264,7 @@ public final class ProviderConnection {
         if (now) {
             drain();
         } else {
-            rerouteBacklog();
+            moves.rerouteNow();
         }
     }
 
@@ -357,7 +274,7 @@ public final class ProviderConnection {
             if (state == ConnectivityState.SHUTDOWN) {
                 return;
             }
-            cancelReconnect();
+            dialer.cancel();
             setState(ConnectivityState.SHUTDOWN);
             drain();
             if (handler != null) {
@@ -369,7 +286,7 @@ public final class ProviderConnection {
     /** Fails every call in flight and queued with the error {@code reason} builds, and closes. Any thread. */
     public Future<?> shutdownNow(Function<RpcCall, RpcException> reason) {
         return eventLoop.submit(() -> {
-            cancelReconnect();
+            dialer.cancel();
             setState(ConnectivityState.SHUTDOWN);
             for (RpcCall c : queue.takeAll()) {
                 c.future().fail(reason.apply(c));
@@ -381,13 +298,6 @@ public final class ProviderConnection {
                 channel.close();
             }
         });
-    }
-
-    private void cancelReconnect() {
-        if (reconnect != null) {
-            reconnect.cancel(false);
-            reconnect = null;
-        }
     }
 
     @Override

@@ -42,6 +42,9 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
     private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
     private static final byte[] REQUEST_ID = HttpBytes.lowerCaseAscii(WireContract.REQUEST_ID_HEADER);
 
+    /** Bytes of a response's beginning copied first: a contract provider's head fits in about 120. */
+    static final int FIRST_COPY = 256;
+
     private static final int NEED_MORE = 0;
     private static final int FALL_BACK = -1;
 
@@ -49,6 +52,12 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
     /** The head of the response being read (status line and headers, at most both limits). */
     private final byte[] scratch = new byte[MAX_INITIAL_LINE + MAX_HEADER_BYTES + 2];
     private boolean fellBack;
+    private long headBytesCopied;
+    /**
+     * While the current response's head is parsed and its body has not fully arrived: the index, relative to the
+     * reader index, after its body; else 0.
+     */
+    private int headParsedEnd;
 
     // What the parse of the current response found; reset per response.
     private int status;
@@ -62,6 +71,11 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
         this.maxResponseBytes = maxResponseBytes;
     }
 
+    /** Bytes copied out of the input to parse response heads, in all. For tests. */
+    long headBytesCopied() {
+        return headBytesCopied;
+    }
+
     /** Whether this connection fell back to Netty's decoder. For tests. */
     boolean fellBack() {
         return fellBack;
@@ -70,23 +84,52 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
-        // The status line and headers are read from a copy: one bulk read instead of a call per byte.
-        int n = Math.min(in.readableBytes(), scratch.length);
-        in.getBytes(start, scratch, 0, n);
-        int end = parse(scratch, n, in.readableBytes());
-        if (end == FALL_BACK) {
-            fallBack(ctx);
+        int available = in.readableBytes();
+        int end = headParsedEnd;
+        if (end == 0) {
+            end = parseHead(in, start, available);
+            if (end == FALL_BACK) {
+                fallBack(ctx);
+                return;
+            }
+            if (end == NEED_MORE) {
+                return;
+            }
+        }
+        if (end > available) {
+            headParsedEnd = end; // the head is read; wait for the body without reading the head again
             return;
         }
-        if (end == NEED_MORE) {
-            return;
-        }
+        headParsedEnd = 0;
         int bodyStart = start + end - (int) contentLength;
         HttpResponseStatus s = status / 100 == 2 ? null : HttpResponseStatus.valueOf(status,
                 new String(scratch, reasonStart, reasonEnd - reasonStart, StandardCharsets.US_ASCII));
         String id = idStart < 0 ? null : new String(scratch, idStart, idEnd - idStart, StandardCharsets.US_ASCII);
         out.add(new ResponseFrame(status, s, id, in.retainedSlice(bodyStart, (int) contentLength)));
         in.readerIndex(start + end);
+    }
+
+    /**
+     * Parses the response at {@code start} from a copy of its first bytes (one bulk read instead of a call per
+     * byte), copying only as much as the head needs: {@link #FIRST_COPY} bytes, then four times more while the
+     * parse needs more and the input has it, up to both limits. A parse of a prefix either needs more or says what
+     * the parse of every longer prefix says, so the outcome is that of parsing the whole head at once.
+     */
+    private int parseHead(ByteBuf in, int start, int available) {
+        int max = Math.min(available, scratch.length);
+        int copied = Math.min(max, FIRST_COPY);
+        in.getBytes(start, scratch, 0, copied);
+        headBytesCopied += copied;
+        while (true) {
+            int end = parse(scratch, copied);
+            if (end != NEED_MORE || copied == max) {
+                return end;
+            }
+            int more = Math.min(max, copied * 4);
+            in.getBytes(start + copied, scratch, copied, more - copied);
+            headBytesCopied += more - copied;
+            copied = more;
+        }
     }
 
     @Override
@@ -110,10 +153,11 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Parses one response from {@code start}. Returns the index after its body, {@link #NEED_MORE} when the bytes
-     * so far are a fitting beginning, or {@link #FALL_BACK} when this response is not one the fast path takes.
+     * Parses one response from {@code start}. Returns the index after its body once the head is complete (the body
+     * may not have arrived yet: compare with {@code available}), {@link #NEED_MORE} when the bytes so far are a
+     * fitting beginning of a head, or {@link #FALL_BACK} when this response is not one the fast path takes.
      */
-    private int parse(byte[] in, int limit, int available) {
+    private int parse(byte[] in, int limit) {
         int start = 0;
         // Status line: "HTTP/1.1 " 3DIGIT SP reason CRLF, single spaces, a non-empty reason without edge spaces.
         int i = start;
@@ -221,7 +265,7 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
             return FALL_BACK;
         }
         long end = i + contentLength;
-        return end > available ? NEED_MORE : (int) end;
+        return end > Integer.MAX_VALUE ? NEED_MORE : (int) end; // past any buffer: the aggregator's limit decides
     }
 
     /**

@@ -70,10 +70,10 @@ public final class Transport implements AutoCloseable {
     }
 
     /** A new connection to {@code node} (not started) reporting to {@code listener}. */
-    public ProviderConnection newConnection(ProviderNode node, int slot, ProviderConnection.Listener listener) {
+    public ProviderConnection newConnection(ProviderNode node, int slot, ConnectionListener listener) {
         ProviderConnection c = new ProviderConnection(node, slot, group.next(), bootstrap, listener, resolver,
                 decoder, maxResponseBytes, backoffMinNanos, backoffMaxNanos, clientId);
-        c.names = names;
+        c.nameResolver(names);
         return c;
     }
 

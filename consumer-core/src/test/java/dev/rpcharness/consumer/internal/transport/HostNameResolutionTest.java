@@ -69,7 +69,7 @@ class HostNameResolutionTest {
                 }
                 return InetAddress.getLoopbackAddress();
             });
-            try (Balancer balancer = new Balancer(transport, options)) {
+            try (Balancer balancer = new Balancer(transport, options, Runnable::run)) {
                 // The named provider first: its connect starts (and its name resolves) before the live one's.
                 balancer.updateProviders(List.of(node(SLOW_NAME, named.port()), node("127.0.0.1", live.port())),
                         true);

@@ -196,4 +196,45 @@ class ResponseFrameDecoderTest {
         assertThat(frame.content().release()).isTrue();
         assertThat(ch.finishAndReleaseAll()).isFalse();
     }
+
+    /**
+     * Many pipelined responses in one read: each response's head is parsed from a copy of about its own size, not
+     * of the whole head limit (12 KB) whatever the head's length.
+     */
+    @Test
+    void pipelinedResponsesCopyLittleMoreThanTheirHeads() {
+        int responses = 200;
+        String body = "{\"requestId\":\"1\",\"result\":\"" + "b".repeat(2_000) + "\"}";
+        StringBuilder raw = new StringBuilder();
+        for (int i = 1; i <= responses; i++) {
+            raw.append("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ").append(body.length())
+                    .append("\r\nX-Rpc-Request-Id: ").append(i).append("\r\n\r\n").append(body);
+        }
+        ResponseFrameDecoder decoder = new ResponseFrameDecoder(1 << 20);
+        Seen seen = new Seen();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, seen);
+        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
+        assertThat(seen.events).hasSize(responses).allSatisfy(e -> assertThat(e).startsWith("ok true 200"));
+        assertThat(decoder.fellBack()).isFalse();
+        assertThat(decoder.headBytesCopied() / responses).as("bytes copied per response head").isLessThan(1_024);
+        ch.finishAndReleaseAll();
+    }
+
+    /** A large body arriving over many reads: the head is parsed once, not again at every read. */
+    @Test
+    void aBodyArrivingInManyReadsHasItsHeadCopiedOnce() {
+        String body = "{\"requestId\":\"1\",\"result\":\"" + "b".repeat(50_000) + "\"}";
+        String raw = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\nX-Rpc-Request-Id: 1\r\n\r\n" + body;
+        ResponseFrameDecoder decoder = new ResponseFrameDecoder(1 << 20);
+        Seen seen = new Seen();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, seen);
+        byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i += 1_000) {
+            ch.writeInbound(Unpooled.copiedBuffer(bytes, i, Math.min(1_000, bytes.length - i)));
+        }
+        assertThat(seen.events).singleElement().asString().startsWith("ok true 200 id=1");
+        assertThat(decoder.headBytesCopied()).as("bytes copied to parse the head").isLessThanOrEqualTo(
+                ResponseFrameDecoder.FIRST_COPY);
+        ch.finishAndReleaseAll();
+    }
 }
