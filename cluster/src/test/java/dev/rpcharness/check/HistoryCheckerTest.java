@@ -190,6 +190,10 @@ class HistoryCheckerTest {
         assertThat(rules(checker.check(history(start(1, 0), end(1, S, null))))).containsExactly(
                 Rule.UNSENT_ONLY_REJECTED);
         assertThat(rules(checker.check(history(start(1, 0), end(1, S, "NoProviderException"))))).isEmpty();
+        // Moved between connections that all closed before it could be written (a crash): failed, not run.
+        CheckReport unsentLost = checker.check(history(start(1, 0), end(1, S, "ConnectionLostException")));
+        assertThat(rules(unsentLost)).isEmpty();
+        assertThat(unsentLost.fail()).isEqualTo(1);
         assertThat(rules(checker.check(history(start(1, 0), write(1, 1), end(1, S / 2, "RpcTimeoutException")))))
                 .containsExactly(Rule.TIMEOUT_BOUNDS);
         assertThat(rules(checker.check(history(start(1, 0), write(1, 1), end(1, 2 * S, "RpcTimeoutException")))))

@@ -21,11 +21,14 @@ import java.util.Set;
  */
 public final class HistoryChecker {
 
-    /** Timeline actions after which a provider's connections may be lost. */
+    /**
+     * How a call that was never written may end: rejected (no provider, overload, client closed, cancelled, a
+     * timeout while queued) or lost with every connection it was handed to before any could write it (a crash).
+     */
     private static final Set<String> REJECTIONS = Set.of("dev.rpcharness.consumer.NoProviderException",
             "dev.rpcharness.consumer.OverloadException", "dev.rpcharness.consumer.ClientClosedException",
             "java.util.concurrent.CancellationException", "dev.rpcharness.consumer.RpcTimeoutException",
-            "dev.rpcharness.consumer.RpcException");
+            "dev.rpcharness.consumer.RpcException", "dev.rpcharness.consumer.ConnectionLostException");
     private static final String TIMEOUT = "dev.rpcharness.consumer.RpcTimeoutException";
     private static final String LOST = "dev.rpcharness.consumer.ConnectionLostException";
 
