@@ -1,6 +1,7 @@
 package dev.rpcharness.cluster;
 
 import dev.rpcharness.check.CheckReport;
+import dev.rpcharness.check.FaultSpan;
 import dev.rpcharness.check.HistoryChecker;
 import dev.rpcharness.consumer.CallHistory;
 import dev.rpcharness.consumer.ConsumerOptions;
@@ -78,7 +79,8 @@ public final class ClusterHistory implements AutoCloseable {
         for (int i = 0; i < providers.size(); i++) {
             FakeProvider p = providers.get(i);
             b.provider(p.address(), TimelineAction.providerName(i), p.executedCalls().snapshot(),
-                    !p.faultPlan().isEmpty());
+                    p.faultPlanHistory().closingSpans().stream()
+                            .map(s -> new FaultSpan(s.fromNanos(), s.toNanos())).toList());
         }
         HistoryChecker checker = b.build();
         List<CheckReport> reports = new ArrayList<>();

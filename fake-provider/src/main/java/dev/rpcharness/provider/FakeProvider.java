@@ -5,6 +5,7 @@ import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.fault.FaultPlanHistory;
 import dev.rpcharness.provider.registration.ProviderRegistryException;
 import dev.rpcharness.provider.registration.Registration;
 import dev.rpcharness.provider.registration.Registrations;
@@ -83,6 +84,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile int port;
     private volatile ProviderState state = ProviderState.NEW;
     private volatile FaultPlan plan;
+    private final FaultPlanHistory planHistory;
     private EventLoopGroup group;
     private ExecutorService workers;
     private volatile CallDispatcher dispatcher;
@@ -108,6 +110,7 @@ public final class FakeProvider implements AutoCloseable {
         this.blockingImplementations = b.blockingImplementations;
         this.maxRequestBytes = b.maxRequestBytes;
         this.plan = b.faultPlan;
+        this.planHistory = new FaultPlanHistory(b.faultPlan);
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
         b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer));
         this.registrations = registry == null ? null : new Registrations(registry, sessionTimeout,
@@ -244,12 +247,18 @@ public final class FakeProvider implements AutoCloseable {
             if (dispatcher != null) {
                 dispatcher.decider(plan.newDecider());
             }
+            planHistory.installed(plan, System.nanoTime());
         }
         fire("faultPlan", plan.toString());
     }
 
     public FaultPlan faultPlan() {
         return plan;
+    }
+
+    /** Which plan was in force when, since the provider was built; read by the call-history checker. */
+    public FaultPlanHistory faultPlanHistory() {
+        return planHistory;
     }
 
     /** Live counters; they survive restarts. */

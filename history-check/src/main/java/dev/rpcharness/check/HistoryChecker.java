@@ -33,7 +33,7 @@ public final class HistoryChecker {
     private static final String LOST = "dev.rpcharness.consumer.ConnectionLostException";
 
     /** What the checker knows of one provider. */
-    private record ProviderView(String name, ExecutedCallLog executed, boolean faultPlanned) {
+    private record ProviderView(String name, ExecutedCallLog executed, List<FaultSpan> closingFaults) {
     }
 
     private final List<TimelineEvent> timeline;
@@ -139,7 +139,7 @@ public final class HistoryChecker {
                         + " lost its connection at " + at(end.nanos()) + " (written at " + at(write.nanos())
                         + "), but the timeline shows " + (p == null ? "provider " + write.provider() : p.name())
                         + " neither crashing, stopping, restarting nor closing within " + millis(slackNanos)
-                        + ", and no fault plan on it"));
+                        + ", and no fault plan able to end connections in force on it then"));
             }
             if (outcome == CallOutcome.INFO) {
                 ProviderView p = write == null ? null : providers.get(write.provider());
@@ -163,18 +163,16 @@ public final class HistoryChecker {
         if (p == null) {
             return true; // not a provider of this cluster: nothing to hold it against
         }
-        if (p.faultPlanned()) {
-            return true;
-        }
         long from = write.nanos() - slackNanos;
         long to = end.nanos() + slackNanos;
+        for (FaultSpan span : p.closingFaults()) {
+            if (span.overlaps(from, to)) {
+                return true;
+            }
+        }
         for (TimelineEvent e : timeline) {
             if (e.monotonicNanos() >= from && e.monotonicNanos() <= to && TimelineAction.closesConnections(e.action())
                     && (e.subject().equals(p.name()) || e.action().equals("cluster-close"))) {
-                return true;
-            }
-            if (e.monotonicNanos() <= to && e.subject().equals(p.name())
-                    && (e.action().equals("fault-plan") || e.action().equals("provider-faultPlan"))) {
                 return true;
             }
         }
@@ -254,10 +252,12 @@ public final class HistoryChecker {
          * @param address      its "host:port", as the history names it
          * @param name         its name on the timeline ({@code p0}, ...)
          * @param executed     its executed-call log, or null when there is none (an external process)
-         * @param faultPlanned whether a fault plan was in force on it (faults may reset connections)
+         * @param closingFaults when it ran a fault plan able to end connections (reset, close without answer,
+         *                      truncated body): only a loss near such a span is explained by its faults
          */
-        public Builder provider(String address, String name, ExecutedCallLog executed, boolean faultPlanned) {
-            providers.put(address, new ProviderView(name, executed, faultPlanned));
+        public Builder provider(String address, String name, ExecutedCallLog executed,
+                                List<FaultSpan> closingFaults) {
+            providers.put(address, new ProviderView(name, executed, List.copyOf(closingFaults)));
             return this;
         }
 
