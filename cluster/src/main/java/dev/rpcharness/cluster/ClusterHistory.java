@@ -7,7 +7,6 @@ import dev.rpcharness.consumer.CallHistory;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.history.HistoryRecorder;
 import dev.rpcharness.provider.FakeProvider;
-import dev.rpcharness.run.HistoryFile;
 import dev.rpcharness.run.TimelineAction;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +87,7 @@ public final class ClusterHistory implements AutoCloseable {
             if (!r.flush(10, TimeUnit.SECONDS)) {
                 log.warn("call history {} is not fully written after 10 s; checking what is there", r.file());
             }
-            reports.add(checker.check(HistoryFile.read(r.file())));
+            reports.add(checker.check(r.file()));
         }
         return reports;
     }

@@ -12,7 +12,6 @@ import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.fault.Fault;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.fault.FaultRule;
-import dev.rpcharness.run.HistoryFile;
 import dev.rpcharness.run.Timeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,11 +145,11 @@ class HistoryCheckerTest {
 
     // ---- each rule on a hand-written history ----
 
-    private HistoryFile history(String... lines) throws IOException {
+    private Path history(String... lines) throws IOException {
         Path file = dir.resolve("hand.jsonl");
         Files.writeString(file, "{\"e\":\"history\",\"callTimeoutMs\":1000}\n" + String.join("\n", lines)
                 + "\n{\"e\":\"closed\",\"t\":0,\"lost\":0}\n");
-        return HistoryFile.read(file);
+        return file;
     }
 
     private static final long S = 1_000_000_000L;

@@ -1,0 +1,298 @@
+package dev.rpcharness.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The fields of one line of a history file, parsed without a tree: a flat JSON object whose values are strings,
+ * whole numbers, booleans or null, as the recorder writes them. A line of another shape (nested values, fractions)
+ * goes through Jackson instead, so any valid JSON line is read. Strings that repeat (the event kind, methods,
+ * providers, error classes) come from a small cache instead of a new String each line.
+ *
+ * <p>Not thread-safe: one per reader; each {@link #parse} overwrites the fields of the previous line.
+ */
+final class HistoryLine {
+
+    /** Kinds of event, as {@link #kind} holds them. */
+    static final String HISTORY = "history";
+    static final String START = "start";
+    static final String WRITE = "write";
+    static final String END = "end";
+    static final String CLOSED = "closed";
+
+    private static final int CACHE = 512;
+    private static final String[] LITERALS = {"null", "true", "false"};
+
+    String kind;
+    long seq;
+    long t;
+    String method;
+    String provider;
+    int port;
+    long id;
+    String error;
+    long callTimeoutMs;
+    long lost;
+
+    private final byte[][] cachedBytes = new byte[CACHE][];
+    private final String[] cachedStrings = new String[CACHE];
+    private final ObjectMapper mapper = new ObjectMapper();
+    private byte[] b;
+    private int p;
+    private int end;
+
+    /**
+     * Parses {@code bytes[from, to)} (a line without its newline).
+     *
+     * @throws IOException when it is not a JSON object
+     */
+    void parse(byte[] bytes, int from, int to) throws IOException {
+        kind = null;
+        seq = 0;
+        t = 0;
+        method = null;
+        provider = null;
+        port = 0;
+        id = 0;
+        error = null;
+        callTimeoutMs = -1;
+        lost = 0;
+        b = bytes;
+        p = from;
+        end = to;
+        if (!fastParse()) {
+            slowParse(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Parses a flat object; false (fields half set) when the line needs the general parser. */
+    private boolean fastParse() {
+        skipSpace();
+        if (p >= end || b[p++] != '{') {
+            return false;
+        }
+        skipSpace();
+        if (p < end && b[p] == '}') {
+            return true;
+        }
+        while (true) {
+            skipSpace();
+            if (p >= end || b[p] != '"') {
+                return false;
+            }
+            int keyFrom = ++p;
+            while (p < end && b[p] != '"') {
+                if (b[p] == '\\') {
+                    return false;
+                }
+                p++;
+            }
+            if (p >= end) {
+                return false;
+            }
+            int keyTo = p++;
+            skipSpace();
+            if (p >= end || b[p++] != ':') {
+                return false;
+            }
+            skipSpace();
+            if (p >= end || !value(keyFrom, keyTo - keyFrom)) {
+                return false;
+            }
+            skipSpace();
+            if (p >= end) {
+                return false;
+            }
+            byte c = b[p++];
+            if (c == '}') {
+                skipSpace();
+                return p == end;
+            }
+            if (c != ',') {
+                return false;
+            }
+        }
+    }
+
+    private boolean value(int key, int keyLength) {
+        byte c = b[p];
+        if (c == '"') {
+            int from = ++p;
+            boolean escaped = false;
+            while (p < end && b[p] != '"') {
+                if (b[p] == '\\') {
+                    escaped = true;
+                    p++;
+                }
+                p++;
+            }
+            if (p >= end) {
+                return false;
+            }
+            int to = p++;
+            if (is(key, keyLength, "e")) {
+                kind = text(from, to, escaped);
+            } else if (is(key, keyLength, "method")) {
+                method = text(from, to, escaped);
+            } else if (is(key, keyLength, "provider")) {
+                provider = text(from, to, escaped);
+            } else if (is(key, keyLength, "error")) {
+                error = text(from, to, escaped);
+            }
+            return true;
+        }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            boolean negative = c == '-';
+            if (negative) {
+                p++;
+            }
+            long v = 0;
+            int digits = 0;
+            while (p < end && b[p] >= '0' && b[p] <= '9') {
+                v = v * 10 + (b[p++] - '0');
+                digits++;
+            }
+            if (digits == 0 || digits > 18 || (p < end && (b[p] == '.' || b[p] == 'e' || b[p] == 'E'))) {
+                return false;
+            }
+            number(key, keyLength, negative ? -v : v);
+            return true;
+        }
+        for (String literal : LITERALS) {
+            if (startsWith(literal)) {
+                p += literal.length();
+                return true;
+            }
+        }
+        return false; // a nested object or array, or not JSON: the general parser decides
+    }
+
+    private void number(int key, int keyLength, long v) {
+        if (is(key, keyLength, "seq")) {
+            seq = v;
+        } else if (is(key, keyLength, "t")) {
+            t = v;
+        } else if (is(key, keyLength, "port")) {
+            port = (int) v;
+        } else if (is(key, keyLength, "id")) {
+            id = v;
+        } else if (is(key, keyLength, "callTimeoutMs")) {
+            callTimeoutMs = v;
+        } else if (is(key, keyLength, "lost")) {
+            lost = v;
+        }
+    }
+
+    private void slowParse(String line) throws IOException {
+        JsonNode n = mapper.readTree(line);
+        if (n == null || !n.isObject()) {
+            throw new IOException("not a JSON object");
+        }
+        kind = n.hasNonNull("e") ? n.get("e").asText() : null;
+        seq = n.path("seq").asLong();
+        t = n.path("t").asLong();
+        method = n.hasNonNull("method") ? n.get("method").asText() : null;
+        provider = n.hasNonNull("provider") ? n.get("provider").asText() : null;
+        port = n.path("port").asInt();
+        id = n.path("id").asLong();
+        error = n.hasNonNull("error") ? n.get("error").asText() : null;
+        callTimeoutMs = n.path("callTimeoutMs").asLong(-1);
+        lost = n.path("lost").asLong();
+    }
+
+    private boolean is(int key, int keyLength, String name) {
+        if (keyLength != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < keyLength; i++) {
+            if (b[key + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean startsWith(String literal) {
+        if (end - p < literal.length()) {
+            return false;
+        }
+        for (int i = 0; i < literal.length(); i++) {
+            if (b[p + i] != literal.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void skipSpace() {
+        while (p < end && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r')) {
+            p++;
+        }
+    }
+
+    /** The string {@code b[from, to)} (JSON-escaped when {@code escaped}), from the cache when seen before. */
+    private String text(int from, int to, boolean escaped) {
+        if (escaped) {
+            return unescape(from, to);
+        }
+        int hash = 1;
+        for (int i = from; i < to; i++) {
+            hash = 31 * hash + b[i];
+        }
+        int slot = (hash ^ (hash >>> 16)) & (CACHE - 1);
+        byte[] known = cachedBytes[slot];
+        if (known != null && known.length == to - from
+                && java.util.Arrays.equals(known, 0, known.length, b, from, to)) {
+            return cachedStrings[slot];
+        }
+        String s = new String(b, from, to - from, StandardCharsets.UTF_8);
+        cachedBytes[slot] = java.util.Arrays.copyOfRange(b, from, to);
+        cachedStrings[slot] = s;
+        return s;
+    }
+
+    private String unescape(int from, int to) {
+        String raw = new String(b, from, to - from, StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '\\' || i + 1 >= raw.length()) {
+                out.append(c);
+                continue;
+            }
+            char e = raw.charAt(++i);
+            switch (e) {
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
+                case 'r' -> out.append('\r');
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'u' -> {
+                    int code = i + 4 < raw.length() ? hex(raw, i + 1) : -1;
+                    if (code < 0) {
+                        out.append("\\u");
+                    } else {
+                        out.append((char) code);
+                        i += 4;
+                    }
+                }
+                default -> out.append(e);
+            }
+        }
+        return out.toString();
+    }
+
+    private static int hex(String s, int from) {
+        int v = 0;
+        for (int i = from; i < from + 4; i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
+    }
+}
