@@ -48,7 +48,7 @@ public final class CallStream implements HistoryReader.Handler {
     }
 
     /** Ended calls waiting out their linger, at most, by default. */
-    public static final int MAX_LINGERING = 65_536;
+    public static final int MAX_LINGERING = 4_096;
 
     private final Listener listener;
     private final long lingerNanos;
@@ -83,6 +83,11 @@ public final class CallStream implements HistoryReader.Handler {
         HistoryReader.read(file, stream);
         stream.finish();
         return stream.calls();
+    }
+
+    /** Calls held now: open, or ended and lingering. */
+    public int held() {
+        return live.size();
     }
 
     /** Distinct call numbers seen so far. */

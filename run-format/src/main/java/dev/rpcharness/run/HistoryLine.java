@@ -24,6 +24,14 @@ final class HistoryLine {
 
     private static final int CACHE = 512;
     private static final String[] LITERALS = {"null", "true", "false"};
+    private static final byte[] ID = ascii("id");
+    private static final byte[] SEQ = ascii("seq");
+    private static final byte[] PORT = ascii("port");
+    private static final byte[] LOST = ascii("lost");
+    private static final byte[] ERROR = ascii("error");
+    private static final byte[] METHOD = ascii("method");
+    private static final byte[] PROVIDER = ascii("provider");
+    private static final byte[] CALL_TIMEOUT = ascii("callTimeoutMs");
 
     String kind;
     long seq;
@@ -116,6 +124,31 @@ final class HistoryLine {
         }
     }
 
+    /** Which field a key names (the keys a history line has, by length then bytes), else 0. */
+    private int field(int key, int keyLength) {
+        return switch (keyLength) {
+            case 1 -> b[key] == 'e' ? 'e' : b[key] == 't' ? 't' : 0;
+            case 2 -> is(key, ID) ? 'i' : 0;
+            case 3 -> is(key, SEQ) ? 's' : 0;
+            case 4 -> is(key, PORT) ? 'p' : is(key, LOST) ? 'l' : 0;
+            case 5 -> is(key, ERROR) ? 'x' : 0;
+            case 6 -> is(key, METHOD) ? 'm' : 0;
+            case 8 -> is(key, PROVIDER) ? 'v' : 0;
+            case 13 -> is(key, CALL_TIMEOUT) ? 'c' : 0;
+            default -> 0;
+        };
+    }
+
+    /** Whether the key at {@code key} (of {@code name}'s length) is {@code name}. */
+    private boolean is(int key, byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (b[key + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean value(int key, int keyLength) {
         byte c = b[p];
         if (c == '"') {
@@ -132,14 +165,14 @@ final class HistoryLine {
                 return false;
             }
             int to = p++;
-            if (is(key, keyLength, "e")) {
-                kind = text(from, to, escaped);
-            } else if (is(key, keyLength, "method")) {
-                method = text(from, to, escaped);
-            } else if (is(key, keyLength, "provider")) {
-                provider = text(from, to, escaped);
-            } else if (is(key, keyLength, "error")) {
-                error = text(from, to, escaped);
+            switch (field(key, keyLength)) {
+                case 'e' -> kind = text(from, to, escaped);
+                case 'm' -> method = text(from, to, escaped);
+                case 'v' -> provider = text(from, to, escaped);
+                case 'x' -> error = text(from, to, escaped);
+                default -> {
+                    // a field the checker does not read (wall time, description)
+                }
             }
             return true;
         }
@@ -157,7 +190,7 @@ final class HistoryLine {
             if (digits == 0 || digits > 18 || (p < end && (b[p] == '.' || b[p] == 'e' || b[p] == 'E'))) {
                 return false;
             }
-            number(key, keyLength, negative ? -v : v);
+            number(field(key, keyLength), negative ? -v : v);
             return true;
         }
         for (String literal : LITERALS) {
@@ -169,19 +202,17 @@ final class HistoryLine {
         return false; // a nested object or array, or not JSON: the general parser decides
     }
 
-    private void number(int key, int keyLength, long v) {
-        if (is(key, keyLength, "seq")) {
-            seq = v;
-        } else if (is(key, keyLength, "t")) {
-            t = v;
-        } else if (is(key, keyLength, "port")) {
-            port = (int) v;
-        } else if (is(key, keyLength, "id")) {
-            id = v;
-        } else if (is(key, keyLength, "callTimeoutMs")) {
-            callTimeoutMs = v;
-        } else if (is(key, keyLength, "lost")) {
-            lost = v;
+    private void number(int field, long v) {
+        switch (field) {
+            case 's' -> seq = v;
+            case 't' -> t = v;
+            case 'p' -> port = (int) v;
+            case 'i' -> id = v;
+            case 'c' -> callTimeoutMs = v;
+            case 'l' -> lost = v;
+            default -> {
+                // a number the checker does not read (origin)
+            }
         }
     }
 
@@ -200,18 +231,6 @@ final class HistoryLine {
         error = n.hasNonNull("error") ? n.get("error").asText() : null;
         callTimeoutMs = n.path("callTimeoutMs").asLong(-1);
         lost = n.path("lost").asLong();
-    }
-
-    private boolean is(int key, int keyLength, String name) {
-        if (keyLength != name.length()) {
-            return false;
-        }
-        for (int i = 0; i < keyLength; i++) {
-            if (b[key + i] != name.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private boolean startsWith(String literal) {
@@ -294,5 +313,9 @@ final class HistoryLine {
             v = v * 16 + d;
         }
         return v;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
