@@ -24,6 +24,17 @@ final class HistoryLine {
 
     private static final int CACHE = 512;
     private static final String[] LITERALS = {"null", "true", "false"};
+    private static final byte[] E_PREFIX = ascii("{\"e\":\"");
+    private static final byte[] START_SEQ = ascii("start\",\"seq\":");
+    private static final byte[] WRITE_SEQ = ascii("write\",\"seq\":");
+    private static final byte[] END_SEQ = ascii("end\",\"seq\":");
+    private static final byte[] T_KEY = ascii(",\"t\":");
+    private static final byte[] METHOD_KEY = ascii(",\"method\":\"");
+    private static final byte[] PROVIDER_KEY = ascii(",\"provider\":\"");
+    private static final byte[] PORT_KEY = ascii("\",\"port\":");
+    private static final byte[] ID_KEY = ascii(",\"id\":");
+    private static final byte[] ERROR_KEY = ascii(",\"error\":\"");
+    private static final byte[] CLOSE_STRING = ascii("\"}");
     private static final byte[] ID = ascii("id");
     private static final byte[] SEQ = ascii("seq");
     private static final byte[] PORT = ascii("port");
@@ -57,6 +68,23 @@ final class HistoryLine {
      * @throws IOException when it is not a JSON object
      */
     void parse(byte[] bytes, int from, int to) throws IOException {
+        b = bytes;
+        end = to;
+        clear();
+        p = from;
+        if (recorderLine()) {
+            return;
+        }
+        clear();
+        p = from;
+        if (fastParse()) {
+            return;
+        }
+        clear();
+        slowParse(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    private void clear() {
         kind = null;
         seq = 0;
         t = 0;
@@ -67,12 +95,104 @@ final class HistoryLine {
         error = null;
         callTimeoutMs = -1;
         lost = 0;
-        b = bytes;
-        p = from;
-        end = to;
-        if (!fastParse()) {
-            slowParse(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Parses a start, write or end line exactly as the recorder writes it (its keys in its order, no spaces, no
+     * escapes); false for any other line, which {@link #fastParse} then reads.
+     */
+    private boolean recorderLine() {
+        if (!skip(E_PREFIX) || p >= end) {
+            return false;
         }
+        byte first = b[p];
+        String k;
+        if (first == 's' && skip(START_SEQ)) {
+            k = START;
+        } else if (first == 'w' && skip(WRITE_SEQ)) {
+            k = WRITE;
+        } else if (first == 'e' && skip(END_SEQ)) {
+            k = END;
+        } else {
+            return false;
+        }
+        long n = digits();
+        if (n < 0 || !skip(T_KEY)) {
+            return false;
+        }
+        seq = n;
+        boolean negative = p < end && b[p] == '-';
+        if (negative) {
+            p++;
+        }
+        long time = digits();
+        if (time < 0) {
+            return false;
+        }
+        t = negative ? -time : time;
+        kind = k;
+        if (k == START) {
+            method = plainString(METHOD_KEY);
+            return method != null && skip(CLOSE_STRING) && p == end;
+        }
+        if (k == WRITE) {
+            provider = plainString(PROVIDER_KEY);
+            if (provider == null || !skip(PORT_KEY)) {
+                return false;
+            }
+            long portNumber = digits();
+            if (portNumber < 0 || portNumber > 65_535 || !skip(ID_KEY)) {
+                return false;
+            }
+            port = (int) portNumber;
+            id = digits();
+            return id >= 0 && p == end - 1 && b[p] == '}';
+        }
+        if (p == end - 1 && b[p] == '}') {
+            return true;
+        }
+        error = plainString(ERROR_KEY);
+        return error != null && skip(CLOSE_STRING) && p == end;
+    }
+
+    /** After {@code key} (which ends with the opening quote), a string without escapes up to its closing quote. */
+    private String plainString(byte[] key) {
+        if (!skip(key)) {
+            return null;
+        }
+        int from = p;
+        while (p < end && b[p] != '"') {
+            if (b[p] == '\\') {
+                return null;
+            }
+            p++;
+        }
+        return p < end ? text(from, p, false) : null;
+    }
+
+    /** A run of 1 to 18 digits as a number, or -1. */
+    private long digits() {
+        long v = 0;
+        int from = p;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            v = v * 10 + (b[p++] - '0');
+        }
+        int n = p - from;
+        return n == 0 || n > 18 ? -1 : v;
+    }
+
+    /** Steps over {@code bytes} if the line goes on with them. */
+    private boolean skip(byte[] bytes) {
+        if (end - p < bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (b[p + i] != bytes[i]) {
+                return false;
+            }
+        }
+        p += bytes.length;
+        return true;
     }
 
     /** Parses a flat object; false (fields half set) when the line needs the general parser. */
