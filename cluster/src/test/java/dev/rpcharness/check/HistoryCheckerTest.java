@@ -143,6 +143,35 @@ class HistoryCheckerTest {
         }
     }
 
+    @Test
+    void callsAThawedProviderReadsAfterTheirDeadlineAreDroppedUnrunAndFail() throws Exception {
+        try (RpcCluster cluster = RpcCluster.builder().providers(1).callHistory(dir)
+                .clientOptions(ConsumerOptions.builder().callTimeout(Duration.ofMillis(300))
+                        .outlierConsecutiveFailures(0).build()).build()) {
+            ConsumerClient client = cluster.client();
+            callAndWait(client, 3);
+            cluster.freeze(0);
+            AsyncObjectProxy async = client.createAsync(EchoService.class);
+            List<RpcFuture> frozen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                frozen.add(async.call("echo", "f" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> frozen.stream().allMatch(RpcFuture::isDone));
+            CheckReport before = cluster.callHistory().orElseThrow().check(cluster, true, Duration.ofSeconds(2)).get(0);
+            cluster.thaw(0);
+            // The provider reads the written ones now, after their deadline: it drops them instead of running them.
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.provider(0).stats().expired() == before.info());
+            callAndWait(client, 2);
+            CheckReport r = cluster.callHistory().orElseThrow().check(cluster, true, Duration.ofSeconds(2)).get(0);
+            assertThat(r.violations()).as(r.describe()).isEmpty();
+            assertThat(before.info()).as(before.describe()).isPositive();
+            assertThat(r.info()).as(r.describe()).isZero();
+            assertThat(r.fail()).as(r.describe()).isEqualTo(4);
+            assertThat(r.ok()).isEqualTo(5);
+            assertThat(cluster.provider(0).executedCalls().count()).isEqualTo(5);
+        }
+    }
+
     // ---- each rule on a hand-written history ----
 
     private Path history(String... lines) throws IOException {

@@ -12,8 +12,10 @@ import io.netty.buffer.ByteBuf;
  * @param requestId the {@code X-Rpc-Request-Id} header, or null
  * @param timeout   the {@code X-Rpc-Timeout-Ms} header, or null
  * @param callSeq   the {@code X-Rpc-Call-Seq} header, or null
+ * @param deadline  the {@code X-Rpc-Deadline-Ms} header, or null
  * @param keepAlive false when the request said {@code Connection: close}
  * @param body      exactly {@code Content-Length} bytes
  */
-record CallRequest(String requestId, String timeout, String callSeq, boolean keepAlive, ByteBuf body) {
+record CallRequest(String requestId, String timeout, String callSeq, String deadline, boolean keepAlive,
+                   ByteBuf body) {
 }

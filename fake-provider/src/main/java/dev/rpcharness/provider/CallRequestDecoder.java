@@ -38,6 +38,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private static final byte[] REQUEST_ID = HttpBytes.lowerCaseAscii(WireContract.REQUEST_ID_HEADER);
     private static final byte[] TIMEOUT = HttpBytes.lowerCaseAscii(WireContract.TIMEOUT_HEADER);
     private static final byte[] CALL_SEQ = HttpBytes.lowerCaseAscii(WireContract.CALL_SEQ_HEADER);
+    private static final byte[] DEADLINE = HttpBytes.lowerCaseAscii(WireContract.DEADLINE_HEADER);
     private static final byte[] CONNECTION = HttpBytes.lowerCaseAscii("Connection");
     private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
     private static final byte[] EXPECT = HttpBytes.lowerCaseAscii("Expect");
@@ -60,6 +61,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private String requestId;
     private String timeout;
     private String callSeq;
+    private String deadline;
     private int connection;
 
     /** @param maxBodyBytes the largest body the fast path takes (the aggregator's limit; larger ones go to Netty) */
@@ -87,8 +89,8 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
             return; // the body is not all here yet; the head is parsed again when it is (rare: one read per batch)
         }
         in.skipBytes(headLength);
-        out.add(new CallRequest(requestId, timeout, callSeq, connection != CONNECTION_CLOSE, in.readRetainedSlice(
-                bodyLength)));
+        out.add(new CallRequest(requestId, timeout, callSeq, deadline, connection != CONNECTION_CLOSE,
+                in.readRetainedSlice(bodyLength)));
     }
 
     /**
@@ -144,6 +146,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         requestId = null;
         timeout = null;
         callSeq = null;
+        deadline = null;
         connection = CONNECTION_ABSENT;
         int pos = REQUEST_LINE.length;
         while (true) {
@@ -219,6 +222,11 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
                 return false;
             }
             callSeq = ascii(a, valueStart, valueEnd);
+        } else if (equalsLowerCase(a, from, nameLength, DEADLINE)) {
+            if (deadline != null) {
+                return false;
+            }
+            deadline = ascii(a, valueStart, valueEnd);
         } else if (equalsLowerCase(a, from, nameLength, CONNECTION)) {
             if (connection != CONNECTION_ABSENT) {
                 return false;

@@ -20,6 +20,9 @@ public final class ExecutedCalls {
     private final AtomicLongArray ring;
     private final int mask;
     private final AtomicLong next = new AtomicLong();
+    private final AtomicLong executed = new AtomicLong();
+    /** Marks an entry of a call dropped unrun because its caller's deadline had passed. */
+    private static final long EXPIRED = Long.MIN_VALUE;
 
     /** @param capacityPowerOfTwo calls kept, a power of two */
     ExecutedCalls(int capacityPowerOfTwo) {
@@ -32,26 +35,38 @@ public final class ExecutedCalls {
 
     /** Records that the call {@code requestId} from the caller's port {@code remotePort} is executed now. */
     void record(int remotePort, String requestId) {
+        if (add(remotePort, requestId, 0L)) {
+            executed.incrementAndGet();
+        }
+    }
+
+    /** Records that the call was dropped unrun: its caller's deadline had passed when it was read. */
+    void recordExpired(int remotePort, String requestId) {
+        add(remotePort, requestId, EXPIRED);
+    }
+
+    private boolean add(int remotePort, String requestId, long mark) {
         long id;
         try {
             id = Long.parseLong(requestId);
         } catch (NumberFormatException e) {
-            return; // ids that are not numbers cannot come from the consumer under test
+            return false; // ids that are not numbers cannot come from the consumer under test
         }
         if (id <= 0 || id >= 1L << 47 || remotePort <= 0) {
-            return;
+            return false;
         }
         long i = next.getAndIncrement();
-        ring.lazySet((int) (i & mask), key(remotePort, id));
+        ring.lazySet((int) (i & mask), key(remotePort, id) | mark);
+        return true;
     }
 
     private static long key(int port, long id) {
         return ((long) port << 47) | id;
     }
 
-    /** Calls executed so far. */
+    /** Calls executed so far (not those dropped unrun). */
     public long count() {
-        return next.get();
+        return executed.get();
     }
 
     /** The calls executed so far, as a set to look up in. */
@@ -79,6 +94,11 @@ public final class ExecutedCalls {
         @Override
         public boolean ran(int callerPort, long requestId) {
             return keys.contains(key(callerPort, requestId));
+        }
+
+        @Override
+        public boolean expired(int callerPort, long requestId) {
+            return keys.contains(key(callerPort, requestId) | EXPIRED);
         }
 
         @Override

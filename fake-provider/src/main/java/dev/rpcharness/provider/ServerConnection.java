@@ -118,7 +118,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof CallRequest call) {
             try {
-                call(call.requestId(), call.body(), call.keepAlive(), call.timeout(), call.callSeq());
+                call(call.requestId(), call.body(), call.keepAlive(), call.timeout(), call.callSeq(),
+                        call.deadline());
             } finally {
                 call.body().release();
             }
@@ -153,11 +154,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         call(headerId, req.content(), HttpUtil.isKeepAlive(req), req.headers().get(WireContract.TIMEOUT_HEADER),
-                req.headers().get(WireContract.CALL_SEQ_HEADER));
+                req.headers().get(WireContract.CALL_SEQ_HEADER), req.headers().get(WireContract.DEADLINE_HEADER));
     }
 
     /** A {@code POST /rpc}: decodes its body and dispatches the call. The body stays the caller's to release. */
-    private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader) {
+    private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader,
+                      String deadlineHeader) {
         int length = body.readableBytes();
         if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
             scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
@@ -177,7 +179,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         String previous = lastRequestId;
         lastRequestId = id;
         dispatcher.dispatch(this, new CallDispatcher.Call(id, previous, request, System.nanoTime(), keepAlive,
-                budgetNanos(timeoutHeader), callSeq(callSeqHeader)));
+                budgetNanos(timeoutHeader), callSeq(callSeqHeader), deadlineMillis(deadlineHeader)));
     }
 
     /**
@@ -185,6 +187,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
      * positive decimal number (the call's faults are then drawn in arrival order).
      */
     static long callSeq(String header) {
+        return positiveDecimal(header);
+    }
+
+    /**
+     * The caller's deadline (wall-clock epoch milliseconds) from the optional {@code X-Rpc-Deadline-Ms} header; 0
+     * (none) when absent or not a positive decimal number.
+     */
+    static long deadlineMillis(String header) {
+        return positiveDecimal(header);
+    }
+
+    private static long positiveDecimal(String header) {
         if (header == null) {
             return 0L;
         }

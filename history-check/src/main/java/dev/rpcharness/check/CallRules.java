@@ -105,6 +105,9 @@ final class CallRules implements CallStream.Listener {
             return;
         }
         CallOutcome outcome = CallOutcome.of(call);
+        if (outcome == CallOutcome.INFO && droppedUnrun(write)) {
+            outcome = CallOutcome.FAIL; // the provider read it after the caller's deadline and never ran it
+        }
         switch (outcome) {
             case OK -> tally.ok++;
             case FAIL -> tally.fail++;
@@ -156,6 +159,11 @@ final class CallRules implements CallStream.Listener {
                     + millis(end.nanos() - write.nanos()) + " after its write, more than the call timeout of "
                     + callTimeoutMs + " ms plus the slack of " + millis(slackNanos)));
         }
+    }
+
+    private boolean droppedUnrun(CallRecord.Write write) {
+        ProviderView p = write == null ? null : providers.get(write.provider());
+        return p != null && p.executed() != null && p.executed().expired(write.localPort(), write.requestId());
     }
 
     private void ranOrNot(CallRecord.Write write) {

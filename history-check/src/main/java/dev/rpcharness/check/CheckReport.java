@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * @param source          the history checked (a file name)
  * @param calls           calls in the history
  * @param ok              calls that ended with a result
- * @param fail            calls that definitely failed
+ * @param fail            calls that definitely failed (an error answer, never written, or written and dropped
+ *                        unrun by a provider that read it after the caller's deadline)
  * @param info            indeterminate calls
  * @param infoRan         info calls the provider's log shows it executed
  * @param infoNotRan      info calls the provider's complete log does not hold: they did not run
