@@ -51,6 +51,7 @@ public final class RpcCluster implements AutoCloseable {
     private final String basePath;
     private final ConsumerOptions clientOptions;
     private final long seed;
+    private final ClientIds clientIds;
     private final Map<Class<?>, Supplier<?>> services;
     private final EmbeddedZooKeeper zooKeeper;
     private final String connectString;
@@ -69,6 +70,7 @@ public final class RpcCluster implements AutoCloseable {
         this.basePath = WireContract.normalizeBasePath(b.basePath);
         this.clientOptions = b.clientOptions;
         this.seed = b.seed;
+        this.clientIds = new ClientIds(b.seed);
         this.services = Collections.unmodifiableMap(new LinkedHashMap<>(b.services));
         if (b.externalZooKeeper != null) {
             this.zooKeeper = null;
@@ -171,15 +173,21 @@ public final class RpcCluster implements AutoCloseable {
         return newClient(clientOptions);
     }
 
-    /** A new client with {@code options}; the cluster tracks it and closes it on {@link #close()}. */
+    /**
+     * A new client with {@code options}; the cluster tracks it and closes it on {@link #close()}. Unless the options
+     * name a client id, the client's id is derived from the cluster's seed and the number of clients made before it
+     * ({@link ClientIds}), so the same seed gives the same ids.
+     */
     public ConsumerClient newClient(ConsumerOptions options) {
         synchronized (lock) {
             requireOpen("newClient");
         }
+        ConsumerOptions identified = clientIds.next(options);
         ServiceDiscovery discovery = new ServiceDiscovery(connectString, basePath);
         ConsumerClient client;
         try {
-            client = new ConsumerClient(discovery, callHistory == null ? options : callHistory.attach(options));
+            client = new ConsumerClient(discovery, callHistory == null ? identified
+                    : callHistory.attach(identified));
         } catch (RuntimeException e) {
             discovery.close();
             throw e;

@@ -31,7 +31,8 @@ class TimelineActionTest {
             TimelineAction.ZK_RESTART_SERVER, TimelineAction.PROVIDER_REREGISTER, TimelineAction.TEST_START,
             TimelineAction.TEST_END, TimelineAction.WARM_UP, TimelineAction.CHAOS_FAILED,
             TimelineAction.CLIENT_LISTED, TimelineAction.CLIENT_DELISTED, TimelineAction.CLIENT_CONNECTED,
-            TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED);
+            TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED,
+            TimelineAction.INJECTOR_START, TimelineAction.INJECTOR_STOP);
 
     @Test
     void everyRoutingEventKindOfAClientHasATimelineAction() {

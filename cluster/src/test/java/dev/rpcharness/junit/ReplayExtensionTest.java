@@ -70,7 +70,7 @@ class ReplayExtensionTest {
                 .isEqualTo(FailsAfterChaos.class.getName() + ".failsAfterChaos.rpc-replay.properties");
         String text = Files.readString(records.get(0));
         Properties p = load(records.get(0));
-        assertThat(text.lines().findFirst().orElseThrow()).startsWith("# re-run: mvn -B -ntp -pl fake-provider -am verify ")
+        assertThat(text.lines().findFirst().orElseThrow()).startsWith("# re-run: mvn -B -ntp -pl cluster -am verify ")
                 .contains("-Dtest='" + FailsAfterChaos.class.getName() + "#failsAfterChaos'")
                 .contains("-Drpc.cluster.seed=4242");
         assertThat(p.getProperty("seed")).isEqualTo("4242");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * Measures, not asserts: three providers, a steady async load, provider 0 frozen two seconds in. Prints the time
  * from the freeze to its first ejection (the client's routing event on the cluster timeline), to the last call
  * sent to the frozen provider (probes after a cool-down included), and the calls that failed on it. Not part of {@code mvn verify} (no *Test suffix); run with
- * {@code mvn -B -ntp -o -pl consumer-core,fake-provider verify -Dtest=FreezeEjectionMeasure
+ * {@code mvn -B -ntp -o -pl cluster -am verify -Dtest=FreezeEjectionMeasure -Dsurefire.failIfNoSpecifiedTests=false
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class FreezeEjectionMeasure {

@@ -5,7 +5,8 @@ package dev.rpcharness.consumer;
  * file). Set with {@link ConsumerOptions.Builder#callHistory}; {@link #NONE} (the default) costs one comparison per
  * call.
  *
- * <p>Order and threads: {@link #started} on the caller's thread, before the call can go anywhere;
+ * <p>Order and threads: {@link #client} once, on the thread building the client, before any call;
+ * {@link #started} on the caller's thread, before the call can go anywhere;
  * {@link #written} on the event loop of the connection, each time the call is written to a provider (once in a
  * correct client); {@link #ended} on the thread that ended the call, once in a correct client, after
  * {@link #written} if the call was written. Methods must be short and must not block: they run on I/O threads.
@@ -32,6 +33,14 @@ public interface CallHistory {
             return "CallHistory.NONE";
         }
     };
+
+    /**
+     * The client this history is given to was built: {@code clientId} is the id it sends on every request
+     * ({@link ConsumerClient#clientId()}), which names its calls on the provider's side with the local port and
+     * request id of {@link #written}. Called once, before any call; does nothing by default.
+     */
+    default void client(String clientId) {
+    }
 
     /**
      * A call started.

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -67,6 +68,7 @@ public final class ConsumerClient implements AutoCloseable {
     private final Runnable callEnded = inFlight::decrementAndGet;
     private final CallInvoker invoker = new Invoker();
     private final CallHistory history;
+    private final String clientId;
     private final AtomicLong callSeq = new AtomicLong();
     private final BrokenCallSwitch broken;
     private final Consumer<List<ProviderNode>> providerListener;
@@ -100,8 +102,12 @@ public final class ConsumerClient implements AutoCloseable {
         this.discovery = discovery;
         String id = Integer.toHexString(System.identityHashCode(this));
         this.description = "ConsumerClient@" + id + "[" + description + "]";
-        this.transport = new Transport(id, options.ioThreads(), options.connectTimeout(), options.maxResponseBytes(),
-                options.reconnectBackoffMin(), options.reconnectBackoffMax(), new ResponseDecoder(mapper));
+        this.clientId = options.clientId() != null ? options.clientId()
+                : String.format("%016x", ThreadLocalRandom.current().nextLong());
+        history.client(clientId);
+        this.transport = new Transport(id, clientId, options.ioThreads(), options.connectTimeout(),
+                options.maxResponseBytes(), options.reconnectBackoffMin(), options.reconnectBackoffMax(),
+                new ResponseDecoder(mapper));
         this.callbacks = new CallbackExecutor(options.callbackExecutor(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
         this.balancer = new Balancer(transport, options);
@@ -172,6 +178,14 @@ public final class ConsumerClient implements AutoCloseable {
     /** The options this client was built with. */
     public ConsumerOptions options() {
         return options;
+    }
+
+    /**
+     * The id this client sends on every request ({@code X-Rpc-Client-Id}): {@link ConsumerOptions#clientId()} when
+     * set, else 16 random hex digits drawn when the client was built.
+     */
+    public String clientId() {
+        return clientId;
     }
 
     /** Addresses of the providers this client currently has a ready connection to. */

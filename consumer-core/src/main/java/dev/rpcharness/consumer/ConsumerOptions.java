@@ -28,8 +28,10 @@ public final class ConsumerOptions {
     private final int outlierMinimumCalls;
     private final Duration outlierInterval;
     private final CallHistory callHistory;
+    private final String clientId;
 
     private ConsumerOptions(Builder b) {
+        this.clientId = b.clientId;
         this.outlierFailureRatio = b.outlierFailureRatio;
         this.outlierMinimumCalls = b.outlierMinimumCalls;
         this.outlierInterval = b.outlierInterval;
@@ -80,6 +82,7 @@ public final class ConsumerOptions {
         b.outlierMinimumCalls = outlierMinimumCalls;
         b.outlierInterval = outlierInterval;
         b.callHistory = callHistory;
+        b.clientId = clientId;
         return b;
     }
 
@@ -198,9 +201,19 @@ public final class ConsumerOptions {
         return callHistory;
     }
 
+    /**
+     * The id the client sends on every request ({@code X-Rpc-Client-Id}, docs/wire-contract.md), or null (the
+     * default): each client then draws a random one ({@link ConsumerClient#clientId()}). Set it to reproduce a run
+     * (a replay, a cluster deriving ids from its seed); two clients sharing an id look like one to a fake provider.
+     */
+    public String clientId() {
+        return clientId;
+    }
+
     @Override
     public String toString() {
-        return "ConsumerOptions{maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
+        return "ConsumerOptions{" + (clientId == null ? "" : "clientId=" + clientId + ", ")
+                + "maxCallsInFlight=" + maxCallsInFlight + ", outlier=" + outlierConsecutiveFailures
                 + " in a row, " + outlierBaseEjectionTime.toMillis() + ".." + outlierMaxEjectionTime.toMillis()
                 + "ms, max " + maxEjectionPercent + "%, failureRatio=" + outlierFailureRatio + " of >= "
                 + outlierMinimumCalls + " calls in " + outlierInterval.toMillis() + "ms, callTimeout=" + callTimeout.toMillis() + "ms, providerWaitTimeout="
@@ -231,6 +244,7 @@ public final class ConsumerOptions {
         private double outlierFailureRatio = 0;
         private int outlierMinimumCalls = 20;
         private Duration outlierInterval = Duration.ofSeconds(10);
+        private String clientId;
 
         private Builder() {
         }
@@ -348,6 +362,29 @@ public final class ConsumerOptions {
         /** Records every call's start, write and end there (off by default: {@link CallHistory#NONE}). */
         public Builder callHistory(CallHistory value) {
             this.callHistory = Objects.requireNonNull(value, "callHistory");
+            return this;
+        }
+
+        /** The longest {@link #clientId(String)}. */
+        public static final int MAX_CLIENT_ID_LENGTH = 64;
+
+        /**
+         * The id sent on every request of the client: 1 to {@value #MAX_CLIENT_ID_LENGTH} letters, digits, '-', '_'
+         * or '.'; null (the default) gives each client a random one.
+         */
+        public Builder clientId(String value) {
+            if (value != null) {
+                boolean ok = !value.isEmpty() && value.length() <= MAX_CLIENT_ID_LENGTH;
+                for (int i = 0; ok && i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    ok = c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
+                }
+                if (!ok) {
+                    throw new IllegalArgumentException("clientId must be 1 to " + MAX_CLIENT_ID_LENGTH
+                            + " letters, digits, '-', '_' or '.', was '" + value + "'");
+                }
+            }
+            this.clientId = value;
             return this;
         }
 

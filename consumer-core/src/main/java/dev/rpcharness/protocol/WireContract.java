@@ -22,6 +22,11 @@ public final class WireContract {
      * consumer records one); fake providers draw probabilistic faults from it, other providers ignore it.
      */
     public static final String CALL_SEQ_HEADER = "X-Rpc-Call-Seq";
+    /**
+     * Optional header naming the consumer client that sent the call (the same on every request of one client); fake
+     * providers key their executed-call log by it and mix it into their fault draws, other providers ignore it.
+     */
+    public static final String CLIENT_ID_HEADER = "X-Rpc-Client-Id";
     /** Content type of calls and results. */
     public static final String CONTENT_TYPE = "application/json";
     /** Default ZooKeeper base path of the registry. */

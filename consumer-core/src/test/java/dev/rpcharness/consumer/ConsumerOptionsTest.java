@@ -40,14 +40,22 @@ class ConsumerOptionsTest {
         assertThatThrownBy(() -> builder.outlierEjectionTime(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("outlierEjectionTime");
         assertThatThrownBy(() -> builder.maxEjectionPercent(101)).hasMessageContaining("maxEjectionPercent");
+        for (String bad : new String[] {"", "a b", "a:b", "caf\u00e9", "x".repeat(65), "a\r\nX-Evil: 1"}) {
+            assertThatThrownBy(() -> builder.clientId(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("clientId").hasMessageContaining(bad);
+        }
+        assertThat(builder.clientId("c0-ABC_1.x").build().clientId()).isEqualTo("c0-ABC_1.x");
+        assertThat(ConsumerOptions.defaults().clientId()).as("random per client by default").isNull();
     }
 
     @Test
     void toBuilderKeepsEverySetting() {
         ConsumerOptions options = ConsumerOptions.builder().callTimeout(Duration.ofMillis(1234))
                 .connectionsPerProvider(3).maxResponseBytes(4096).maxCallsInFlight(77).outlierConsecutiveFailures(9)
-                .outlierEjectionTime(Duration.ofMillis(300), Duration.ofSeconds(4)).maxEjectionPercent(33).build();
+                .outlierEjectionTime(Duration.ofMillis(300), Duration.ofSeconds(4)).maxEjectionPercent(33)
+                .clientId("replayed-7").build();
         ConsumerOptions copy = options.toBuilder().build();
         assertThat(copy.toString()).isEqualTo(options.toString());
+        assertThat(copy.clientId()).isEqualTo("replayed-7");
     }
 }

@@ -4,64 +4,70 @@ import dev.rpcharness.run.ExecutedCallLog;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The provider's log of calls it executed (its implementation was invoked): the caller's port and the request id,
- * for a call-history checker that asks whether an indeterminate call (timed out, connection lost) ran. A bounded
- * ring: past {@code capacity} calls the oldest are overwritten, and {@link Snapshot#complete()} turns false so a
- * miss reads "unknown" rather than "did not run". Lives as long as the provider, across restarts.
+ * The provider's log of calls it executed (its implementation was invoked): the caller's client id
+ * ({@code X-Rpc-Client-Id}, when the request carried one), its port and the request id, for a call-history checker
+ * that asks whether an indeterminate call (timed out, connection lost) ran. The client id keeps apart two clients
+ * that used one port in turn; the port keeps apart one client's connections (each counts request ids from 1). A
+ * bounded ring: past {@code capacity} calls the oldest are overwritten, and {@link Snapshot#complete()} turns false
+ * so a miss reads "unknown" rather than "did not run". Lives as long as the provider, across restarts.
  *
  * <p>Threading: {@link #record} from any worker thread, lock-free; {@link #snapshot} from any thread (entries being
  * written at that moment may be missing from it).
  */
 public final class ExecutedCalls {
 
-    private final AtomicLongArray ring;
+    /**
+     * One executed call; {@code clientId} null when the request carried none; {@code expired} when the call was
+     * dropped unrun because its caller's deadline had passed when it was read.
+     */
+    private record Entry(String clientId, int port, long requestId, boolean expired) {
+    }
+
+    private final AtomicReferenceArray<Entry> ring;
     private final int mask;
     private final AtomicLong next = new AtomicLong();
     private final AtomicLong executed = new AtomicLong();
-    /** Marks an entry of a call dropped unrun because its caller's deadline had passed. */
-    private static final long EXPIRED = Long.MIN_VALUE;
 
     /** @param capacityPowerOfTwo calls kept, a power of two */
     ExecutedCalls(int capacityPowerOfTwo) {
         if (Integer.bitCount(capacityPowerOfTwo) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two, was " + capacityPowerOfTwo);
         }
-        this.ring = new AtomicLongArray(capacityPowerOfTwo);
+        this.ring = new AtomicReferenceArray<>(capacityPowerOfTwo);
         this.mask = capacityPowerOfTwo - 1;
     }
 
-    /** Records that the call {@code requestId} from the caller's port {@code remotePort} is executed now. */
-    void record(int remotePort, String requestId) {
-        if (add(remotePort, requestId, 0L)) {
+    /**
+     * Records that the call {@code requestId} from client {@code clientId} (null when it sent none) on the caller's
+     * port {@code remotePort} is executed now.
+     */
+    void record(String clientId, int remotePort, String requestId) {
+        if (add(clientId, remotePort, requestId, false)) {
             executed.incrementAndGet();
         }
     }
 
     /** Records that the call was dropped unrun: its caller's deadline had passed when it was read. */
-    void recordExpired(int remotePort, String requestId) {
-        add(remotePort, requestId, EXPIRED);
+    void recordExpired(String clientId, int remotePort, String requestId) {
+        add(clientId, remotePort, requestId, true);
     }
 
-    private boolean add(int remotePort, String requestId, long mark) {
+    private boolean add(String clientId, int remotePort, String requestId, boolean expired) {
         long id;
         try {
             id = Long.parseLong(requestId);
         } catch (NumberFormatException e) {
             return false; // ids that are not numbers cannot come from the consumer under test
         }
-        if (id <= 0 || id >= 1L << 47 || remotePort <= 0) {
+        if (id <= 0 || remotePort <= 0) {
             return false;
         }
         long i = next.getAndIncrement();
-        ring.lazySet((int) (i & mask), key(remotePort, id) | mark);
+        ring.lazySet((int) (i & mask), new Entry(clientId, remotePort, id, expired));
         return true;
-    }
-
-    private static long key(int port, long id) {
-        return ((long) port << 47) | id;
     }
 
     /** Calls executed so far (not those dropped unrun). */
@@ -73,9 +79,12 @@ public final class ExecutedCalls {
     public Snapshot snapshot() {
         long n = next.get();
         int size = (int) Math.min(n, ring.length());
-        Set<Long> keys = new HashSet<>(size * 2);
+        Set<Entry> keys = new HashSet<>(size * 2);
         for (int i = 0; i < size; i++) {
-            keys.add(ring.get(i));
+            Entry e = ring.get(i);
+            if (e != null) { // null: a slot whose call is being recorded right now
+                keys.add(e);
+            }
         }
         return new Snapshot(keys, n <= ring.length());
     }
@@ -83,22 +92,22 @@ public final class ExecutedCalls {
     /** What a provider had executed at one moment. Immutable. */
     public static final class Snapshot implements ExecutedCallLog {
 
-        private final Set<Long> keys;
+        private final Set<Entry> keys;
         private final boolean complete;
 
-        Snapshot(Set<Long> keys, boolean complete) {
+        Snapshot(Set<Entry> keys, boolean complete) {
             this.keys = keys;
             this.complete = complete;
         }
 
         @Override
-        public boolean ran(int callerPort, long requestId) {
-            return keys.contains(key(callerPort, requestId));
+        public boolean ran(String clientId, int callerPort, long requestId) {
+            return keys.contains(new Entry(clientId, callerPort, requestId, false));
         }
 
         @Override
-        public boolean expired(int callerPort, long requestId) {
-            return keys.contains(key(callerPort, requestId) | EXPIRED);
+        public boolean expired(String clientId, int callerPort, long requestId) {
+            return keys.contains(new Entry(clientId, callerPort, requestId, true));
         }
 
         @Override

@@ -3,38 +3,18 @@ package dev.rpcharness.provider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
-import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.fault.FaultPlanHistory;
+import dev.rpcharness.provider.internal.server.CallCounters;
+import dev.rpcharness.provider.internal.server.ExecutionLog;
+import dev.rpcharness.provider.internal.server.ProviderServer;
+import dev.rpcharness.provider.internal.server.ServiceTable;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import dev.rpcharness.provider.registration.ProviderRegistryException;
-import dev.rpcharness.provider.registration.Registration;
-import dev.rpcharness.provider.registration.Registrations;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A provider that speaks the wire contract (docs/wire-contract.md) over Netty (HTTP/1.1, keep-alive, pipelining,
@@ -51,80 +31,55 @@ import org.slf4j.LoggerFactory;
  * <p>Life cycle: {@code NEW -start-> RUNNING <-freeze/thaw-> FROZEN}; {@code crash} and {@code stop} leave
  * {@code CRASHED} and {@code STOPPED}, from which {@code restart} binds the same port again; {@code close} ends
  * everything from any state. Life-cycle methods are thread-safe (serialised) and synchronous: they return when
- * the step is done. Listeners run on the calling thread after the step. The provider owns an I/O event loop
- * group and a worker pool for implementations; both live from {@code start} to {@code close}.
+ * the step is done. Listeners run on the calling thread after the step. The provider owns I/O threads and a
+ * worker pool; both live from {@code start} to {@code close}, which interrupts implementations still running and
+ * returns once the threads have ended. Implementations run on the worker pool by default, so one that blocks holds
+ * up neither other calls nor a life-cycle step ({@code stop} waits for calls in flight at most the drain timeout);
+ * running them on the I/O thread is an opt-in ({@link ImplementationThreads}).
  */
 public final class FakeProvider implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FakeProvider.class);
-
     private final String host;
-    private final String registry;
-    private final String basePath;
-    private final String configuredName;
-    private final Duration sessionTimeout;
-    private final Duration drainTimeout;
-    private final Duration quietPeriod;
-    private final Duration registryConnectTimeout;
     private final int weight;
-    private final int ioThreads;
-    private final int workerThreads;
-    private final boolean blockingImplementations;
-    private final int maxRequestBytes;
+    private final ImplementationThreads implementationThreads;
     private final ObjectMapper mapper = RpcJson.newMapper();
     private final ServiceTable services = new ServiceTable();
-    private final ProviderStats stats = new ProviderStats();
-    private final ConnectionSet connections = new ConnectionSet();
-    private final ProviderListeners listeners = new ProviderListeners();
-    /** Serialises life-cycle steps (which may block for a drain). */
-    private final Object lock = new Object();
-    /** Guards plan replacement only, so a plan can change while a life-cycle step runs. */
-    private final Object planLock = new Object();
-
-    private volatile int port;
-    private volatile ProviderState state = ProviderState.NEW;
-    private volatile FaultPlan plan;
-    private final FaultPlanHistory planHistory;
-    private EventLoopGroup group;
-    private ExecutorService workers;
-    private volatile CallDispatcher dispatcher;
+    private final CallCounters counters = new CallCounters();
+    private final ProviderStats stats = new ProviderStats(counters);
     /** Calls executed in every life of this provider (131,072 kept), for the call-history checker. */
     private final ExecutedCalls executed = new ExecutedCalls(1 << 17);
-    private Channel serverChannel;
-    /** This provider's lives in ZooKeeper; null without a registry. */
-    private final Registrations registrations;
+    private final ProviderLifecycle lifecycle;
 
     private FakeProvider(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
-        this.registry = b.registry;
-        this.basePath = b.basePath;
-        this.configuredName = b.name;
-        this.sessionTimeout = b.sessionTimeout;
-        this.drainTimeout = b.drainTimeout;
-        this.quietPeriod = b.quietPeriod;
-        this.registryConnectTimeout = b.registryConnectTimeout;
+        ProviderEndpoint endpoint = b.endpoint.build();
+        this.host = endpoint.host();
         this.weight = b.weight;
-        this.ioThreads = b.ioThreads;
-        this.workerThreads = b.workerThreads;
-        this.blockingImplementations = b.blockingImplementations;
-        this.maxRequestBytes = b.maxRequestBytes;
-        this.plan = b.faultPlan;
-        this.planHistory = new FaultPlanHistory(b.faultPlan);
+        this.implementationThreads = b.implementationThreads;
         b.services.forEach(s -> serveUnchecked(s.iface, s.impl));
-        b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer));
-        this.registrations = registry == null ? null : new Registrations(registry, sessionTimeout,
-                registryConnectTimeout, new Registration.Listener() {
-                    @Override
-                    public void reregistered(String path) {
-                        fire("reregister", path);
-                    }
+        b.stubs.forEach(s -> services.stub(s.iface, s.method, s.answer::answer));
+        ProviderServer.Settings settings = new ProviderServer.Settings(
+                endpoint.name() != null ? endpoint.name() : "fake-provider", b.ioThreads, b.workerThreads,
+                implementationThreads == ImplementationThreads.IO_THREAD, b.maxRequestBytes);
+        this.lifecycle = new ProviderLifecycle(new ProviderLifecycle.Config(endpoint, b.drainTimeout, b.quietPeriod,
+                b.faultPlan),
+                decider -> new ProviderServer(settings, services, counters, mapper, decider, executionLog(),
+                        this::name),
+                this::nodeData);
+    }
 
-                    @Override
-                    public void reregisterFailed(String path, Exception cause, long retryInMs) {
-                        fire("reregister-failed", path + " " + cause + "; retry in " + retryInMs + " ms");
-                    }
-                });
+    /** The server's calls, run or dropped unrun, into {@link #executedCalls()}. */
+    private ExecutionLog executionLog() {
+        return new ExecutionLog() {
+            @Override
+            public void executed(String clientId, int callerPort, String requestId) {
+                executed.record(clientId, callerPort, requestId);
+            }
+
+            @Override
+            public void expired(String clientId, int callerPort, String requestId) {
+                executed.recordExpired(clientId, callerPort, requestId);
+            }
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -137,78 +92,18 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /**
-     * Binds the port, then registers (when a registry was given).
+     * Starts the threads, binds the port, then registers (when a registry was given).
      *
-     * @throws IllegalStateException when not NEW
+     * @throws IllegalStateException when not NEW, or when the port cannot be bound
      * @throws ProviderRegistryException when ZooKeeper cannot be reached (the port is released again)
      */
     public FakeProvider start() {
-        synchronized (lock) {
-            requireState("start", ProviderState.NEW);
-            // epoll arms a timerfd per deadline (microsecond precision); NIO rounds select timeouts up to 1 ms.
-            group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(threadPrefix() + "-io", true),
-                    Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), new DefaultThreadFactory(threadPrefix() + "-worker", true));
-            pool.allowCoreThreadTimeOut(true);
-            workers = pool;
-            synchronized (planLock) {
-                dispatcher = new CallDispatcher(services, stats, mapper, workers, blockingImplementations, this::name,
-                        plan.newDecider(), executed);
-            }
-            try {
-                bindAndRegister();
-            } catch (RuntimeException e) {
-                releaseAll();
-                state = ProviderState.CLOSED;
-                throw e;
-            }
-            state = ProviderState.RUNNING;
-        }
-        fire("start", address());
+        lifecycle.start();
         return this;
     }
 
-    private String threadPrefix() {
-        return configuredName != null ? configuredName : "fake-provider";
-    }
-
-    private void bindAndRegister() {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 512)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(ServerConnection.FIRST_HANDLER, new HttpRequestDecoder())
-                                .addLast("encoder", new HttpResponseEncoder())
-                                .addLast("aggregator", new HttpObjectAggregator(maxRequestBytes))
-                                .addLast("rpc", new ServerConnection(dispatcher, connections));
-                    }
-                });
-        serverChannel = bind(bootstrap);
-        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        if (registrations != null) {
-            try {
-                registrations.register(WireContract.providerNodePath(basePath, host, port), this::nodeData, name());
-            } catch (RuntimeException e) {
-                serverChannel.close().syncUninterruptibly();
-                throw e;
-            }
-        }
-        LOG.info("{} listening on {}{}", name(), address(), registry == null ? "" : ", registered at " + registry);
-    }
-
-    private Channel bind(ServerBootstrap bootstrap) {
-        return PortBinder.bind(bootstrap, host, port, name());
-    }
-
     private byte[] nodeData() {
-        return new ProviderNode(host, port, services.serviceNames(), weight).toJson(mapper);
+        return new ProviderNode(host, lifecycle.port(), services.serviceNames(), weight).toJson(mapper);
     }
 
     public String host() {
@@ -217,48 +112,38 @@ public final class FakeProvider implements AutoCloseable {
 
     /** The bound port (the configured one before the first start; kept across restarts). */
     public int port() {
-        return port;
+        return lifecycle.port();
     }
 
     /** "host:port". */
     public String address() {
-        return host + ":" + port;
+        return lifecycle.address();
     }
 
     /** The configured name, or "provider-&lt;port&gt;". */
     public String name() {
-        return configuredName != null ? configuredName : "provider-" + port;
+        return lifecycle.name();
     }
 
     /** Serves {@code impl} for {@code iface}; while running, the registry node is updated to list it. */
     public <T> FakeProvider serve(Class<T> iface, T impl) {
         services.serve(iface, impl);
-        if (registrations != null) {
-            registrations.update();
-        }
+        lifecycle.servicesChanged();
         return this;
     }
 
     /** Replaces the fault plan; calls decided from now on use it (counters start again at zero). */
     public void faultPlan(FaultPlan plan) {
-        Objects.requireNonNull(plan, "plan");
-        synchronized (planLock) {
-            this.plan = plan;
-            if (dispatcher != null) {
-                dispatcher.decider(plan.newDecider());
-            }
-            planHistory.installed(plan, System.nanoTime());
-        }
-        fire("faultPlan", plan.toString());
+        lifecycle.faultPlan(plan);
     }
 
     public FaultPlan faultPlan() {
-        return plan;
+        return lifecycle.faultPlan();
     }
 
     /** Which plan was in force when, since the provider was built; read by the call-history checker. */
     public FaultPlanHistory faultPlanHistory() {
-        return planHistory;
+        return lifecycle.planHistory();
     }
 
     /** Live counters; they survive restarts. */
@@ -271,12 +156,17 @@ public final class FakeProvider implements AutoCloseable {
         return executed;
     }
 
+    /** Where implementations and stubs run (as built). */
+    public ImplementationThreads implementationThreads() {
+        return implementationThreads;
+    }
+
     public ProviderState state() {
-        return state;
+        return lifecycle.state();
     }
 
     public void addListener(ProviderListener l) {
-        listeners.add(l);
+        lifecycle.addListener(l);
     }
 
     /**
@@ -285,39 +175,17 @@ public final class FakeProvider implements AutoCloseable {
      * server and the node disappears, as after a real crash.
      */
     public void crash() {
-        synchronized (lock) {
-            requireState("crash", ProviderState.RUNNING, ProviderState.FROZEN);
-            closeServerChannel();
-            connections.resetAll();
-            if (registrations != null) {
-                registrations.abandonCurrent();
-            }
-            connections.thaw();
-            state = ProviderState.CRASHED;
-        }
-        fire("crash", address());
+        lifecycle.crash();
     }
 
     /** Stops reading and answering on every connection and accepting new ones; sockets stay open. */
     public void freeze() {
-        synchronized (lock) {
-            requireState("freeze", ProviderState.RUNNING);
-            serverChannel.config().setAutoRead(false);
-            connections.freeze();
-            state = ProviderState.FROZEN;
-        }
-        fire("freeze", address());
+        lifecycle.freeze();
     }
 
     /** Resumes a frozen provider: held answers go out, reading and accepting resume. */
     public void thaw() {
-        synchronized (lock) {
-            requireState("thaw", ProviderState.FROZEN);
-            serverChannel.config().setAutoRead(true);
-            connections.thaw();
-            state = ProviderState.RUNNING;
-        }
-        fire("thaw", address());
+        lifecycle.thaw();
     }
 
     /**
@@ -326,50 +194,12 @@ public final class FakeProvider implements AutoCloseable {
      * answers what was read and closes the connections (FIN). Bounded by the drain timeout.
      */
     public void stop() {
-        synchronized (lock) {
-            requireState("stop", ProviderState.RUNNING, ProviderState.FROZEN, ProviderState.CRASHED);
-            stopLocked();
-        }
-        fire("stop", address());
-    }
-
-    private void stopLocked() {
-        if (registrations != null) {
-            registrations.closeCurrent();
-        }
-        closeServerChannel();
-        if (state == ProviderState.FROZEN) {
-            connections.thaw();
-        }
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        try {
-            // Keep serving the open connections until consumers have seen the node go and stopped calling
-            // (no call in flight, none for the quiet period), then stop reading and answer what was read.
-            dispatcher.awaitQuiet(quietPeriod.toNanos(), deadline);
-            connections.stopReading();
-            if (!dispatcher.awaitQuiet(0L, deadline)) {
-                LOG.warn("{}: {} calls still in flight after {} ms; closing anyway", name(), dispatcher.inFlight(),
-                        drainTimeout.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        connections.closeAll();
-        state = ProviderState.STOPPED;
+        lifecycle.stop();
     }
 
     /** Comes back on the same port and registers again (on a new session); a running provider is stopped first. */
     public void restart() {
-        synchronized (lock) {
-            requireState("restart", ProviderState.RUNNING, ProviderState.FROZEN, ProviderState.CRASHED,
-                    ProviderState.STOPPED);
-            if (state == ProviderState.RUNNING || state == ProviderState.FROZEN) {
-                stopLocked();
-            }
-            bindAndRegister();
-            state = ProviderState.RUNNING;
-        }
-        fire("restart", address());
+        lifecycle.restart();
     }
 
     /**
@@ -379,107 +209,44 @@ public final class FakeProvider implements AutoCloseable {
      * @throws IllegalStateException when the provider is not registered
      */
     public void expireSession() {
-        synchronized (lock) {
-            if (registrations == null || !registrations.registered()) {
-                throw new IllegalStateException("provider " + name() + " has no ZooKeeper session to expire (state "
-                        + state + (registry == null ? ", no registry configured)" : ")"));
-            }
-        }
-        registrations.expireSession(name());
-        fire("expireSession", address());
-    }
-
-    /** The open connections; for tests of the server internals. */
-    ConnectionSet connections() {
-        return connections;
+        lifecycle.expireSession();
     }
 
     /** Connections currently open. */
     public int openConnections() {
-        return connections.size();
+        ProviderServer s = lifecycle.server();
+        return s == null ? 0 : s.openConnections();
     }
 
     /** Calls received whose answer (or fault) is not yet on the wire. */
     public int callsInFlight() {
-        CallDispatcher d = dispatcher;
-        return d == null ? 0 : d.inFlight();
+        ProviderServer s = lifecycle.server();
+        return s == null ? 0 : s.callsInFlight();
     }
 
-    /** Releases everything: connections, port, ZooKeeper session (node deleted), threads. Idempotent. */
+    /**
+     * Releases everything: connections, port, ZooKeeper session (node deleted), threads (implementations still
+     * running are interrupted). Idempotent.
+     */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (state == ProviderState.CLOSED) {
-                return;
-            }
-            releaseAll();
-            state = ProviderState.CLOSED;
-        }
-        fire("close", address());
-    }
-
-    private void releaseAll() {
-        if (registrations != null) {
-            registrations.close();
-        }
-        closeServerChannel();
-        connections.closeAll();
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            group = null;
-        }
-        if (workers != null) {
-            workers.shutdownNow();
-            try {
-                workers.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            workers = null;
-        }
-    }
-
-    private void closeServerChannel() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
-            serverChannel = null;
-        }
-    }
-
-    private void requireState(String action, ProviderState... allowed) {
-        for (ProviderState s : allowed) {
-            if (state == s) {
-                return;
-            }
-        }
-        throw new IllegalStateException("cannot " + action + " provider " + name() + " (" + address() + ") in state "
-                + state);
-    }
-
-    private void fire(String action, String detail) {
-        listeners.fire(new ProviderEvent(name(), action, detail));
+        lifecycle.close();
     }
 
     @Override
     public String toString() {
-        return "FakeProvider[" + name() + " " + address() + " " + state + "]";
+        return "FakeProvider[" + name() + " " + address() + " " + state() + "]";
     }
 
     /** Configures a {@link FakeProvider}; not thread-safe, used once. */
     public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port;
-        private String registry;
-        private String basePath = WireContract.DEFAULT_BASE_PATH;
-        private String name;
-        private Duration sessionTimeout = Duration.ofSeconds(10);
+        private ProviderEndpoint.Builder endpoint = ProviderEndpoint.builder();
         private Duration drainTimeout = Duration.ofSeconds(5);
         private Duration quietPeriod = Duration.ofMillis(200);
-        private Duration registryConnectTimeout = Duration.ofSeconds(15);
         private int weight = 1;
         private int ioThreads = 1;
         private int workerThreads = 8;
-        private boolean blockingImplementations;
+        private ImplementationThreads implementationThreads = ImplementationThreads.WORKER_POOL;
         private int maxRequestBytes = 16 * 1024 * 1024;
         private FaultPlan faultPlan = FaultPlan.none();
         private final List<ServiceSpec> services = new ArrayList<>();
@@ -494,48 +261,51 @@ public final class FakeProvider implements AutoCloseable {
         private Builder() {
         }
 
+        /** Where the provider listens and registers, all at once; the single setters below change one value. */
+        public Builder endpoint(ProviderEndpoint value) {
+            this.endpoint = value.toBuilder();
+            return this;
+        }
+
         /** Interface to listen on and to register; default 127.0.0.1. */
         public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
+            endpoint.host(host);
             return this;
         }
 
         /** Port to listen on; 0 (the default) picks a free one, kept across restarts. */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port " + port + " is out of range 0..65535");
-            }
-            this.port = port;
+            endpoint.port(port);
             return this;
         }
 
         /** ZooKeeper connect string; without one the provider does not register. */
         public Builder registry(String zkConnectString) {
-            this.registry = zkConnectString;
+            endpoint.registry(zkConnectString);
             return this;
         }
 
         /** Registry base path; default {@code /rpc}. */
         public Builder basePath(String basePath) {
-            this.basePath = WireContract.normalizeBasePath(basePath);
+            endpoint.basePath(basePath);
             return this;
         }
 
         /** Name in logs, thread names and events; default "provider-&lt;port&gt;". */
         public Builder name(String name) {
-            this.name = name;
+            endpoint.name(name);
             return this;
         }
 
         /** ZooKeeper session timeout asked for (the server bounds it); default 10 s. */
         public Builder sessionTimeout(Duration timeout) {
-            this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            endpoint.sessionTimeout(timeout);
             return this;
         }
 
         /** How long {@code start()} waits for ZooKeeper before failing; default 15 s. */
         public Builder registryConnectTimeout(Duration timeout) {
-            this.registryConnectTimeout = Objects.requireNonNull(timeout, "timeout");
+            endpoint.registryConnectTimeout(timeout);
             return this;
         }
 
@@ -573,13 +343,12 @@ public final class FakeProvider implements AutoCloseable {
         }
 
         /**
-         * Whether implementations and stubs may block (sleep, wait, do I/O): then every call runs on the worker
-         * pool and one blocked call never holds up another. Default false: calls run on the connection's event
-         * loop, at the speed of the wire, and a method seen to take longer than 20 ms there moves to the worker
-         * pool (with a warning).
+         * Where implementations and stubs run; default {@link ImplementationThreads#WORKER_POOL}, where they may
+         * block. {@link ImplementationThreads#IO_THREAD} is the opt-in for speed, for implementations that never
+         * block (see there).
          */
-        public Builder blockingImplementations(boolean blocking) {
-            this.blockingImplementations = blocking;
+        public Builder implementationThreads(ImplementationThreads threads) {
+            this.implementationThreads = Objects.requireNonNull(threads, "threads");
             return this;
         }
 

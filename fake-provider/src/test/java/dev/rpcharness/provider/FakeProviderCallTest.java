@@ -28,8 +28,8 @@ class FakeProviderCallTest {
 
     @BeforeEach
     void start() throws Exception {
-        // CatalogService#gate waits on a latch: its implementations may block.
-        provider = FakeProvider.builder().name("calls").blockingImplementations(true)
+        // CatalogService#gate waits on a latch: fine, implementations run on the worker pool by default.
+        provider = FakeProvider.builder().name("calls")
                 .serve(CatalogService.class, impl).build().start();
         wire = new WireClient(provider.host(), provider.port());
     }
@@ -191,7 +191,7 @@ class FakeProviderCallTest {
 
     @Test
     void callWhoseBudgetIsSpentWhileQueuedIsDroppedUnanswered() throws Exception {
-        try (FakeProvider single = FakeProvider.builder().name("single-worker").workerThreads(1).blockingImplementations(true)
+        try (FakeProvider single = FakeProvider.builder().name("single-worker").workerThreads(1)
                 .serve(CatalogService.class, impl).build().start();
              WireClient client = new WireClient(single.host(), single.port())) {
             // The first call holds the only worker; the second waits behind it with a 50 ms budget.

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 /** One test per fault kind: the bytes (or the silence, FIN or RST) a client sees on the wire. */
 class FaultWireBytesTest {
 
+    /** The slow-drip fault's chunk, as PROVIDER.md's fault catalogue states it: the body 8 bytes at a time. */
+    private static final int DRIP_CHUNK_BYTES = 8;
     private static final String CATALOG = CatalogService.class.getName();
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String NORMAL_BODY = "{\"requestId\":\"1\",\"result\":\"Hello a\"}";
@@ -211,7 +213,7 @@ class FaultWireBytesTest {
         WireClient.Response r = wire.read(WAIT);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.bodyText()).isEqualTo(NORMAL_BODY);
-        int chunks = (NORMAL_BODY.length() + FaultWriter.DRIP_CHUNK_BYTES - 1) / FaultWriter.DRIP_CHUNK_BYTES;
+        int chunks = (NORMAL_BODY.length() + DRIP_CHUNK_BYTES - 1) / DRIP_CHUNK_BYTES;
         assertThat(ms).isGreaterThanOrEqualTo((chunks - 1) * 15L - 1);
         assertCounted(FaultKind.SLOW_DRIP);
     }

@@ -11,8 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where implementations run: on the connection's event loop by default, on the worker pool when the provider is
- * told they block, and a method seen slow on the event loop several calls in a row moves to the worker pool.
+ * Where implementations run: on the worker pool by default, on the connection's I/O thread only when the provider
+ * opted in; a slow call on the worker pool holds up no call behind it.
  */
 class ImplementationThreadsTest {
 
@@ -50,37 +50,31 @@ class ImplementationThreadsTest {
     }
 
     @Test
-    void implementationsRunOnTheEventLoopByDefaultAndOnWorkersWhenTheyBlock() throws Exception {
-        try (FakeProvider fast = FakeProvider.builder().name("fast").serve(Napper.class, new NapperImpl()).build()
-                .start();
-             FakeProvider blocking = FakeProvider.builder().name("blocking").blockingImplementations(true)
+    void implementationsRunOnWorkersByDefaultAndOnTheIoThreadOnlyWhenAskedTo() throws Exception {
+        try (FakeProvider byDefault = FakeProvider.builder().name("default").serve(Napper.class, new NapperImpl())
+                .build().start();
+             FakeProvider optIn = FakeProvider.builder().name("opt-in")
+                     .implementationThreads(ImplementationThreads.IO_THREAD)
                      .serve(Napper.class, new NapperImpl()).build().start();
-             WireClient f = new WireClient(fast.host(), fast.port());
-             WireClient b = new WireClient(blocking.host(), blocking.port())) {
-            assertThat(call(f, "1", "thread", "[]", "[]")).startsWith("fast-io-");
-            assertThat(call(b, "1", "thread", "[]", "[]")).startsWith("blocking-worker-");
+             WireClient d = new WireClient(byDefault.host(), byDefault.port());
+             WireClient o = new WireClient(optIn.host(), optIn.port())) {
+            assertThat(byDefault.implementationThreads()).isEqualTo(ImplementationThreads.WORKER_POOL);
+            assertThat(call(d, "1", "thread", "[]", "[]")).startsWith("default-worker-");
+            assertThat(call(o, "1", "thread", "[]", "[]")).startsWith("opt-in-io-");
         }
     }
 
     @Test
-    void aMethodSlowOnTheEventLoopThreeCallsInARowMovesToTheWorkers() throws Exception {
-        try (FakeProvider provider = FakeProvider.builder().name("adaptive").serve(Napper.class, new NapperImpl())
-                .build()
-                .start();
+    void aSlowCallDoesNotHoldUpTheCallsPipelinedBehindIt() throws Exception {
+        try (FakeProvider provider = FakeProvider.builder().name("pipelined").serve(Napper.class, new NapperImpl())
+                .build().start();
              WireClient wire = new WireClient(provider.host(), provider.port())) {
-            for (int i = 1; i <= CallDispatcher.SLOW_STREAK; i++) {
-                assertThat(call(wire, Integer.toString(i), "nap", "[\"int\"]", "[30]")).startsWith("adaptive-io-");
-            }
-            assertThat(call(wire, "4", "nap", "[\"int\"]", "[0]")).startsWith("adaptive-worker-");
-            assertThat(call(wire, "5", "thread", "[]", "[]")).as("other methods stay").startsWith("adaptive-io-");
-
-            // A slow call of the moved method no longer holds up the connection's other calls.
             ByteArrayOutputStream both = new ByteArrayOutputStream();
-            both.write(wire.request("6", callBody("6", NAPPER, "nap", "[\"int\"]", "[300]")));
-            both.write(wire.request("7", callBody("7", NAPPER, "thread", "[]", "[]")));
+            both.write(wire.request("1", callBody("1", NAPPER, "nap", "[\"int\"]", "[300]")));
+            both.write(wire.request("2", callBody("2", NAPPER, "thread", "[]", "[]")));
             wire.sendRaw(both.toByteArray());
-            assertThat(wire.read(WAIT).header("X-Rpc-Request-Id")).as("the fast call is not held up").isEqualTo("7");
-            assertThat(wire.read(WAIT).header("X-Rpc-Request-Id")).isEqualTo("6");
+            assertThat(wire.read(WAIT).header("X-Rpc-Request-Id")).as("the fast call is not held up").isEqualTo("2");
+            assertThat(wire.read(WAIT).header("X-Rpc-Request-Id")).isEqualTo("1");
         }
     }
 }

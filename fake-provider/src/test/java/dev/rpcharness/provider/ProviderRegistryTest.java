@@ -9,6 +9,7 @@ import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import dev.rpcharness.provider.registration.ProviderRegistryException;
 import dev.rpcharness.provider.testing.CatalogService;
 import dev.rpcharness.provider.testing.CatalogServiceImpl;
@@ -52,6 +53,22 @@ class ProviderRegistryTest {
     private static ProviderNode node(FakeProvider p, String basePath) throws Exception {
         String path = WireContract.providerNodePath(basePath, p.host(), p.port());
         return ProviderNode.parse(path, zk.client().getData().forPath(path), RpcJson.newMapper());
+    }
+
+    @Test
+    void anEndpointGivenWholeDecidesWhereTheProviderListensAndRegisters() throws Exception {
+        ProviderEndpoint endpoint = ProviderEndpoint.builder().registry(zk.connectString()).basePath("/whole")
+                .name("whole-1").sessionTimeout(Duration.ofMillis(1_500)).build();
+        try (FakeProvider p = FakeProvider.builder().endpoint(endpoint)
+                .serve(CatalogService.class, new CatalogServiceImpl()).build().start()) {
+            assertThat(p.name()).isEqualTo("whole-1");
+            assertThat(node(p, "/whole").port()).isEqualTo(p.port());
+        }
+        ProviderEndpoint unreachable = endpoint.toBuilder().registry("127.0.0.1:1")
+                .registryConnectTimeout(Duration.ofMillis(300)).build();
+        FakeProvider p = FakeProvider.builder().endpoint(unreachable).build();
+        assertThatThrownBy(p::start).isInstanceOf(ProviderRegistryException.class)
+                .hasMessageContaining("127.0.0.1:1").hasMessageContaining("within 300 ms");
     }
 
     @Test

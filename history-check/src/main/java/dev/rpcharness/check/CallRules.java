@@ -34,6 +34,7 @@ final class CallRules implements CallStream.Listener {
     private final boolean runOver;
     private final ReportTally tally;
     private long callTimeoutMs = -1;
+    private String clientId;
     private long lost;
 
     CallRules(TimelineIndex timeline, Map<String, ProviderView> providers, long originNanos, long slackNanos,
@@ -54,6 +55,11 @@ final class CallRules implements CallStream.Listener {
     @Override
     public void header(long timeoutMs) {
         this.callTimeoutMs = timeoutMs;
+    }
+
+    @Override
+    public void client(String id) {
+        this.clientId = id;
     }
 
     @Override
@@ -163,14 +169,14 @@ final class CallRules implements CallStream.Listener {
 
     private boolean droppedUnrun(CallRecord.Write write) {
         ProviderView p = write == null ? null : providers.get(write.provider());
-        return p != null && p.executed() != null && p.executed().expired(write.localPort(), write.requestId());
+        return p != null && p.executed() != null && p.executed().expired(clientId, write.localPort(), write.requestId());
     }
 
     private void ranOrNot(CallRecord.Write write) {
         ProviderView p = write == null ? null : providers.get(write.provider());
         if (p == null || p.executed() == null) {
             tally.infoUnknown++;
-        } else if (p.executed().ran(write.localPort(), write.requestId())) {
+        } else if (p.executed().ran(clientId, write.localPort(), write.requestId())) {
             tally.infoRan++;
         } else if (p.executed().complete()) {
             tally.infoNotRan++;

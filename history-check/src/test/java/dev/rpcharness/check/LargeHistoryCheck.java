@@ -42,8 +42,8 @@ public final class LargeHistoryCheck {
         timeline.add(new TimelineEvent(SyntheticHistory.RESTART_AT, wall, "provider-restart", "p1", ""));
         ExecutedCallLog everyThirdRan = new ExecutedCallLog() {
             @Override
-            public boolean ran(int callerPort, long requestId) {
-                return requestId % 3 == 0;
+            public boolean ran(String clientId, int callerPort, long requestId) {
+                return SyntheticHistory.CLIENT_ID.equals(clientId) && requestId % 3 == 0;
             }
 
             @Override

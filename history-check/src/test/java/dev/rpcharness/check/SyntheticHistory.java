@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 final class SyntheticHistory {
 
     static final long ORIGIN = 1_000_000_000_000L;
+    static final String CLIENT_ID = "c0-5eed";
     static final long STEP_NANOS = 10_000;
     static final int IN_FLIGHT = 256;
     static final long TIMEOUT_MS = 1000;
@@ -49,6 +50,7 @@ final class SyntheticHistory {
             out = ch;
             ascii("{\"e\":\"history\",\"callTimeoutMs\":" + TIMEOUT_MS + ",\"originNanos\":" + ORIGIN
                     + ",\"wallTime\":\"2026-01-01T00:00:00Z\",\"description\":\"synthetic client\"}\n");
+            ascii("{\"e\":\"client\",\"clientId\":\"" + CLIENT_ID + "\"}\n");
             for (long seq = 1; seq <= calls + IN_FLIGHT; seq++) {
                 long t = ORIGIN + seq * STEP_NANOS;
                 while (!timeouts.isEmpty() && timeouts.peekFirst()[1] <= t) {

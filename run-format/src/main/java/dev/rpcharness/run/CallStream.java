@@ -31,6 +31,10 @@ public final class CallStream implements HistoryReader.Handler {
         default void header(long callTimeoutMs) {
         }
 
+        /** The recording client's id (the {@code client} line), before its calls. */
+        default void client(String clientId) {
+        }
+
         /** A call the stream is done with: ended and lingered, or still open at the end of the file. */
         void call(CallRecord call);
 
@@ -98,6 +102,11 @@ public final class CallStream implements HistoryReader.Handler {
     @Override
     public void header(long callTimeoutMs) {
         listener.header(callTimeoutMs);
+    }
+
+    @Override
+    public void client(String clientId) {
+        listener.client(clientId);
     }
 
     @Override

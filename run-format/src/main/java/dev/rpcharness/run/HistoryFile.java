@@ -15,17 +15,20 @@ import java.util.TreeMap;
  *
  * @param file          where it was read from
  * @param callTimeoutMs the recording client's call timeout
+ * @param clientId      the recording client's id ({@code X-Rpc-Client-Id}, the file's {@code client} line), or null
+ *                      when the file names none
  * @param calls         one record per call number, in order
  * @param lost          events the recorder dropped (the history is incomplete when above 0)
  * @param closed        whether the recorder closed the file (else it was read while recording)
  */
-public record HistoryFile(Path file, long callTimeoutMs, List<CallRecord> calls, long lost, boolean closed) {
+public record HistoryFile(Path file, long callTimeoutMs, String clientId, List<CallRecord> calls, long lost,
+                          boolean closed) {
 
     /** Reads a history file; a line that is not a history event fails with the file and line number. */
     public static HistoryFile read(Path file) {
         Collector c = new Collector();
         HistoryReader.read(file, c);
-        return new HistoryFile(file, c.timeout, List.copyOf(c.calls.values()), c.lost, c.closed);
+        return new HistoryFile(file, c.timeout, c.clientId, List.copyOf(c.calls.values()), c.lost, c.closed);
     }
 
     /** Reads and merges nothing: the calls of several files, for callers that check them one by one. */
@@ -41,12 +44,18 @@ public record HistoryFile(Path file, long callTimeoutMs, List<CallRecord> calls,
     private static final class Collector implements HistoryReader.Handler {
         final Map<Long, CallRecord> calls = new TreeMap<>();
         long timeout = -1;
+        String clientId;
         long lost;
         boolean closed;
 
         @Override
         public void header(long callTimeoutMs) {
             timeout = callTimeoutMs;
+        }
+
+        @Override
+        public void client(String id) {
+            clientId = id;
         }
 
         @Override

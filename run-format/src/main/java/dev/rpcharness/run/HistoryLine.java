@@ -17,6 +17,7 @@ final class HistoryLine {
 
     /** Kinds of event, as {@link #kind} holds them. */
     static final String HISTORY = "history";
+    static final String CLIENT = "client";
     static final String START = "start";
     static final String WRITE = "write";
     static final String END = "end";
@@ -42,6 +43,7 @@ final class HistoryLine {
     private static final byte[] ERROR = ascii("error");
     private static final byte[] METHOD = ascii("method");
     private static final byte[] PROVIDER = ascii("provider");
+    private static final byte[] CLIENT_ID = ascii("clientId");
     private static final byte[] CALL_TIMEOUT = ascii("callTimeoutMs");
 
     String kind;
@@ -53,6 +55,7 @@ final class HistoryLine {
     long id;
     String error;
     long callTimeoutMs;
+    String clientId;
     long lost;
 
     private final byte[][] cachedBytes = new byte[CACHE][];
@@ -94,6 +97,7 @@ final class HistoryLine {
         id = 0;
         error = null;
         callTimeoutMs = -1;
+        clientId = null;
         lost = 0;
     }
 
@@ -253,7 +257,7 @@ final class HistoryLine {
             case 4 -> is(key, PORT) ? 'p' : is(key, LOST) ? 'l' : 0;
             case 5 -> is(key, ERROR) ? 'x' : 0;
             case 6 -> is(key, METHOD) ? 'm' : 0;
-            case 8 -> is(key, PROVIDER) ? 'v' : 0;
+            case 8 -> is(key, PROVIDER) ? 'v' : is(key, CLIENT_ID) ? 'k' : 0;
             case 13 -> is(key, CALL_TIMEOUT) ? 'c' : 0;
             default -> 0;
         };
@@ -290,6 +294,7 @@ final class HistoryLine {
                 case 'm' -> method = text(from, to, escaped);
                 case 'v' -> provider = text(from, to, escaped);
                 case 'x' -> error = text(from, to, escaped);
+                case 'k' -> clientId = text(from, to, escaped);
                 default -> {
                     // a field the checker does not read (wall time, description)
                 }
@@ -350,6 +355,7 @@ final class HistoryLine {
         id = n.path("id").asLong();
         error = n.hasNonNull("error") ? n.get("error").asText() : null;
         callTimeoutMs = n.path("callTimeoutMs").asLong(-1);
+        clientId = n.hasNonNull("clientId") ? n.get("clientId").asText() : null;
         lost = n.path("lost").asLong();
     }
 

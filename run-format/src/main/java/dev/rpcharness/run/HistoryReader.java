@@ -25,6 +25,10 @@ public final class HistoryReader {
         default void header(long callTimeoutMs) {
         }
 
+        /** The recording client's id ({@code X-Rpc-Client-Id}): the {@code client} line after the header. */
+        default void client(String clientId) {
+        }
+
         /** Call {@code seq} started at {@code nanos}. */
         void start(long seq, long nanos, String method);
 
@@ -121,6 +125,7 @@ public final class HistoryReader {
                     line.port, line.id);
             case HistoryLine.END -> handler.end(line.seq, line.t, line.error);
             case HistoryLine.HISTORY -> handler.header(line.callTimeoutMs);
+            case HistoryLine.CLIENT -> handler.client(line.clientId);
             case HistoryLine.CLOSED -> handler.closed(line.lost);
             default -> throw new IllegalArgumentException(file + " line " + lineNo + ": unknown history event '"
                     + kind + "'");

@@ -21,6 +21,7 @@ class HistoryReaderTest {
         Files.writeString(f, String.join("\n",
                 "{\"e\":\"history\",\"callTimeoutMs\":1500,\"originNanos\":-12,\"wallTime\":\"x\","
                         + "\"description\":\"client \\\"0\\\" with {a=1}\"}",
+                "{\"e\":\"client\",\"clientId\":\"c0-5eed\"}",
                 "{\"e\":\"start\",\"seq\":1,\"t\":-100,\"method\":\"E#\\u00e9cho\\t\"}",
                 "  { \"t\" : 7 , \"e\" : \"write\", \"seq\" : 1, \"provider\" : \"h:1\", \"port\" : 51234,"
                         + " \"id\" : 9, \"extra\": {\"nested\": [1, 2.5]} }",
@@ -31,6 +32,7 @@ class HistoryReaderTest {
                 "{\"e\":\"closed\",\"t\":8,\"lost\":3}") + "\n", StandardCharsets.UTF_8);
         HistoryFile h = HistoryFile.read(f);
         assertThat(h.callTimeoutMs()).isEqualTo(1500);
+        assertThat(h.clientId()).isEqualTo("c0-5eed");
         assertThat(h.lost()).isEqualTo(3);
         assertThat(h.closed()).isTrue();
         CallRecord one = h.calls().get(0);

@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * (start, write and end of a call appended from 4 threads), which is the overhead without the network around it.
  * Prints calls per second per round and the medians; asserts nothing.
  *
- * <p>Run, after {@code mvn -B -ntp -o -pl consumer-core,fake-provider,loadtest compile dependency:build-classpath
- * -Dmdep.outputFile=/tmp/cp-\${project.artifactId}.txt}: {@code java -cp loadtest/target/classes:fake-provider/target/classes:consumer-core/target/classes:$(cat /tmp/cp-fake-provider.txt)
+ * <p>Run, after {@code mvn -B -ntp -o -pl speed-benchmark -am compile dependency:build-classpath
+ * -Dmdep.outputFile=/tmp/cp-\${project.artifactId}.txt}: {@code java -cp speed-benchmark/target/classes:fake-provider/target/classes:consumer-core/target/classes:run-format/target/classes:$(cat /tmp/cp-speed-benchmark.txt)
  * dev.rpcharness.bench.HistoryOverhead 40000 256 7} (arguments: calls per round, calls in flight, rounds;
  * default 20000 256 5).
  */
@@ -51,12 +51,13 @@ public final class HistoryOverhead {
     public static void run(int calls, int inFlight, int rounds, Consumer<String> out) throws Exception {
         Path dir = Files.createTempDirectory("rpc-history-bench");
         ConsumerOptions plain = ConsumerOptions.builder().callTimeout(Duration.ofSeconds(10)).build();
-        try (FakeProvider provider = FakeProvider.builder().serve(EchoService.class, new EchoServiceImpl()).build()
-                .start();
+        try (FakeProvider provider = FakeProvider.builder().implementationThreads(SpeedBenchmark.IMPLEMENTATIONS)
+                .serve(EchoService.class, new EchoServiceImpl()).build().start();
              HistoryRecorder recorder = new HistoryRecorder(dir.resolve("bench.history.jsonl"), 10_000, "bench");
              ConsumerClient without = new ConsumerClient(provider.address(), plain);
              ConsumerClient with = new ConsumerClient(provider.address(),
                      plain.toBuilder().callHistory(recorder).build())) {
+            out.accept(SpeedBenchmark.implementationsLine(provider));
             AsyncObjectProxy a = without.createAsync(EchoService.class);
             AsyncObjectProxy b = with.createAsync(EchoService.class);
             for (int w = 0; w < 3; w++) { // warm-up of both (JIT)

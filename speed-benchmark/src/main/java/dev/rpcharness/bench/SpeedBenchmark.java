@@ -2,6 +2,7 @@ package dev.rpcharness.bench;
 
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.provider.FakeProvider;
+import dev.rpcharness.provider.ImplementationThreads;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.Fault;
@@ -100,6 +101,20 @@ public final class SpeedBenchmark {
         }
     }
 
+    /**
+     * Where the fake providers measured here run their implementation: on the I/O thread, the opt-in for speed
+     * (EchoServiceImpl never blocks), so D and E measure the server without a hand-off to a worker. Printed with
+     * the results.
+     */
+    static final ImplementationThreads IMPLEMENTATIONS = ImplementationThreads.IO_THREAD;
+
+    /** The line that says where a measured fake provider runs implementations. */
+    static String implementationsLine(FakeProvider provider) {
+        return "fake-provider implementations on " + provider.implementationThreads()
+                + (provider.implementationThreads() == ImplementationThreads.IO_THREAD
+                ? " (opt-in for speed; the default is " + ImplementationThreads.WORKER_POOL + ")" : " (the default)");
+    }
+
     public static void main(String[] args) throws Exception {
         String m = args.length > 0 ? args[0] : System.getProperty("rpc.speed.mode", "short");
         Mode mode = "full".equalsIgnoreCase(m) ? FULL : SHORT;
@@ -113,7 +128,9 @@ public final class SpeedBenchmark {
         try (BareNettyServer bare = new BareNettyServer();
              GrpcStack.GrpcServer grpc = new GrpcStack.GrpcServer();
              FakeProvider provider = FakeProvider.builder().name("bench-provider")
+                     .implementationThreads(IMPLEMENTATIONS)
                      .serve(EchoService.class, new EchoServiceImpl()).build().start()) {
+            out.println(implementationsLine(provider));
             String bareAddress = "127.0.0.1:" + bare.port();
             int[][] defaults = mode.atConnections(ConsumerOptions.defaults().connectionsPerProvider());
             Map<String, Entry> entries = new LinkedHashMap<>();
@@ -316,6 +333,7 @@ public final class SpeedBenchmark {
     private void fidelity() {
         FaultPlan plan = FaultPlan.of(FaultRule.forAll(Fault.latencyFixed(Duration.ofMillis(20))));
         try (FakeProvider slow = FakeProvider.builder().name("bench-provider-slow")
+                .implementationThreads(IMPLEMENTATIONS)
                 .serve(EchoService.class, new EchoServiceImpl()).faultPlan(plan).build().start();
              ConsumerStack client = new ConsumerStack(slow.address(), bestOptions(1))) {
             collectGarbage();

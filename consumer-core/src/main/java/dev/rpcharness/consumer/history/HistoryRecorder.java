@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CallHistory} that writes every event to a JSON-lines file (format in docs/history.md), one line per
- * start, write and end, plus a header and a closing line.
+ * start, write and end, plus a header, the client's id (the {@code client} line, once the client it is given to
+ * announces it, before its first call) and a closing line.
  *
  * <p>Threading: {@link #started}, {@link #written} and {@link #ended} may be called from any thread; each appends
  * to a lock-free queue bounded at {@code capacity} events and returns. One writer thread, started by the
@@ -94,6 +95,11 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
     /** Events dropped because the queue stayed full or the recorder was closed. */
     public long lost() {
         return lost.get();
+    }
+
+    @Override
+    public void client(String clientId) {
+        append(new Event('c', 0, 0, Objects.requireNonNull(clientId, "clientId"), 0, 0));
     }
 
     @Override
@@ -194,6 +200,10 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
             case 's' -> {
                 line.append("start\",\"seq\":").append(event.seq()).append(",\"t\":").append(event.nanos())
                         .append(",\"method\":");
+                quote(line, event.text());
+            }
+            case 'c' -> {
+                line.append("client\",\"clientId\":");
                 quote(line, event.text());
             }
             case 'w' -> {

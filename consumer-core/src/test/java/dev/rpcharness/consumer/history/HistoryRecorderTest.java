@@ -82,6 +82,26 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void theFileNamesTheClientsIdRandomOrGiven() throws Exception {
+        try (WirePeer peer = new WirePeer(new HelloServiceImpl()).start()) {
+            for (String given : new String[] {null, "replayed-3"}) {
+                Path file = dir.resolve("client-" + given + ".jsonl");
+                String sent;
+                try (HistoryRecorder history = new HistoryRecorder(file, 3000, "test client");
+                     ConsumerClient client = new ConsumerClient(peer.address(),
+                             ConsumerOptions.builder().clientId(given).callHistory(history).build())) {
+                    sent = client.clientId();
+                    helloCallsAtOnce(client, 3);
+                }
+                assertThat(sent).matches(given == null ? "[0-9a-f]{16}" : given);
+                HistoryFile read = HistoryFile.read(file);
+                assertThat(read.clientId()).isEqualTo(sent);
+                assertThat(read.calls()).hasSize(3);
+            }
+        }
+    }
+
+    @Test
     void aRejectedCallIsRecordedEndedWithoutAWrite() throws Exception {
         Path file = dir.resolve("overload.jsonl");
         try (FrozenPeer frozen = new FrozenPeer();

@@ -8,7 +8,10 @@ import java.util.Objects;
  * An ordered list of {@link FaultRule}s and a seed. Immutable; a provider turns it into a {@link FaultDecider}
  * (which holds the counters and the seeded generator) when the plan is installed, so the faults chosen for the
  * k-th call are the same on every run with the same seed; for a call that carries its consumer's call-sequence
- * number, the probabilistic draws depend on that number instead of the arrival order ({@link FaultDecider}).
+ * number, the probabilistic draws depend on that number instead of the arrival order, mixed with the consumer's
+ * client id when the call names one ({@code X-Rpc-Client-Id}): the draws of call k are then
+ * {@code f(seed ^ h(clientId), rule index, k)}, so two clients' k-th calls draw apart, and the same seed with the same
+ * client ids draws the same faults again ({@link FaultDecider}, docs/history.md "Replay").
  *
  * <p>For each call the rules are tried in order: the first firing latency rule sets the delay, the first firing
  * answer-fault rule sets what goes on the wire; later rules of the same sort are still counted but do not apply.

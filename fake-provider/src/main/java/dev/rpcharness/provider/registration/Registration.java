@@ -2,7 +2,6 @@ package dev.rpcharness.provider.registration;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -10,18 +9,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.state.ConnectionState;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One ZooKeeper session of a provider and its ephemeral node {@code <base>/providers/<host>:<port>}, the single
- * registration code path of every provider of the harness (fake, WireMock, stand-alone).
+ * registration code path of every provider of the harness (fake, WireMock, stand-alone). The registry, base path,
+ * host, session timeout and connect timeout come from the provider's {@link ProviderEndpoint}; the port is the one
+ * the provider bound.
  *
  * <p>Life cycle: {@link #start()} connects and creates the node (or fails with {@link ProviderRegistryException});
  * after every session loss the node is created again on the new session, and a failed attempt is retried with
@@ -40,7 +36,6 @@ public final class Registration implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Registration.class);
     /** Longest pause between two attempts to register again after a session loss. */
     public static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
-    private static final long FIRST_RETRY_DELAY_MS = 50;
 
     /** What a registration reports to its owner. Called on the registration's thread; must not block long. */
     public interface Listener {
@@ -57,9 +52,7 @@ public final class Registration implements AutoCloseable {
         }
     }
 
-    private final String connectString;
-    private final Duration sessionTimeout;
-    private final Duration connectTimeout;
+    private final ProviderEndpoint endpoint;
     private final String path;
     private final Supplier<byte[]> data;
     private final Listener listener;
@@ -67,34 +60,35 @@ public final class Registration implements AutoCloseable {
     private final CuratorFramework client;
     private final ScheduledExecutorService thread;
     private volatile boolean ended;
+    private final Reregistrar reregistrar;
     private ScheduledFuture<?> pendingExpiry;
-    private ScheduledFuture<?> pendingRetry;
     /** Set by whoever ends an abandoned session first: the timer or {@link #close()}. */
     private final AtomicBoolean released = new AtomicBoolean();
 
     private Registration(Builder b) {
-        this.connectString = b.connectString;
-        this.sessionTimeout = b.sessionTimeout;
-        this.connectTimeout = b.connectTimeout;
-        this.path = b.path;
+        this.endpoint = b.endpoint;
+        this.path = endpoint.nodePath(b.port);
         this.data = b.data;
         this.listener = b.listener;
-        this.name = b.name;
-        this.client = RegistryClients.newClient(connectString, sessionTimeout, connectTimeout, name + "-curator");
+        this.name = b.name != null ? b.name : endpoint.nameOr("provider-" + b.port);
+        this.client = RegistryClients.newClient(endpoint.registry(), endpoint.sessionTimeout(),
+                endpoint.registryConnectTimeout(), name + "-curator");
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-registry");
             t.setDaemon(true);
             return t;
         });
+        this.reregistrar = new Reregistrar(name, path, thread, this::register, () -> ended, listener);
     }
 
     /**
-     * A builder for the node {@code path} in the ZooKeeper at {@code connectString}.
+     * A builder for the node of {@code endpoint} bound to {@code port}, {@link ProviderEndpoint#nodePath(int)}.
      *
      * @param data the node's data, asked for at each (re-)registration and {@link #update()}
+     * @throws IllegalArgumentException when the endpoint names no registry or the port is out of range
      */
-    public static Builder builder(String connectString, String path, Supplier<byte[]> data) {
-        return new Builder(connectString, path, data);
+    public static Builder builder(ProviderEndpoint endpoint, int port, Supplier<byte[]> data) {
+        return new Builder(endpoint, port, data);
     }
 
     /** The node's path. */
@@ -109,13 +103,13 @@ public final class Registration implements AutoCloseable {
      *                                   cannot be created (everything is released again)
      */
     public Registration start() {
-        client.getConnectionStateListenable().addListener((c, state) -> onState(state), thread);
+        client.getConnectionStateListenable().addListener(reregistrar, thread);
         client.start();
+        long waitMs = endpoint.registryConnectTimeout().toMillis();
         try {
-            if (!client.blockUntilConnected((int) connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                close();
+            if (!client.blockUntilConnected((int) waitMs, TimeUnit.MILLISECONDS)) {
                 throw new ProviderRegistryException("provider " + name + " could not reach ZooKeeper at "
-                        + connectString + " within " + connectTimeout.toMillis() + " ms");
+                        + endpoint.registry() + " within " + waitMs + " ms");
             }
             register();
             return this;
@@ -123,50 +117,10 @@ public final class Registration implements AutoCloseable {
             Thread.currentThread().interrupt();
             close();
             throw new ProviderRegistryException("interrupted while registering " + path, e);
-        } catch (ProviderRegistryException e) {
-            close();
-            throw e;
         } catch (Exception e) {
             close();
-            throw new ProviderRegistryException("provider " + name + " could not create " + path + " at "
-                    + connectString + ": " + e, e);
-        }
-    }
-
-    private void onState(ConnectionState state) {
-        LOG.debug("{} registry connection {}", name, state);
-        if (state == ConnectionState.RECONNECTED && !ended) {
-            scheduleAttempt(0L, FIRST_RETRY_DELAY_MS);
-        }
-    }
-
-    private synchronized void scheduleAttempt(long delayMs, long nextDelayMs) {
-        if (ended) {
-            return;
-        }
-        if (pendingRetry != null) {
-            pendingRetry.cancel(false);
-        }
-        pendingRetry = thread.schedule(() -> attempt(nextDelayMs), delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    /** One attempt to register again; on failure the next one is scheduled with a doubled delay. */
-    private void attempt(long delayMs) {
-        if (ended) {
-            return;
-        }
-        try {
-            if (register()) {
-                LOG.info("{} registered {} again after a session loss", name, path);
-                listener.reregistered(path);
-            }
-        } catch (Exception e) {
-            if (ended) {
-                return;
-            }
-            LOG.warn("{} could not register {} again, retrying in {} ms: {}", name, path, delayMs, e.toString());
-            listener.reregisterFailed(path, e, delayMs);
-            scheduleAttempt(delayMs, Math.min(delayMs * 2, MAX_RETRY_DELAY.toMillis()));
+            throw e instanceof ProviderRegistryException known ? known : new ProviderRegistryException("provider "
+                    + name + " could not create " + path + " at " + endpoint.registry() + ": " + e, e);
         }
     }
 
@@ -176,34 +130,12 @@ public final class Registration implements AutoCloseable {
      * @return whether the node had to be created
      */
     private synchronized boolean register() throws Exception {
-        for (int attempt = 0; attempt < 5 && !ended; attempt++) {
-            long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-            Stat stat = client.checkExists().forPath(path);
-            if (stat != null && stat.getEphemeralOwner() == session) {
-                client.setData().forPath(path, data.get());
-                return false;
-            }
-            if (stat != null) {
-                // A node left by an earlier life of this provider (a crashed session not yet expired).
-                try {
-                    client.delete().withVersion(stat.getVersion()).forPath(path);
-                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
-                    continue;
-                }
-            }
-            try {
-                client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-                        .forPath(path, data.get());
-                return true;
-            } catch (KeeperException.NodeExistsException e) {
-                // raced with another writer; look again
-            }
+        EphemeralNode.Claim claim = EphemeralNode.claim(client, path, data, () -> ended);
+        if (claim == EphemeralNode.Claim.CONTESTED) {
+            throw new ProviderRegistryException("provider " + name + " could not claim " + path + " at "
+                    + endpoint.registry() + ": other writers won " + EphemeralNode.CLAIM_ATTEMPTS + " races");
         }
-        if (ended) {
-            return false; // ended meanwhile: nothing to register
-        }
-        throw new ProviderRegistryException("provider " + name + " could not claim " + path + " at "
-                + connectString);
+        return claim == EphemeralNode.Claim.CREATED;
     }
 
     /**
@@ -254,35 +186,8 @@ public final class Registration implements AutoCloseable {
         } catch (Exception e) {
             throw new ProviderRegistryException("provider " + name + " has no ZooKeeper session", e);
         }
-        long sessionId = zk.getSessionId();
-        byte[] password = zk.getSessionPasswd();
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper killer = null;
-        try {
-            killer = new ZooKeeper(connectString, (int) sessionTimeout.toMillis(), event -> {
-                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                    connected.countDown();
-                }
-            }, sessionId, password);
-            if (!connected.await(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ProviderRegistryException("could not attach to session 0x" + Long.toHexString(sessionId)
-                        + " of " + name + " at " + connectString + " within " + connectTimeout.toMillis() + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderRegistryException("interrupted while expiring the session of " + name, e);
-        } catch (java.io.IOException e) {
-            throw new ProviderRegistryException("cannot connect to " + connectString, e);
-        } finally {
-            if (killer != null) {
-                try {
-                    killer.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        LOG.info("{} session 0x{} expired on the server", name, Long.toHexString(sessionId));
+        SessionKiller.expire(zk, endpoint, name);
+        LOG.info("{} session 0x{} expired on the server", name, Long.toHexString(zk.getSessionId()));
     }
 
     /**
@@ -297,8 +202,8 @@ public final class Registration implements AutoCloseable {
             return;
         }
         ended = true;
-        cancelRetry();
-        long timeoutMs = sessionTimeout.toMillis();
+        reregistrar.cancel();
+        long timeoutMs = endpoint.sessionTimeout().toMillis();
         try {
             timeoutMs = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
         } catch (Exception e) {
@@ -309,8 +214,26 @@ public final class Registration implements AutoCloseable {
     }
 
     private void expireAndRelease() {
+        boolean first = releaseSession();
+        thread.shutdown(); // this task is the last one: the thread ends when it returns
+        if (first) {
+            try {
+                listener.released(this);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: release listener failed: {}", name, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Ends an abandoned session, once: expires it on the server when connected (the node goes with it) and closes
+     * the client; when ZooKeeper is unreachable the server expires the session on its own.
+     *
+     * @return whether this call ended it (the timer and {@link #close()} race for it)
+     */
+    private boolean releaseSession() {
         if (!released.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         try {
             if (client.getZookeeperClient().isConnected()) {
@@ -318,43 +241,21 @@ public final class Registration implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("{} could not expire its abandoned session: {}", name, e.toString());
-        } finally {
-            client.close();
-            thread.shutdown(); // this task is the last one: the thread ends when it returns
         }
-        try {
-            listener.released(this);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: release listener failed: {}", name, e.toString());
-        }
-    }
-
-    private void cancelRetry() {
-        if (pendingRetry != null) {
-            pendingRetry.cancel(false);
-            pendingRetry = null;
-        }
+        client.close();
+        return true;
     }
 
     /** Deletes the node and closes the session, or ends an abandoned session now. Idempotent. */
     @Override
     public void close() {
         synchronized (this) {
-            cancelRetry();
+            reregistrar.cancel();
             if (pendingExpiry != null) {
                 // Abandoned and maybe not expired yet: end it now, the node goes with the session.
                 pendingExpiry.cancel(false);
                 pendingExpiry = null;
-                if (released.compareAndSet(false, true)) {
-                    try {
-                        if (client.getZookeeperClient().isConnected()) {
-                            expireSession();
-                        }
-                    } catch (RuntimeException e) {
-                        LOG.debug("{} could not expire its abandoned session: {}", name, e.toString());
-                    }
-                    client.close(); // when ZooKeeper is unreachable the server expires the session on its own
-                }
+                releaseSession();
                 shutdownThread();
                 return;
             }
@@ -366,10 +267,7 @@ public final class Registration implements AutoCloseable {
         }
         try {
             if (client.getZookeeperClient().isConnected()) {
-                Stat stat = client.checkExists().forPath(path);
-                if (stat != null && stat.getEphemeralOwner() == sessionId()) {
-                    client.delete().forPath(path);
-                }
+                EphemeralNode.deleteIfOwned(client, path, sessionId());
             }
         } catch (Exception e) {
             LOG.debug("{} could not delete {}: {}", name, path, e.toString());
@@ -397,30 +295,19 @@ public final class Registration implements AutoCloseable {
 
     /** Configures a {@link Registration}; not thread-safe, used once. */
     public static final class Builder {
-        private final String connectString;
-        private final String path;
+        private final ProviderEndpoint endpoint;
+        private final int port;
         private final Supplier<byte[]> data;
-        private Duration sessionTimeout = RegistryClients.DEFAULT_SESSION_TIMEOUT;
-        private Duration connectTimeout = RegistryClients.DEFAULT_CONNECT_TIMEOUT;
         private Listener listener = new Listener() { };
-        private String name = "provider";
+        private String name;
 
-        private Builder(String connectString, String path, Supplier<byte[]> data) {
-            this.connectString = Objects.requireNonNull(connectString, "connectString");
-            this.path = Objects.requireNonNull(path, "path");
+        private Builder(ProviderEndpoint endpoint, int port, Supplier<byte[]> data) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            if (!endpoint.registers()) {
+                throw new IllegalArgumentException("cannot register " + endpoint + ": it names no registry");
+            }
+            this.port = ProviderEndpoint.Builder.checkPort(port);
             this.data = Objects.requireNonNull(data, "data");
-        }
-
-        /** Session timeout asked for (the server bounds it); default 10 s. */
-        public Builder sessionTimeout(Duration value) {
-            this.sessionTimeout = Objects.requireNonNull(value, "sessionTimeout");
-            return this;
-        }
-
-        /** How long {@link #start()} waits for ZooKeeper; default 15 s. */
-        public Builder connectTimeout(Duration value) {
-            this.connectTimeout = Objects.requireNonNull(value, "connectTimeout");
-            return this;
         }
 
         public Builder listener(Listener value) {
@@ -428,7 +315,7 @@ public final class Registration implements AutoCloseable {
             return this;
         }
 
-        /** The provider's name, in logs and thread names. */
+        /** The provider's name in logs and thread names; default the endpoint's, else "provider-&lt;port&gt;". */
         public Builder name(String value) {
             this.name = Objects.requireNonNull(value, "name");
             return this;

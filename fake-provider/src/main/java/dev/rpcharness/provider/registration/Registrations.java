@@ -1,6 +1,5 @@
 package dev.rpcharness.provider.registration;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,52 +15,52 @@ import java.util.function.Supplier;
  */
 public final class Registrations implements AutoCloseable {
 
-    private final String connectString;
-    private final Duration sessionTimeout;
-    private final Duration connectTimeout;
+    private final ProviderEndpoint endpoint;
     private final Registration.Listener listener;
     private Registration current;
     private final List<Registration> abandoned = new ArrayList<>();
 
     /**
+     * @param endpoint where every life registers (its registry must be given)
      * @param listener told of re-registrations and failed attempts of every life (releases are handled here)
+     * @throws IllegalArgumentException when the endpoint names no registry
      */
-    public Registrations(String connectString, Duration sessionTimeout, Duration connectTimeout,
-                         Registration.Listener listener) {
-        this.connectString = Objects.requireNonNull(connectString, "connectString");
-        this.sessionTimeout = Objects.requireNonNull(sessionTimeout, "sessionTimeout");
-        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+    public Registrations(ProviderEndpoint endpoint, Registration.Listener listener) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        if (!endpoint.registers()) {
+            throw new IllegalArgumentException("cannot register " + endpoint + ": it names no registry");
+        }
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /**
-     * Registers a new life at {@code path}.
+     * Registers a new life: the endpoint's node for {@code port}.
      *
+     * @param name the provider's name in logs and thread names
      * @throws ProviderRegistryException when ZooKeeper cannot be reached or the node not created
      * @throws IllegalStateException when a life is registered already
      */
-    public synchronized void register(String path, Supplier<byte[]> data, String name) {
+    public synchronized void register(int port, Supplier<byte[]> data, String name) {
         if (current != null) {
             throw new IllegalStateException(name + " is registered already at " + current.path());
         }
-        current = Registration.builder(connectString, path, data).sessionTimeout(sessionTimeout)
-                .connectTimeout(connectTimeout).name(name).listener(new Registration.Listener() {
-                    @Override
-                    public void reregistered(String p) {
-                        listener.reregistered(p);
-                    }
+        current = Registration.builder(endpoint, port, data).name(name).listener(new Registration.Listener() {
+            @Override
+            public void reregistered(String p) {
+                listener.reregistered(p);
+            }
 
-                    @Override
-                    public void reregisterFailed(String p, Exception cause, long retryInMs) {
-                        listener.reregisterFailed(p, cause, retryInMs);
-                    }
+            @Override
+            public void reregisterFailed(String p, Exception cause, long retryInMs) {
+                listener.reregisterFailed(p, cause, retryInMs);
+            }
 
-                    @Override
-                    public void released(Registration r) {
-                        forget(r);
-                        listener.released(r);
-                    }
-                }).build().start();
+            @Override
+            public void released(Registration r) {
+                forget(r);
+                listener.released(r);
+            }
+        }).build().start();
     }
 
     private synchronized void forget(Registration r) {

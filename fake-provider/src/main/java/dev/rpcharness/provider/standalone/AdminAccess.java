@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class AdminAccess {
 
-    /** Environment variable read when {@code --admin-token} is not given. */
+    /** Environment variable read when neither {@code --admin-token-file} nor {@code --admin-token} is given. */
     static final String TOKEN_ENV = "RPC_ADMIN_TOKEN";
     private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]");
 
@@ -39,8 +39,8 @@ final class AdminAccess {
         this.token = token == null || token.isBlank() ? null : token;
         if (this.token == null && !isLoopback(bindHost)) {
             throw new IllegalArgumentException("the admin endpoint bound to " + bindHost + " would let anyone on the"
-                    + " network crash this provider: give --admin-token (or " + TOKEN_ENV + "), or bind it to"
-                    + " 127.0.0.1 (--admin-host)");
+                    + " network crash this provider: give --admin-token-file (or " + TOKEN_ENV + ", or"
+                    + " --admin-token), or bind it to 127.0.0.1 (--admin-host)");
         }
     }
 

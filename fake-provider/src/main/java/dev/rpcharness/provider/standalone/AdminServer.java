@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
  * An HTTP endpoint, on loopback unless told otherwise, that drives one {@link FakeProvider} at run time:
  * {@code POST /admin/crash|freeze|thaw|stop|restart|expire-session|shutdown}, {@code POST /admin/fault} with a
  * plan or rule as {@link FaultPlanJson} reads it, {@code DELETE /admin/fault}, and {@code GET /admin/stats}.
- * Every request is checked first by {@link AdminAccess} (Host, Origin, token, JSON content type). Requests are
- * handled one at a time on a thread it owns; {@link #close()} stops it.
+ * Every request is checked first by {@link AdminAccess} (Host, Origin, token, JSON content type); a body larger
+ * than {@link #MAX_BODY_BYTES} (declared or sent) is answered 413 without being parsed. Requests are handled one at
+ * a time on a thread it owns; {@link #close()} stops it.
  */
 final class AdminServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    /** Largest request body accepted (64 KiB); a fault plan is a few hundred bytes. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final FakeProvider provider;
     private final Runnable onShutdown;
@@ -92,6 +95,11 @@ final class AdminServer implements AutoCloseable {
                 replyText(ex, refusal.status(), refusal.reason());
                 return;
             }
+            long declared = declaredLength(ex);
+            if (declared > MAX_BODY_BYTES) {
+                replyTooLarge(ex, method, path, declared + " bytes");
+                return;
+            }
             try {
                 if (action.equals("stats") && method.equals("GET")) {
                     reply(ex, 200, stats());
@@ -99,9 +107,10 @@ final class AdminServer implements AutoCloseable {
                     provider.faultPlan(FaultPlan.none());
                     reply(ex, 200, stats());
                 } else if (action.equals("fault") && method.equals("POST")) {
-                    byte[] body;
-                    try (InputStream in = ex.getRequestBody()) {
-                        body = in.readAllBytes();
+                    byte[] body = readBody(ex);
+                    if (body == null) {
+                        replyTooLarge(ex, method, path, "more than " + MAX_BODY_BYTES + " bytes");
+                        return;
                     }
                     provider.faultPlan(FaultPlanJson.parsePlan(json.readTree(body)));
                     reply(ex, 200, stats());
@@ -117,6 +126,31 @@ final class AdminServer implements AutoCloseable {
                 replyText(ex, 500, e.toString());
             }
         }
+    }
+
+    /** The declared Content-Length, or -1 when none (chunked) or unreadable (the read below still bounds it). */
+    private static long declaredLength(HttpExchange ex) {
+        String value = ex.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The request body, or null when it is longer than {@link #MAX_BODY_BYTES}. */
+    private static byte[] readBody(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            return body.length > MAX_BODY_BYTES ? null : body;
+        }
+    }
+
+    private static void replyTooLarge(HttpExchange ex, String method, String path, String size) throws IOException {
+        String reason = method + " " + path + " body of " + size + " exceeds the admin endpoint's limit of "
+                + MAX_BODY_BYTES + " bytes";
+        LOG.warn("admin request refused: {}", reason);
+        replyText(ex, 413, reason);
     }
 
     private void chaos(HttpExchange ex, String action) throws IOException {

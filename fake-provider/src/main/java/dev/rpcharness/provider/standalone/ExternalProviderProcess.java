@@ -1,21 +1,13 @@
 package dev.rpcharness.provider.standalone;
 
-import dev.rpcharness.protocol.WireContract;
-import java.io.BufferedReader;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,29 +27,31 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Owns the process and two daemon threads that drain its standard output and error into this class's log;
- * {@link #close()} kills the process if it still runs and waits for both. {@link #start()} returns once the
- * process has printed its {@code listening on} and {@code admin on} lines. Methods are thread-safe.
+ * <p>Owns the process and two daemon threads that drain its standard output and error into the log
+ * ({@link ProcessOutput}); {@link #close()} kills the process if it still runs and waits for both.
+ * {@link Builder#start()} returns once the process has printed its {@code listening on} and {@code admin on}
+ * lines. Methods are thread-safe.
  */
 public final class ExternalProviderProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExternalProviderProcess.class);
-    private static final String LISTENING = "listening on ";
-    private static final String ADMIN = "admin on ";
 
     private final Process process;
     private final String host;
     private final int port;
     private final URI admin;
-    private final List<Thread> drains;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ProcessOutput output;
+    private final AdminClient adminClient;
 
-    private ExternalProviderProcess(Process process, String host, int port, URI admin, List<Thread> drains) {
+    private ExternalProviderProcess(Process process, String address, URI admin, ProcessOutput output,
+                                    String adminToken) {
+        int colon = address.lastIndexOf(':');
         this.process = process;
-        this.host = host;
-        this.port = port;
+        this.host = address.substring(0, colon);
+        this.port = Integer.parseInt(address.substring(colon + 1));
         this.admin = admin;
-        this.drains = drains;
+        this.output = output;
+        this.adminClient = new AdminClient(admin, adminToken, address);
     }
 
     public static Builder builder() {
@@ -97,38 +91,17 @@ public final class ExternalProviderProcess implements AutoCloseable {
      * @throws IllegalStateException when the endpoint answers with an error status
      */
     public String admin(String action) {
-        return send(HttpRequest.newBuilder(URI.create(admin + "/" + action))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        return adminClient.post(action, "{}");
     }
 
     /** Replaces the process's fault plan with a plan or rule in the JSON form of FaultPlanJson. */
     public String faultPlan(String json) {
-        return send(HttpRequest.newBuilder(URI.create(admin + "/fault"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return adminClient.post("fault", json);
     }
 
     /** The process's counters and state as JSON. */
     public String stats() {
-        return send(HttpRequest.newBuilder(URI.create(admin + "/stats")).GET());
-    }
-
-    private String send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                throw new IllegalStateException("provider process " + address() + " answered " + r.statusCode()
-                        + " to " + r.request().uri() + ": " + r.body().trim());
-            }
-            return r.body();
-        } catch (IOException e) {
-            throw new IllegalStateException("admin endpoint " + admin + " of " + address() + " unreachable: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted talking to " + admin, e);
-        }
+        return adminClient.get("stats");
     }
 
     /** Sends SIGKILL and waits until the process is gone. Idempotent. */
@@ -147,13 +120,10 @@ public final class ExternalProviderProcess implements AutoCloseable {
     @Override
     public void close() {
         kill();
-        for (Thread t : drains) {
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            output.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -162,13 +132,14 @@ public final class ExternalProviderProcess implements AutoCloseable {
         return "ExternalProviderProcess[" + address() + " pid " + pid() + (isAlive() ? "" : " dead") + "]";
     }
 
-    /** Configures and starts an {@link ExternalProviderProcess}; not thread-safe. */
+    /**
+     * Configures and starts an {@link ExternalProviderProcess}; not thread-safe. Where the process listens and
+     * registers is a {@link ProviderEndpoint} (session timeout 4 s by default here, so a killed process's node goes
+     * quickly), handed to the process as its command-line options.
+     */
     public static final class Builder {
-        private String zk;
-        private String basePath;
-        private int port;
-        private String name;
-        private Duration sessionTimeout = Duration.ofSeconds(4);
+        private ProviderEndpoint.Builder endpoint = ProviderEndpoint.builder().sessionTimeout(Duration.ofSeconds(4));
+        private String adminToken;
         private Duration startTimeout = Duration.ofSeconds(30);
         private String classpath = System.getProperty("java.class.path");
         private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC",
@@ -178,34 +149,57 @@ public final class ExternalProviderProcess implements AutoCloseable {
         private Builder() {
         }
 
-        /** ZooKeeper connect string; without one the process does not register. */
-        public Builder registry(String zkConnectString) {
-            this.zk = zkConnectString;
+        /** Where the process listens and registers, all at once; the single setters below change one value. */
+        public Builder endpoint(ProviderEndpoint value) {
+            this.endpoint = value.toBuilder();
             return this;
         }
 
+        /** ZooKeeper connect string; without one the process does not register. */
+        public Builder registry(String zkConnectString) {
+            endpoint.registry(zkConnectString);
+            return this;
+        }
+
+        /** Registry base path; default {@code /rpc}. */
         public Builder basePath(String basePath) {
-            this.basePath = WireContract.normalizeBasePath(basePath);
+            endpoint.basePath(basePath);
+            return this;
+        }
+
+        /** Interface to listen on and to register; default 127.0.0.1. */
+        public Builder host(String host) {
+            endpoint.host(host);
             return this;
         }
 
         /** Port to listen on; 0 (default) picks a free one. */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port " + port + " is out of range 0..65535");
-            }
-            this.port = port;
+            endpoint.port(port);
             return this;
         }
 
         public Builder name(String name) {
-            this.name = name;
+            endpoint.name(name);
             return this;
         }
 
         /** ZooKeeper session timeout of the process; default 4 s, so a killed process's node goes quickly. */
         public Builder sessionTimeout(Duration timeout) {
-            this.sessionTimeout = Objects.requireNonNull(timeout);
+            endpoint.sessionTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * The token the process's admin endpoint requires; it reaches the process in the environment variable
+         * {@value AdminAccess#TOKEN_ENV}, not on its command line, and this class sends it with every admin request.
+         * Default none (and the variable is removed from the inherited environment).
+         */
+        public Builder adminToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("admin token must not be blank: '" + token + "'");
+            }
+            this.adminToken = token;
             return this;
         }
 
@@ -253,90 +247,41 @@ public final class ExternalProviderProcess implements AutoCloseable {
          *                               exits first (the message holds its last output)
          */
         public ExternalProviderProcess start() {
+            ProviderEndpoint e = endpoint.build();
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmArgs);
-            cmd.add("-cp");
-            cmd.add(classpath);
-            cmd.add(ProviderMain.class.getName());
-            cmd.add("--port");
-            cmd.add(Integer.toString(port));
-            cmd.add("--session-timeout-ms");
-            cmd.add(Long.toString(sessionTimeout.toMillis()));
-            cmd.add("--exit-on-stdin-eof");
-            if (zk != null) {
-                cmd.add("--zk");
-                cmd.add(zk);
-            }
-            if (basePath != null) {
-                cmd.add("--base-path");
-                cmd.add(basePath);
-            }
-            if (name != null) {
-                cmd.add("--name");
-                cmd.add(name);
-            }
+            cmd.addAll(List.of("-cp", classpath, ProviderMain.class.getName(), "--exit-on-stdin-eof"));
+            cmd.addAll(EndpointOptions.arguments(e));
             cmd.addAll(extraArgs);
+            ProcessBuilder builder = new ProcessBuilder(cmd);
+            builder.environment().remove(AdminAccess.TOKEN_ENV);
+            if (adminToken != null) {
+                builder.environment().put(AdminAccess.TOKEN_ENV, adminToken);
+            }
             Process process;
             try {
-                process = new ProcessBuilder(cmd).start();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start " + cmd.get(0) + ": " + e, e);
+                process = builder.start();
+            } catch (IOException ex) {
+                throw new IllegalStateException("cannot start " + cmd.get(0) + ": " + ex, ex);
             }
-            CompletableFuture<String> listening = new CompletableFuture<>();
-            CompletableFuture<String> adminLine = new CompletableFuture<>();
-            StringBuffer tail = new StringBuffer();
-            String label = name != null ? name : "provider-process-" + process.pid();
-            Thread out = drain(process.getInputStream(), label + "-stdout", line -> {
-                if (line.startsWith(LISTENING)) {
-                    listening.complete(line.substring(LISTENING.length()).trim());
-                } else if (line.startsWith(ADMIN)) {
-                    adminLine.complete(line.substring(ADMIN.length()).trim());
-                }
-            }, tail, listening, adminLine);
-            Thread err = drain(process.getErrorStream(), label + "-stderr", line -> { }, tail);
+            String label = e.nameOr("provider-process-" + process.pid());
+            ProcessOutput output = new ProcessOutput(process, label);
+            long waitMs = startTimeout.toMillis();
             try {
-                String address = listening.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                URI adminUri = URI.create(adminLine.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS));
-                int colon = address.lastIndexOf(':');
-                ExternalProviderProcess p = new ExternalProviderProcess(process, address.substring(0, colon),
-                        Integer.parseInt(address.substring(colon + 1)), adminUri, List.of(out, err));
+                ExternalProviderProcess p = new ExternalProviderProcess(process, output.listeningAddress(waitMs),
+                        output.adminUri(waitMs), output, adminToken);
                 LOG.info("started {}", p);
                 return p;
-            } catch (TimeoutException | ExecutionException e) {
+            } catch (TimeoutException | ExecutionException ex) {
                 process.destroyForcibly();
                 throw new IllegalStateException("provider process " + label + " did not print its listening line"
-                        + " within " + startTimeout.toMillis() + " ms; last output:\n" + tail, e);
-            } catch (InterruptedException e) {
+                        + " within " + waitMs + " ms; last output:\n" + output.tail(), ex);
+            } catch (InterruptedException ex) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting " + label, e);
+                throw new IllegalStateException("interrupted while starting " + label, ex);
             }
-        }
-
-        private static Thread drain(InputStream in, String name, java.util.function.Consumer<String> onLine,
-                                    StringBuffer tail, CompletableFuture<?>... failOnEnd) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        LOG.debug("[{}] {}", name, line);
-                        tail.append(line).append('\n');
-                        if (tail.length() > 8_000) {
-                            tail.delete(0, tail.length() - 4_000);
-                        }
-                        onLine.accept(line);
-                    }
-                } catch (IOException e) {
-                    LOG.debug("[{}] closed: {}", name, e.toString());
-                }
-                for (CompletableFuture<?> f : failOnEnd) {
-                    f.completeExceptionally(new IllegalStateException("process output ended"));
-                }
-            }, name);
-            t.setDaemon(true);
-            t.start();
-            return t;
         }
     }
 }

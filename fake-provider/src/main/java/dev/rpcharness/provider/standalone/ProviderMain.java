@@ -2,24 +2,27 @@ package dev.rpcharness.provider.standalone;
 
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.provider.FakeProvider;
-import dev.rpcharness.protocol.WireContract;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlanJson;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The stand-alone provider: a {@link FakeProvider} against any ZooKeeper, with an admin endpoint on loopback
- * ({@code --admin-host} elsewhere needs {@code --admin-token} or the environment variable {@code RPC_ADMIN_TOKEN};
- * see {@link AdminAccess} for what each request must carry).
+ * ({@code --admin-host} elsewhere needs a token: {@code --admin-token-file}, the environment variable
+ * {@code RPC_ADMIN_TOKEN}, or {@code --admin-token}, which the process list shows; see {@link AdminTokenSource}, and
+ * {@link AdminAccess} for what each request must carry).
  *
  * <pre>
  * java -jar fake-provider-all.jar --zk 127.0.0.1:2181 --port 20881 [--host H] [--base-path /rpc]
- *      [--name N] [--session-timeout-ms 10000] [--admin-port 0] [--admin-host 127.0.0.1] [--admin-token T]
+ *      [--name N] [--session-timeout-ms 10000] [--registry-connect-timeout-ms 15000]
+ *      [--admin-port 0] [--admin-host 127.0.0.1]
+ *      [--admin-token-file PATH | --admin-token T]
  *      [--seed S] [--fault '{"fault":"reset","everyNth":3}']
  *      [--io-threads 1] [--worker-threads 8]
  *      [--serve com.example.HelloService=com.example.HelloServiceImpl ...]
@@ -37,15 +40,13 @@ public final class ProviderMain {
 
     /** Parsed command line. */
     static final class Options {
-        String zk;
-        int port;
-        String host = "127.0.0.1";
-        String basePath = WireContract.DEFAULT_BASE_PATH;
-        String name;
-        long sessionTimeoutMs = 10_000;
+        /** Where the provider listens and registers (see EndpointOptions). */
+        final ProviderEndpoint.Builder endpoint = ProviderEndpoint.builder();
         int adminPort;
         String adminHost = "127.0.0.1";
-        String adminToken = System.getenv(AdminAccess.TOKEN_ENV);
+        /** From {@code --admin-token}, {@code --admin-token-file} or the environment (see AdminTokenSource). */
+        String adminToken;
+        boolean adminTokenOnCommandLine;
         long seed;
         int ioThreads = 1;
         int workerThreads = 8;
@@ -54,7 +55,13 @@ public final class ProviderMain {
         final List<String> faults = new ArrayList<>();
 
         static Options parse(String[] args) {
+            return parse(args, System.getenv());
+        }
+
+        static Options parse(String[] args, Map<String, String> env) {
             Options o = new Options();
+            String tokenOption = null;
+            String tokenFile = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--exit-on-stdin-eof")) {
@@ -65,16 +72,14 @@ public final class ProviderMain {
                     throw new IllegalArgumentException("option " + a + " needs a value");
                 }
                 String v = args[++i];
+                if (EndpointOptions.apply(a, v, o.endpoint)) {
+                    continue;
+                }
                 switch (a) {
-                    case "--zk": o.zk = v; break;
-                    case "--port": o.port = Integer.parseInt(v); break;
-                    case "--host": o.host = v; break;
-                    case "--base-path": o.basePath = v; break;
-                    case "--name": o.name = v; break;
-                    case "--session-timeout-ms": o.sessionTimeoutMs = Long.parseLong(v); break;
                     case "--admin-port": o.adminPort = Integer.parseInt(v); break;
                     case "--admin-host": o.adminHost = v; break;
-                    case "--admin-token": o.adminToken = v; break;
+                    case "--admin-token": tokenOption = v; break;
+                    case "--admin-token-file": tokenFile = v; break;
                     case "--seed": o.seed = Long.parseLong(v); break;
                     case "--io-threads": o.ioThreads = Integer.parseInt(v); break;
                     case "--worker-threads": o.workerThreads = Integer.parseInt(v); break;
@@ -83,6 +88,8 @@ public final class ProviderMain {
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
+            o.adminToken = AdminTokenSource.resolve(tokenOption, tokenFile, env);
+            o.adminTokenOnCommandLine = tokenOption != null;
             return o;
         }
     }
@@ -95,12 +102,18 @@ public final class ProviderMain {
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: ProviderMain [--zk CONNECT] [--port N] [--host H] [--base-path P] [--name N]"
-                    + " [--session-timeout-ms MS] [--admin-port N] [--admin-host H] [--admin-token T]"
+                    + " [--session-timeout-ms MS] [--registry-connect-timeout-ms MS]"
+                    + " [--admin-port N] [--admin-host H]"
+                    + " [--admin-token T | --admin-token-file PATH]"
                     + " [--seed S] [--fault JSON]..."
                     + " [--io-threads N] [--worker-threads N]"
                     + " [--serve IFACE=IMPL]... [--exit-on-stdin-eof]");
             System.exit(2);
             return;
+        }
+        if (o.adminTokenOnCommandLine) {
+            System.err.println("warning: --admin-token is visible in the process list; prefer --admin-token-file"
+                    + " or the environment variable " + AdminAccess.TOKEN_ENV);
         }
         AdminAccess access;
         try {
@@ -155,15 +168,8 @@ public final class ProviderMain {
     }
 
     static FakeProvider build(Options o) throws ReflectiveOperationException {
-        FakeProvider.Builder b = FakeProvider.builder().host(o.host).port(o.port).basePath(o.basePath)
-                .sessionTimeout(Duration.ofMillis(o.sessionTimeoutMs)).ioThreads(o.ioThreads)
+        FakeProvider.Builder b = FakeProvider.builder().endpoint(o.endpoint.build()).ioThreads(o.ioThreads)
                 .workerThreads(o.workerThreads);
-        if (o.zk != null) {
-            b.registry(o.zk);
-        }
-        if (o.name != null) {
-            b.name(o.name);
-        }
         if (o.serve.isEmpty()) {
             b.serve(EchoService.class, new EchoServiceImpl());
         }

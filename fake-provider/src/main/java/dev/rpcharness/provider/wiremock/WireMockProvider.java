@@ -11,8 +11,7 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
-import dev.rpcharness.protocol.WireContract;
-import dev.rpcharness.provider.registration.RegistryClients;
+import dev.rpcharness.provider.registration.ProviderEndpoint;
 import dev.rpcharness.provider.registration.Registration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,35 +35,26 @@ import org.slf4j.LoggerFactory;
 public final class WireMockProvider implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WireMockProvider.class);
-    private static final Duration REGISTER_WAIT = Duration.ofSeconds(10);
 
-    private final String host;
-    private final String registry;
-    private final String basePath;
+    private final ProviderEndpoint endpoint;
     private final List<String> services;
-    private final String name;
     private final WireMockServer server;
-    private final Duration sessionTimeout;
     private Registration registration;
     private boolean started;
     private volatile int boundPort;
     private boolean closed;
 
     private WireMockProvider(Builder b) {
-        this.host = b.host;
-        this.registry = b.registry;
-        this.basePath = WireContract.normalizeBasePath(b.basePath);
+        this.endpoint = b.endpoint.build();
         this.services = List.copyOf(b.services);
-        this.sessionTimeout = b.sessionTimeout;
         WireMockConfiguration config = options()
-                .bindAddress(b.host)
-                .port(b.port)
+                .bindAddress(endpoint.host())
+                .port(endpoint.port())
                 .notifier(new Slf4jNotifier(false))
                 .jettyAcceptors(1)
                 .containerThreads(Math.max(8, b.containerThreads));
         b.customizer.accept(config);
         this.server = new WireMockServer(config);
-        this.name = b.name;
     }
 
     public static Builder builder() {
@@ -82,7 +72,7 @@ public final class WireMockProvider implements AutoCloseable {
         server.start();
         started = true;
         boundPort = server.port();
-        if (registry != null) {
+        if (endpoint.registers()) {
             register();
         }
         log.info("WireMock provider {} listening on {} (services {})", name(), address(), services);
@@ -90,10 +80,8 @@ public final class WireMockProvider implements AutoCloseable {
     }
 
     private void register() {
-        String path = WireContract.providerNodePath(basePath, host, server.port());
-        byte[] data = new ProviderNode(host, server.port(), services, 1).toJson(RpcJson.newMapper());
-        registration = Registration.builder(registry, path, () -> data).sessionTimeout(sessionTimeout)
-                .connectTimeout(REGISTER_WAIT).name(name()).build();
+        byte[] data = new ProviderNode(endpoint.host(), server.port(), services, 1).toJson(RpcJson.newMapper());
+        registration = Registration.builder(endpoint, server.port(), () -> data).name(name()).build();
         try {
             registration.start();
         } catch (RuntimeException e) {
@@ -102,7 +90,7 @@ public final class WireMockProvider implements AutoCloseable {
             started = false;
             throw e;
         }
-        log.info("WireMock provider {} registered {}", name(), path);
+        log.info("WireMock provider {} registered {}", name(), registration.path());
     }
 
     /** Adds a stub, typically {@code stubFor(rpcMethod(Iface.class, "m").willReturn(rpcResult(v)))}. */
@@ -136,7 +124,12 @@ public final class WireMockProvider implements AutoCloseable {
     }
 
     public String host() {
-        return host;
+        return endpoint.host();
+    }
+
+    /** Where it listens and registers, as configured (port 0 until bound: see {@link #port()}). */
+    public ProviderEndpoint endpoint() {
+        return endpoint;
     }
 
     /** The bound port (after {@link #start()}; 0 before). */
@@ -146,11 +139,11 @@ public final class WireMockProvider implements AutoCloseable {
 
     /** "host:port". */
     public String address() {
-        return host + ":" + port();
+        return endpoint.host() + ":" + port();
     }
 
     public String name() {
-        return name != null ? name : "wiremock-" + (boundPort == 0 ? "new" : Integer.toString(boundPort));
+        return endpoint.nameOr("wiremock-" + (boundPort == 0 ? "new" : Integer.toString(boundPort)));
     }
 
     /** Fully qualified names of the interfaces listed in the registry node. */
@@ -183,43 +176,41 @@ public final class WireMockProvider implements AutoCloseable {
     /** Builds a {@link WireMockProvider}. Not thread-safe. */
     public static final class Builder {
 
-        private String host = "127.0.0.1";
-        private int port;
-        private String registry;
-        private String basePath = WireContract.DEFAULT_BASE_PATH;
+        private ProviderEndpoint.Builder endpoint = ProviderEndpoint.builder();
         private final List<String> services = new ArrayList<>();
-        private String name;
         private int containerThreads = 16;
-        private Duration sessionTimeout = RegistryClients.DEFAULT_SESSION_TIMEOUT;
         private Consumer<WireMockConfiguration> customizer = c -> { };
 
         private Builder() {
         }
 
+        /** Where it listens and registers, all at once; the single setters below change one value of it. */
+        public Builder endpoint(ProviderEndpoint value) {
+            this.endpoint = value.toBuilder();
+            return this;
+        }
+
         /** Interface to bind, 127.0.0.1 by default. */
         public Builder host(String value) {
-            this.host = Objects.requireNonNull(value, "host");
+            endpoint.host(value);
             return this;
         }
 
         /** Port, 0 (a free one) by default. */
         public Builder port(int value) {
-            if (value < 0 || value > 65_535) {
-                throw new IllegalArgumentException("port " + value + " is out of range 0..65535");
-            }
-            this.port = value;
+            endpoint.port(value);
             return this;
         }
 
         /** ZooKeeper connect string; without one the provider does not register. */
         public Builder registry(String zkConnectString) {
-            this.registry = zkConnectString;
+            endpoint.registry(zkConnectString);
             return this;
         }
 
         /** Registry base path, {@code /rpc} by default. */
         public Builder basePath(String value) {
-            this.basePath = WireContract.normalizeBasePath(value);
+            endpoint.basePath(value);
             return this;
         }
 
@@ -231,13 +222,13 @@ public final class WireMockProvider implements AutoCloseable {
 
         /** Name in logs and timelines; {@code wiremock-<port>} by default. */
         public Builder name(String value) {
-            this.name = value;
+            endpoint.name(value);
             return this;
         }
 
         /** ZooKeeper session timeout asked for (the server bounds it); 10 s by default. */
         public Builder sessionTimeout(Duration value) {
-            this.sessionTimeout = Objects.requireNonNull(value, "sessionTimeout");
+            endpoint.sessionTimeout(value);
             return this;
         }
 

@@ -175,4 +175,28 @@ class FaultPlanTest {
             assertThat(viaZero.decide("x", 0).answer() != null).as("arrival %d, seq 0", k).isEqualTo(fires);
         }
     }
+
+    @Test
+    void theClientIdSeparatesTwoClientsDrawsAndNoIdDrawsAsBefore() {
+        FaultPlan plan = mixedPlan();
+        FaultDecider d = plan.newDecider();
+        List<String> alpha = new ArrayList<>();
+        List<String> beta = new ArrayList<>();
+        List<String> alphaAgain = new ArrayList<>();
+        for (long s = 1; s <= 100; s++) {
+            alpha.add(decision(d.decide("x", "alpha", s)));
+            beta.add(decision(d.decide("x", "beta", s)));
+            assertThat(decision(d.decide("x", null, s))).as("seq %d without an id", s)
+                    .isEqualTo(decision(d.decide("x", s)));
+        }
+        FaultDecider again = plan.newDecider();
+        for (long s = 100; s >= 1; s--) {
+            alphaAgain.add(0, decision(again.decide("x", "alpha", s)));
+        }
+        assertThat(beta).isNotEqualTo(alpha);
+        assertThat(alphaAgain).isEqualTo(alpha);
+        assertThat(FaultDecider.clientKey(null)).isZero();
+        assertThat(FaultDecider.clientKey("alpha")).isEqualTo(FaultDecider.clientKey(new String("alpha")))
+                .isNotEqualTo(FaultDecider.clientKey("alphb"));
+    }
 }

@@ -48,7 +48,19 @@ public final class WireClient implements AutoCloseable {
     private final String hostHeader;
 
     public WireClient(String host, int port) throws IOException {
+        this(host, port, 0);
+    }
+
+    /**
+     * A client whose socket is bound to {@code localPort} on 127.0.0.1 first (0: not bound, any port), so a test can
+     * reuse the port of a connection it {@link #abort()}ed.
+     */
+    public WireClient(String host, int port, int localPort) throws IOException {
         socket = new Socket();
+        if (localPort != 0) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", localPort));
+        }
         socket.connect(new InetSocketAddress(host, port), 5_000);
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(10_000);
@@ -159,6 +171,17 @@ public final class WireClient implements AutoCloseable {
     public byte[] readBytes(int n, Duration timeout) throws IOException {
         socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
         return in.readNBytes(n);
+    }
+
+    /** This client's local port. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
+    /** Closes with a reset (SO_LINGER 0): no TIME_WAIT is left, so the local port can be bound again at once. */
+    public void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
  * POST /rpc HTTP/1.1\r\n
  * host: &lt;host:port&gt;\r\n
  * content-type: application/json\r\n
+ * [X-Rpc-Client-Id: &lt;client id&gt;\r\n]
  * content-length: &lt;n&gt;\r\n
  * X-Rpc-Request-Id: &lt;id&gt;\r\n
  * X-Rpc-Deadline-Ms: &lt;now + ms, wall-clock epoch millis&gt;\r\n
@@ -23,7 +24,8 @@ import java.util.function.LongSupplier;
  * {"requestId":"&lt;id&gt;",&lt;method's constant tail&gt;&lt;encoded arguments&gt;}
  * </pre>
  *
- * The request line and the constant headers are precomputed once per connection, and so is the timeout header of
+ * The request line and the constant headers (the client's id among them, when it has one) are precomputed once
+ * per connection, and so is the timeout header of
  * a call written with its whole timeout left (the usual case); the body's constant part is cached per method in
  * {@link MethodMetadata}. Per call only the id, the lengths and the arguments are written: no header map, no
  * HTTP encoder. The call-sequence header goes in only for a call recorded in a call history (seq above 0); without
@@ -49,17 +51,27 @@ public final class RequestEncoder {
 
     /** @param hostHeader the {@code Host} header value, "host:port" of the provider */
     public RequestEncoder(String hostHeader) {
-        this(hostHeader, System::currentTimeMillis);
+        this(hostHeader, null);
     }
 
     /**
      * @param hostHeader the {@code Host} header value, "host:port" of the provider
+     * @param clientId   the {@link WireContract#CLIENT_ID_HEADER} of every request, or null for none
+     */
+    public RequestEncoder(String hostHeader, String clientId) {
+        this(hostHeader, clientId, System::currentTimeMillis);
+    }
+
+    /**
+     * @param hostHeader the {@code Host} header value, "host:port" of the provider
+     * @param clientId   the {@link WireContract#CLIENT_ID_HEADER} of every request, or null for none
      * @param wallMillis the wall clock the deadline header counts from (epoch milliseconds)
      */
-    public RequestEncoder(String hostHeader, LongSupplier wallMillis) {
+    public RequestEncoder(String hostHeader, String clientId, LongSupplier wallMillis) {
         this.wallMillis = wallMillis;
         this.head = ascii("POST " + WireContract.CALL_PATH + " HTTP/1.1\r\nhost: " + hostHeader
-                + "\r\ncontent-type: " + WireContract.CONTENT_TYPE + "\r\n");
+                + "\r\ncontent-type: " + WireContract.CONTENT_TYPE + "\r\n"
+                + (clientId == null ? "" : WireContract.CLIENT_ID_HEADER + ": " + clientId + "\r\n"));
     }
 
     private static byte[] ascii(String s) {

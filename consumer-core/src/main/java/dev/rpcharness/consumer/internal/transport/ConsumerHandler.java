@@ -63,9 +63,10 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     private boolean closeWhenIdle;
     private boolean violated;
 
-    ConsumerHandler(String address, ResponseDecoder decoder, ResponseProgress progress, ProviderConnection owner) {
+    ConsumerHandler(String address, String clientId, ResponseDecoder decoder, ResponseProgress progress,
+                    ProviderConnection owner) {
         this.address = address;
-        this.encoder = new RequestEncoder(address);
+        this.encoder = new RequestEncoder(address, clientId);
         this.decoder = decoder;
         this.progress = progress;
         this.owner = owner;

@@ -99,7 +99,7 @@ public final class ProviderConnection {
 
     public ProviderConnection(ProviderNode node, int slot, EventLoop eventLoop, Bootstrap template,
                               Listener listener, Executor resolver, ResponseDecoder decoder, int maxResponseBytes,
-                              long backoffMinNanos, long backoffMaxNanos) {
+                              long backoffMinNanos, long backoffMaxNanos, String clientId) {
         this.node = node;
         this.address = node.address();
         this.slot = slot;
@@ -117,7 +117,7 @@ public final class ProviderConnection {
                 ResponseProgress progress = new ResponseProgress();
                 ch.pipeline().addLast("progress", progress);
                 ch.pipeline().addLast("http-frames", new ResponseFrameDecoder(maxResponseBytes));
-                ch.pipeline().addLast("rpc", new ConsumerHandler(address, decoder, progress,
+                ch.pipeline().addLast("rpc", new ConsumerHandler(address, clientId, decoder, progress,
                         ProviderConnection.this));
             }
         });

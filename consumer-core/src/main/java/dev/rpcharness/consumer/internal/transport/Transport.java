@@ -38,12 +38,14 @@ public final class Transport implements AutoCloseable {
     private final int maxResponseBytes;
     private final long backoffMinNanos;
     private final long backoffMaxNanos;
+    private final String clientId;
     private volatile NameResolver names = NameResolver.SYSTEM;
 
     /**
-     * @param id name part of the threads, unique per client
+     * @param id       name part of the threads, unique per client
+     * @param clientId the client's id, sent on every request of every connection
      */
-    public Transport(String id, int ioThreads, Duration connectTimeout, int maxResponseBytes,
+    public Transport(String id, String clientId, int ioThreads, Duration connectTimeout, int maxResponseBytes,
                      Duration backoffMin, Duration backoffMax, ResponseDecoder decoder) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -64,12 +66,13 @@ public final class Transport implements AutoCloseable {
         this.maxResponseBytes = maxResponseBytes;
         this.backoffMinNanos = backoffMin.toNanos();
         this.backoffMaxNanos = backoffMax.toNanos();
+        this.clientId = clientId;
     }
 
     /** A new connection to {@code node} (not started) reporting to {@code listener}. */
     public ProviderConnection newConnection(ProviderNode node, int slot, ProviderConnection.Listener listener) {
         ProviderConnection c = new ProviderConnection(node, slot, group.next(), bootstrap, listener, resolver,
-                decoder, maxResponseBytes, backoffMinNanos, backoffMaxNanos);
+                decoder, maxResponseBytes, backoffMinNanos, backoffMaxNanos, clientId);
         c.names = names;
         return c;
     }

@@ -71,7 +71,7 @@ class RequestEncoderTest {
 
     @Test
     void bytesEqualNettysEncodingForFullAndPartialBudgetsAndAnyIdLength() {
-        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", () -> NOW);
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> NOW);
         for (long id : new long[] {1, 9, 10, 99, 100, 12_345, 999_999_999L, Long.MAX_VALUE}) {
             assertThat(encoded(encoder, id, hello, args, 3000, 3000)).isEqualTo(viaNetty(id, hello, args, 3000));
             assertThat(encoded(encoder, id, hello, args, 7, 3000)).isEqualTo(viaNetty(id, hello, args, 7));
@@ -82,7 +82,7 @@ class RequestEncoderTest {
 
     @Test
     void aProviderDecodesItWithItsContentLengthAndHeaders() {
-        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", () -> NOW);
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> NOW);
         EmbeddedChannel provider = new EmbeddedChannel(new HttpRequestDecoder(), new HttpObjectAggregator(1 << 16));
         provider.writeInbound(encoder.encode(ByteBufAllocator.DEFAULT, 42, hello, args, 1234, 3000));
         FullHttpRequest request = provider.readInbound();
@@ -102,7 +102,7 @@ class RequestEncoderTest {
 
     @Test
     void aCallSeqAddsTheOptionalHeaderAndNoSeqKeepsTheBytesIdentical() {
-        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", () -> NOW);
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> NOW);
         assertThat(encoded(encoder, 7, hello, args, 3000, 3000)).isEqualTo(viaNetty(7, hello, args, 3000));
         ByteBuf none = encoder.encode(ByteBufAllocator.DEFAULT, 7, hello, args, 3000, 3000, 0);
         try {
@@ -128,5 +128,31 @@ class RequestEncoderTest {
                 provider.finishAndReleaseAll();
             }
         }
+    }
+
+    @Test
+    void theClientIdIsInEveryRequestOfItsEncoder() {
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", "c0-5eed");
+        // whole budget (the precomputed tail), part of it, and with a call number
+        long[][] shapes = {{3000, 3000, 0}, {7, 3000, 0}, {3000, 3000, 12}};
+        for (long[] c : shapes) {
+            EmbeddedChannel provider = new EmbeddedChannel(new HttpRequestDecoder(),
+                    new HttpObjectAggregator(1 << 16));
+            provider.writeInbound(encoder.encode(ByteBufAllocator.DEFAULT, 42, hello, args, c[0], c[1], c[2]));
+            FullHttpRequest request = provider.readInbound();
+            try {
+                assertThat(request.decoderResult().isSuccess()).isTrue();
+                assertThat(request.headers().getAll(WireContract.CLIENT_ID_HEADER)).containsExactly("c0-5eed");
+                assertThat(request.headers().get(WireContract.REQUEST_ID_HEADER)).isEqualTo("42");
+                assertThat(request.headers().get(WireContract.TIMEOUT_HEADER)).isEqualTo(Long.toString(c[0]));
+                assertThat(request.content().toString(StandardCharsets.UTF_8))
+                        .startsWith("{\"requestId\":\"42\",").endsWith(",\"parameters\":[\"wörld\"]}");
+            } finally {
+                request.release();
+                provider.finishAndReleaseAll();
+            }
+        }
+        String none = encoded(new RequestEncoder("127.0.0.1:20881", null, () -> NOW), 7, hello, args, 3000, 3000);
+        assertThat(none).isEqualTo(viaNetty(7, hello, args, 3000)).doesNotContain(WireContract.CLIENT_ID_HEADER);
     }
 }

@@ -1,0 +1,105 @@
+package dev.rpcharness.provider.internal.server;
+
+import dev.rpcharness.protocol.WireContract;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The bytes of one HTTP/1.1 response, built by hand so fault injection controls every byte on the wire.
+ * Immutable.
+ *
+ * @param head the status line and headers, ending with the blank line
+ * @param body the body (its length is announced in Content-Length unless a fault says otherwise)
+ */
+record WireAnswer(byte[] head, byte[] body) {
+
+    /** A response whose Content-Length matches {@code body}. */
+    static WireAnswer of(int status, String requestId, String contentType, byte[] body) {
+        return new WireAnswer(head(status, requestId, contentType, body.length, false), body);
+    }
+
+    /** A response announcing {@code contentLength}, whatever the body really holds. */
+    static WireAnswer withLength(int status, String requestId, String contentType, byte[] body, int contentLength) {
+        return new WireAnswer(head(status, requestId, contentType, contentLength, false), body);
+    }
+
+    /** A response that also says {@code Connection: close}. */
+    static WireAnswer closing(int status, String requestId, String contentType, byte[] body) {
+        return new WireAnswer(head(status, requestId, contentType, body.length, true), body);
+    }
+
+    static byte[] head(int status, String requestId, String contentType, int contentLength, boolean close) {
+        StringBuilder sb = new StringBuilder(160);
+        sb.append("HTTP/1.1 ").append(status).append(' ')
+                .append(HttpResponseStatus.valueOf(status).reasonPhrase()).append("\r\n");
+        sb.append("Content-Type: ").append(contentType).append("\r\n");
+        sb.append("Content-Length: ").append(contentLength).append("\r\n");
+        if (requestId != null) {
+            sb.append(WireContract.REQUEST_ID_HEADER).append(": ").append(headerSafe(requestId)).append("\r\n");
+        }
+        if (close) {
+            sb.append("Connection: close\r\n");
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static final byte[] OK_JSON_HEAD = ("HTTP/1.1 200 " + HttpResponseStatus.OK.reasonPhrase() + "\r\n"
+            + "Content-Type: " + WireContract.CONTENT_TYPE + "\r\nContent-Length: ").getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] ID_HEADER = ("\r\n" + WireContract.REQUEST_ID_HEADER + ": ")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    /**
+     * The bytes of {@code of(status, requestId, contentType, body)} (or {@code closing(...)} when {@code close}),
+     * head and body, written into one buffer from {@code alloc}: no intermediate arrays. The caller owns the
+     * buffer.
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, int status, String requestId, String contentType, byte[] body,
+                          boolean close) {
+        if (status != 200 || close || !WireContract.CONTENT_TYPE.equals(contentType)) {
+            byte[] head = head(status, requestId, contentType, body.length, close);
+            return alloc.buffer(head.length + body.length).writeBytes(head).writeBytes(body);
+        }
+        int idLength = requestId == null ? 0 : requestId.length();
+        ByteBuf buf = alloc.buffer(OK_JSON_HEAD.length + 12 + ID_HEADER.length + idLength + 4 + body.length);
+        buf.writeBytes(OK_JSON_HEAD);
+        buf.writeCharSequence(Integer.toString(body.length), StandardCharsets.ISO_8859_1);
+        if (requestId != null) {
+            buf.writeBytes(ID_HEADER);
+            buf.writeCharSequence(headerSafe(requestId), StandardCharsets.ISO_8859_1);
+        }
+        buf.writeBytes(CRLF).writeBytes(CRLF);
+        return buf.writeBytes(body);
+    }
+
+    /** The id with control characters dropped, so a hostile id cannot split the header block. */
+    private static String headerSafe(String id) {
+        boolean clean = true;
+        for (int i = 0; i < id.length() && clean; i++) {
+            char c = id.charAt(i);
+            clean = c >= 0x20 && c != 0x7f;
+        }
+        if (clean) {
+            return id;
+        }
+        StringBuilder sb = new StringBuilder(id.length());
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c >= 0x20 && c != 0x7f) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Head and body as one array. */
+    byte[] bytes() {
+        byte[] all = new byte[head.length + body.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+}
