@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReplayNote {
 
-    /** Timeline actions that are chaos steps (and the same with {@code -failed} when the step threw). */
     private final String testClass;
     private final String testMethod;
     private final String text;
@@ -52,8 +51,9 @@ final class ReplayNote {
         long origin = cluster.timeline().originNanos();
         int k = 0;
         for (TimelineEvent e : cluster.timeline().events()) {
-            String action = e.action().endsWith("-failed")
-                    ? e.action().substring(0, e.action().length() - "-failed".length()) : e.action();
+            String action = e.action().endsWith(TimelineAction.FAILED_SUFFIX)
+                    ? e.action().substring(0, e.action().length() - TimelineAction.FAILED_SUFFIX.length())
+                    : e.action();
             if (!TimelineAction.isChaosStep(action)) {
                 continue;
             }

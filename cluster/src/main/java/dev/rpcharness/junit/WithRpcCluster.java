@@ -27,6 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * failure. A failed test also writes a replay record and logs the command that re-runs it with the recorded seed
  * (docs/history.md, "Replay"); the system property or configuration parameter {@code rpc.cluster.seed} fixes the
  * cluster's seed. A method annotation overrides the class one.
+ *
+ * <p>The cluster is the one {@link WithRpcClusterSpec#of(WithRpcCluster)} describes: a bare annotation stands for
+ * {@link dev.rpcharness.cluster.ClusterSpec#defaults()}, the defaults of {@code RpcCluster.builder()} and of the
+ * load tests' {@code LoadTarget}. Attributes that are options of the client default to {@link #UNSET}, so the
+ * client's own defaults apply; the others default to the spec's values.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -35,10 +40,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RpcClusterExtension.class)
 public @interface WithRpcCluster {
 
-    /** Number of fake providers. */
+    /**
+     * Value of the client-option attributes ({@link #callTimeoutMs()}, {@link #providerWaitTimeoutMs()},
+     * {@link #connectionsPerProvider()}) and of {@link #providerSessionTimeoutMs()} that leaves the option unset,
+     * so the default of {@link dev.rpcharness.consumer.ConsumerOptions} (or of the provider) applies.
+     */
+    long UNSET = -1;
+
+    /** Number of fake providers; 1, as {@link dev.rpcharness.cluster.ClusterSpec}'s default. */
     int providers() default 1;
 
-    /** Servers of the embedded ZooKeeper ensemble. */
+    /** Servers of the embedded ZooKeeper ensemble; 1, as {@link dev.rpcharness.cluster.ClusterSpec}'s default. */
     int zooKeeperEnsemble() default 1;
 
     /**
@@ -54,22 +66,25 @@ public @interface WithRpcCluster {
      */
     Class<?>[] implementations() default {};
 
-    /** The clients' call timeout in milliseconds. */
-    long callTimeoutMs() default 3_000;
+    /** The clients' call timeout in milliseconds; {@link #UNSET}: the client's default (3 s). */
+    long callTimeoutMs() default UNSET;
 
-    /** How long a call waits for a connected provider, in milliseconds. */
-    long providerWaitTimeoutMs() default 3_000;
+    /** How long a call waits for a connected provider, in milliseconds; {@link #UNSET}: the client's default (3 s). */
+    long providerWaitTimeoutMs() default UNSET;
 
-    /** Persistent connections each client opens to each provider. */
-    int connectionsPerProvider() default 1;
+    /**
+     * Persistent connections each client opens to each provider; {@link #UNSET}: the client's default (2). A test
+     * that needs every call on one connection says {@code connectionsPerProvider = 1}.
+     */
+    int connectionsPerProvider() default (int) UNSET;
 
     /**
      * The providers' ZooKeeper session timeout in milliseconds: how long a crashed provider stays registered.
-     * 0 keeps the provider's default.
+     * {@link #UNSET} keeps the provider's default.
      */
-    long providerSessionTimeoutMs() default 0;
+    long providerSessionTimeoutMs() default UNSET;
 
-    /** Registry base path. */
+    /** Registry base path; {@code /rpc}, as {@link dev.rpcharness.cluster.ClusterSpec}'s default. */
     String basePath() default "/rpc";
 
     /** One cluster per test method (default) or one shared by the class's tests. */

@@ -39,6 +39,8 @@ class TimelineActionTest {
         for (RoutingEvent.Kind kind : RoutingEvent.Kind.values()) {
             String action = new RoutingEvent(kind, "127.0.0.1:1", "", 0).action();
             assertThat(TimelineAction.ofLabel(action)).as(kind + " as " + action).isPresent();
+            assertThat(ClusterClients.actionOf(kind).label()).as("the cluster records " + kind + " as the client"
+                    + " names it").isEqualTo(action);
         }
     }
 

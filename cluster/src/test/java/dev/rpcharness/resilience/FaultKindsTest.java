@@ -31,7 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every fault kind of the plan, injected on a provider, ends the call with the error docs/wire-contract.md promises, as fast
  * as it promises. One cluster for the class; each case sets the plan, makes one call, and clears the plan.
  */
-@WithRpcCluster(providers = 1, callTimeoutMs = 1_500, scope = WithRpcCluster.Scope.PER_CLASS)
+// One connection: a wrong request id is the id of the previous call on the same connection, which must be the
+// test's own healthy call (with the client's default of two, it may be no call at all: a protocol error).
+@WithRpcCluster(providers = 1, callTimeoutMs = 1_500, connectionsPerProvider = 1,
+        scope = WithRpcCluster.Scope.PER_CLASS)
 class FaultKindsTest {
 
     /** As in the annotation. */

@@ -210,6 +210,48 @@ public final class ConsumerOptions {
         return clientId;
     }
 
+    /**
+     * Equal when every option is: durations and numbers by value, the callback executor and the call history by
+     * identity (the same executor, the same recorder).
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ConsumerOptions other)) {
+            return false;
+        }
+        return connectionsPerProvider == other.connectionsPerProvider
+                && maxResponseBytes == other.maxResponseBytes
+                && ioThreads == other.ioThreads
+                && maxCallsInFlight == other.maxCallsInFlight
+                && outlierConsecutiveFailures == other.outlierConsecutiveFailures
+                && maxEjectionPercent == other.maxEjectionPercent
+                && Double.compare(outlierFailureRatio, other.outlierFailureRatio) == 0
+                && outlierMinimumCalls == other.outlierMinimumCalls
+                && callTimeout.equals(other.callTimeout)
+                && providerWaitTimeout.equals(other.providerWaitTimeout)
+                && connectTimeout.equals(other.connectTimeout)
+                && reconnectBackoffMin.equals(other.reconnectBackoffMin)
+                && reconnectBackoffMax.equals(other.reconnectBackoffMax)
+                && outlierBaseEjectionTime.equals(other.outlierBaseEjectionTime)
+                && outlierMaxEjectionTime.equals(other.outlierMaxEjectionTime)
+                && outlierInterval.equals(other.outlierInterval)
+                && callbackExecutor == other.callbackExecutor
+                && callHistory == other.callHistory
+                && Objects.equals(clientId, other.clientId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(callTimeout, providerWaitTimeout, connectTimeout, connectionsPerProvider,
+                maxResponseBytes, ioThreads, reconnectBackoffMin, reconnectBackoffMax, maxCallsInFlight,
+                outlierConsecutiveFailures, outlierBaseEjectionTime, outlierMaxEjectionTime, maxEjectionPercent,
+                outlierFailureRatio, outlierMinimumCalls, outlierInterval, System.identityHashCode(callbackExecutor),
+                System.identityHashCode(callHistory), clientId);
+    }
+
     @Override
     public String toString() {
         return "ConsumerOptions{" + (clientId == null ? "" : "clientId=" + clientId + ", ")

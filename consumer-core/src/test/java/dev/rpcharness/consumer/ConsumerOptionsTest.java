@@ -58,4 +58,15 @@ class ConsumerOptionsTest {
         assertThat(copy.toString()).isEqualTo(options.toString());
         assertThat(copy.clientId()).isEqualTo("replayed-7");
     }
+
+    @Test
+    void optionsAreEqualWhenEveryOptionIs() {
+        assertThat(ConsumerOptions.builder().build()).isEqualTo(ConsumerOptions.defaults())
+                .hasSameHashCodeAs(ConsumerOptions.defaults());
+        ConsumerOptions tuned = ConsumerOptions.builder().outlierFailureRatio(0.5).build();
+        assertThat(tuned).isEqualTo(tuned.toBuilder().build()).isNotEqualTo(ConsumerOptions.defaults());
+        assertThat(ConsumerOptions.builder().connectionsPerProvider(1).build()).isNotEqualTo(ConsumerOptions.defaults());
+        assertThat(ConsumerOptions.builder().callbackExecutor(Runnable::run).build())
+                .isNotEqualTo(ConsumerOptions.defaults());
+    }
 }

@@ -1,0 +1,91 @@
+package dev.rpcharness.cluster;
+
+import dev.rpcharness.provider.FakeProvider;
+import dev.rpcharness.run.Timeline;
+import dev.rpcharness.run.TimelineAction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The fake providers of one {@link RpcCluster}: starts the spec's providers ({@code p0}, {@code p1}, ...) on
+ * loopback, each registered in the cluster's ZooKeeper, and puts their registrations and their own state changes
+ * on the cluster's timeline.
+ *
+ * <p>Lifecycle: {@link #startAll()} once, while the cluster starts; the cluster closes the providers through
+ * {@link #inClosingOrder()}. Threading: the list is safe to read from any thread.
+ */
+final class ProviderFleet {
+
+    private final ClusterSpec spec;
+    private final String connectString;
+    private final Timeline timeline;
+    private final List<FakeProvider> providers = new CopyOnWriteArrayList<>();
+
+    ProviderFleet(ClusterSpec spec, String connectString, Timeline timeline) {
+        this.spec = spec;
+        this.connectString = connectString;
+        this.timeline = timeline;
+    }
+
+    /** Starts the spec's providers in index order; a provider that fails to start stays in the list to be closed. */
+    void startAll() {
+        for (int i = 0; i < spec.providers(); i++) {
+            FakeProvider.Builder pb = FakeProvider.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .registry(connectString)
+                    .basePath(spec.basePath())
+                    .name(TimelineAction.providerName(i))
+                    .faultPlan(spec.faultPlan(i).forRun(spec.seed(), i));
+            spec.providerSessionTimeout().ifPresent(pb::sessionTimeout);
+            spec.services().forEach((iface, supplier) -> serve(pb, iface, supplier));
+            FakeProvider provider = pb.build();
+            providers.add(provider);
+            // The provider's own events go on as provider-<its action> (TimelineAction.PROVIDER_*); one it fires
+            // that the enum does not name (reregister-failed) keeps its name the same way.
+            provider.addListener(e -> timeline.record("provider-" + e.action(), e.provider(), e.detail()));
+            provider.start();
+            timeline.record(TimelineAction.PROVIDER_REGISTERED, provider.name(), provider.address());
+        }
+    }
+
+    private static <T> void serve(FakeProvider.Builder pb, Class<T> iface, Supplier<?> supplier) {
+        Object impl = Objects.requireNonNull(supplier.get(), () -> "implementation supplier of " + iface.getName()
+                + " returned null");
+        pb.serve(iface, iface.cast(impl));
+    }
+
+    /** Provider {@code index}, 0-based. */
+    FakeProvider get(int index) {
+        if (index < 0 || index >= providers.size()) {
+            throw new IndexOutOfBoundsException("provider " + index + " of a cluster of " + providers.size());
+        }
+        return providers.get(index);
+    }
+
+    /** All providers, in index order. */
+    List<FakeProvider> all() {
+        return List.copyOf(providers);
+    }
+
+    /** The name ({@code p<i>}) of the provider at {@code address}, or the address itself. */
+    String nameOf(String address) {
+        for (FakeProvider p : providers) {
+            if (address.equals(p.address())) {
+                return p.name();
+            }
+        }
+        return address;
+    }
+
+    /** The providers, highest index first: the order the cluster closes them in. */
+    List<FakeProvider> inClosingOrder() {
+        List<FakeProvider> order = new ArrayList<>(providers);
+        Collections.reverse(order);
+        return order;
+    }
+}
