@@ -52,7 +52,7 @@ public final class CallStream implements HistoryReader.Handler {
     }
 
     /** Ended calls waiting out their linger, at most, by default. */
-    public static final int MAX_LINGERING = 4_096;
+    public static final int MAX_LINGERING = 16_384;
 
     private final Listener listener;
     private final long lingerNanos;
