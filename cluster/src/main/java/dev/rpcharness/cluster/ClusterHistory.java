@@ -1,12 +1,12 @@
 package dev.rpcharness.cluster;
 
 import dev.rpcharness.check.CheckReport;
+import dev.rpcharness.check.FaultSpan;
 import dev.rpcharness.check.HistoryChecker;
 import dev.rpcharness.consumer.CallHistory;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.history.HistoryRecorder;
 import dev.rpcharness.provider.FakeProvider;
-import dev.rpcharness.run.HistoryFile;
 import dev.rpcharness.run.TimelineAction;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +78,8 @@ public final class ClusterHistory implements AutoCloseable {
         for (int i = 0; i < providers.size(); i++) {
             FakeProvider p = providers.get(i);
             b.provider(p.address(), TimelineAction.providerName(i), p.executedCalls().snapshot(),
-                    !p.faultPlan().isEmpty());
+                    p.faultPlanHistory().closingSpans().stream()
+                            .map(s -> new FaultSpan(s.fromNanos(), s.toNanos())).toList());
         }
         HistoryChecker checker = b.build();
         List<CheckReport> reports = new ArrayList<>();
@@ -86,7 +87,7 @@ public final class ClusterHistory implements AutoCloseable {
             if (!r.flush(10, TimeUnit.SECONDS)) {
                 log.warn("call history {} is not fully written after 10 s; checking what is there", r.file());
             }
-            reports.add(checker.check(HistoryFile.read(r.file())));
+            reports.add(checker.check(r.file()));
         }
         return reports;
     }

@@ -3,8 +3,7 @@ package dev.rpcharness.cluster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.check.CallOutcome;
 import dev.rpcharness.check.CheckReport;
-import dev.rpcharness.run.CallRecord;
-import dev.rpcharness.run.HistoryFile;
+import dev.rpcharness.run.CallStream;
 import dev.rpcharness.run.RunFolder;
 import dev.rpcharness.run.TimelineAction;
 import dev.rpcharness.run.TimelineEvent;
@@ -89,18 +88,15 @@ public final class RunHistoryCheck {
                 .filter(e -> TimelineAction.isChaosStep(e.action())).toList();
         long origin = cluster.timeline().originNanos();
         long[][] counts = new long[steps.size() + 1][3];
+        long[] stepTimes = steps.stream().mapToLong(TimelineEvent::monotonicNanos).toArray();
         for (Path f : files) {
-            for (CallRecord call : HistoryFile.read(f).calls()) {
+            // Read as a stream: the first end decides a call's outcome, so no call needs to linger.
+            CallStream.read(f, Duration.ZERO, call -> {
                 CallOutcome outcome = CallOutcome.of(call);
-                if (outcome == null || !call.hasStart()) {
-                    continue;
+                if (outcome != null && call.hasStart()) {
+                    counts[window(stepTimes, call.startNanos())][outcome.ordinal()]++;
                 }
-                int window = 0;
-                while (window < steps.size() && steps.get(window).monotonicNanos() <= call.startNanos()) {
-                    window++;
-                }
-                counts[window][outcome.ordinal()]++;
-            }
+            });
         }
         StringBuilder out = new StringBuilder();
         for (int w = 0; w <= steps.size(); w++) {
@@ -111,6 +107,21 @@ public final class RunHistoryCheck {
                     .append(",\"info\":").append(counts[w][2]).append("}\n");
         }
         return out.toString();
+    }
+
+    /** How many steps started at or before {@code nanos}: the window a call started then falls in. */
+    private static int window(long[] stepTimes, long nanos) {
+        int lo = 0;
+        int hi = stepTimes.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (stepTimes[mid] <= nanos) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /**

@@ -12,7 +12,6 @@ import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.fault.Fault;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.provider.fault.FaultRule;
-import dev.rpcharness.run.HistoryFile;
 import dev.rpcharness.run.Timeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,19 +143,52 @@ class HistoryCheckerTest {
         }
     }
 
+    @Test
+    void callsAThawedProviderReadsAfterTheirDeadlineAreDroppedUnrunAndFail() throws Exception {
+        try (RpcCluster cluster = RpcCluster.builder().providers(1).callHistory(dir)
+                .clientOptions(ConsumerOptions.builder().callTimeout(Duration.ofMillis(300))
+                        .outlierConsecutiveFailures(0).build()).build()) {
+            ConsumerClient client = cluster.client();
+            callAndWait(client, 3);
+            cluster.freeze(0);
+            AsyncObjectProxy async = client.createAsync(EchoService.class);
+            List<RpcFuture> frozen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                frozen.add(async.call("echo", "f" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> frozen.stream().allMatch(RpcFuture::isDone));
+            CheckReport before = cluster.callHistory().orElseThrow().check(cluster, true, Duration.ofSeconds(2)).get(0);
+            cluster.thaw(0);
+            // The provider reads the written ones now, after their deadline: it drops them instead of running them.
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.provider(0).stats().expired() == before.info());
+            callAndWait(client, 2);
+            CheckReport r = cluster.callHistory().orElseThrow().check(cluster, true, Duration.ofSeconds(2)).get(0);
+            assertThat(r.violations()).as(r.describe()).isEmpty();
+            assertThat(before.info()).as(before.describe()).isPositive();
+            assertThat(r.info()).as(r.describe()).isZero();
+            assertThat(r.fail()).as(r.describe()).isEqualTo(4);
+            assertThat(r.ok()).isEqualTo(5);
+            assertThat(cluster.provider(0).executedCalls().count()).isEqualTo(5);
+        }
+    }
+
     // ---- each rule on a hand-written history ----
 
-    private HistoryFile history(String... lines) throws IOException {
+    private Path history(String... lines) throws IOException {
         Path file = dir.resolve("hand.jsonl");
         Files.writeString(file, "{\"e\":\"history\",\"callTimeoutMs\":1000}\n" + String.join("\n", lines)
                 + "\n{\"e\":\"closed\",\"t\":0,\"lost\":0}\n");
-        return HistoryFile.read(file);
+        return file;
     }
 
     private static final long S = 1_000_000_000L;
 
     private static HistoryChecker checker(Timeline timeline) {
-        return HistoryChecker.builder().timeline(timeline.events(), 0).provider("h:1", "p0", null, false)
+        return checker(timeline, List.of());
+    }
+
+    private static HistoryChecker checker(Timeline timeline, List<FaultSpan> closingFaults) {
+        return HistoryChecker.builder().timeline(timeline.events(), 0).provider("h:1", "p0", null, closingFaults)
                 .slack(Duration.ofMillis(500)).build();
     }
 
@@ -190,6 +222,10 @@ class HistoryCheckerTest {
         assertThat(rules(checker.check(history(start(1, 0), end(1, S, null))))).containsExactly(
                 Rule.UNSENT_ONLY_REJECTED);
         assertThat(rules(checker.check(history(start(1, 0), end(1, S, "NoProviderException"))))).isEmpty();
+        // Moved between connections that all closed before it could be written (a crash): failed, not run.
+        CheckReport unsentLost = checker.check(history(start(1, 0), end(1, S, "ConnectionLostException")));
+        assertThat(rules(unsentLost)).isEmpty();
+        assertThat(unsentLost.fail()).isEqualTo(1);
         assertThat(rules(checker.check(history(start(1, 0), write(1, 1), end(1, S / 2, "RpcTimeoutException")))))
                 .containsExactly(Rule.TIMEOUT_BOUNDS);
         assertThat(rules(checker.check(history(start(1, 0), write(1, 1), end(1, 2 * S, "RpcTimeoutException")))))
@@ -217,5 +253,46 @@ class HistoryCheckerTest {
         other.record("provider-crash", "p1", "");
         assertThat(rules(checker(other).check(history(start(1, 0), write(1, 1),
                 end(1, S, "ConnectionLostException"))))).containsExactly(Rule.CONNECTION_LOST_HAS_CAUSE);
+    }
+
+    @Test
+    void onlyAFaultPlanAbleToEndConnectionsAndInForceThenExplainsALostConnection() throws IOException {
+        long[] now = {S / 2};
+        Timeline timeline = new Timeline(() -> now[0], java.time.Clock.systemUTC());
+        timeline.record("fault-plan", "p0", "FaultPlan[none]");
+        timeline.record("provider-faultPlan", "p0", "FaultPlan[none]");
+        String[] lostAt10s = {start(1, 10 * S), write(1, 10 * S + 1), end(1, 11 * S, "ConnectionLostException")};
+        // A plan installed earlier that cannot end connections is no cause.
+        assertThat(rules(checker(timeline).check(history(lostAt10s))))
+                .containsExactly(Rule.CONNECTION_LOST_HAS_CAUSE);
+        // A reset plan replaced long before the call is no cause either...
+        assertThat(rules(checker(timeline, List.of(new FaultSpan(Long.MIN_VALUE, 5 * S))).check(history(lostAt10s))))
+                .containsExactly(Rule.CONNECTION_LOST_HAS_CAUSE);
+        // ... one in force while the call was out is, and so is one installed within the slack of its end.
+        assertThat(checker(timeline, List.of(new FaultSpan(Long.MIN_VALUE, Long.MAX_VALUE))).check(history(lostAt10s))
+                .violations()).isEmpty();
+        assertThat(checker(timeline, List.of(new FaultSpan(11 * S + S / 4, Long.MAX_VALUE))).check(history(lostAt10s))
+                .violations()).isEmpty();
+    }
+
+    @Test
+    void connectionsEndedByAResetPlanPassTheCheck() throws Exception {
+        try (RpcCluster cluster = RpcCluster.builder().providers(1).callHistory(dir)
+                .clientOptions(ConsumerOptions.builder().outlierConsecutiveFailures(0).build()).build()) {
+            ConsumerClient client = cluster.client();
+            callAndWait(client, 3);
+            cluster.faultPlan(0, FaultPlan.of(FaultRule.forAll(Fault.reset()).everyNth(3)));
+            AsyncObjectProxy async = client.createAsync(EchoService.class);
+            List<RpcFuture> calls = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                calls.add(async.call("echo", "r" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> calls.stream().allMatch(RpcFuture::isDone));
+            cluster.faultPlan(0, FaultPlan.none());
+            callAndWait(client, 3);
+            CheckReport r = cluster.callHistory().orElseThrow().check(cluster, true, Duration.ofSeconds(2)).get(0);
+            assertThat(r.violations()).as(r.describe()).isEmpty();
+            assertThat(r.info()).as(r.describe()).isPositive();
+        }
     }
 }

@@ -13,6 +13,11 @@ public final class WireContract {
     /** Optional header carrying the caller's remaining budget in milliseconds. */
     public static final String TIMEOUT_HEADER = "X-Rpc-Timeout-Ms";
     /**
+     * Optional header carrying the caller's deadline as wall-clock epoch milliseconds: a provider that reads the
+     * call after it (a frozen provider, thawed) may drop it unrun, since the caller has given up.
+     */
+    public static final String DEADLINE_HEADER = "X-Rpc-Deadline-Ms";
+    /**
      * Optional header carrying the call's sequence number in the consumer's call history (sent only when the
      * consumer records one); fake providers draw probabilistic faults from it, other providers ignore it.
      */

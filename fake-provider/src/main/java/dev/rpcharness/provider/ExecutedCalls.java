@@ -19,13 +19,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class ExecutedCalls {
 
-    /** One executed call; {@code clientId} null when the request carried none. */
-    private record Entry(String clientId, int port, long requestId) {
+    /**
+     * One executed call; {@code clientId} null when the request carried none; {@code expired} when the call was
+     * dropped unrun because its caller's deadline had passed when it was read.
+     */
+    private record Entry(String clientId, int port, long requestId, boolean expired) {
     }
 
     private final AtomicReferenceArray<Entry> ring;
     private final int mask;
     private final AtomicLong next = new AtomicLong();
+    private final AtomicLong executed = new AtomicLong();
 
     /** @param capacityPowerOfTwo calls kept, a power of two */
     ExecutedCalls(int capacityPowerOfTwo) {
@@ -41,22 +45,34 @@ public final class ExecutedCalls {
      * port {@code remotePort} is executed now.
      */
     void record(String clientId, int remotePort, String requestId) {
+        if (add(clientId, remotePort, requestId, false)) {
+            executed.incrementAndGet();
+        }
+    }
+
+    /** Records that the call was dropped unrun: its caller's deadline had passed when it was read. */
+    void recordExpired(String clientId, int remotePort, String requestId) {
+        add(clientId, remotePort, requestId, true);
+    }
+
+    private boolean add(String clientId, int remotePort, String requestId, boolean expired) {
         long id;
         try {
             id = Long.parseLong(requestId);
         } catch (NumberFormatException e) {
-            return; // ids that are not numbers cannot come from the consumer under test
+            return false; // ids that are not numbers cannot come from the consumer under test
         }
         if (id <= 0 || remotePort <= 0) {
-            return;
+            return false;
         }
         long i = next.getAndIncrement();
-        ring.lazySet((int) (i & mask), new Entry(clientId, remotePort, id));
+        ring.lazySet((int) (i & mask), new Entry(clientId, remotePort, id, expired));
+        return true;
     }
 
-    /** Calls executed so far. */
+    /** Calls executed so far (not those dropped unrun). */
     public long count() {
-        return next.get();
+        return executed.get();
     }
 
     /** The calls executed so far, as a set to look up in. */
@@ -86,7 +102,12 @@ public final class ExecutedCalls {
 
         @Override
         public boolean ran(String clientId, int callerPort, long requestId) {
-            return keys.contains(new Entry(clientId, callerPort, requestId));
+            return keys.contains(new Entry(clientId, callerPort, requestId, false));
+        }
+
+        @Override
+        public boolean expired(String clientId, int callerPort, long requestId) {
+            return keys.contains(new Entry(clientId, callerPort, requestId, true));
         }
 
         @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.protocol.ProviderNode;
 import dev.rpcharness.protocol.RpcJson;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.fault.FaultPlanHistory;
 import dev.rpcharness.provider.internal.server.CallCounters;
+import dev.rpcharness.provider.internal.server.ExecutionLog;
 import dev.rpcharness.provider.internal.server.ProviderServer;
 import dev.rpcharness.provider.internal.server.ServiceTable;
 import dev.rpcharness.provider.registration.ProviderEndpoint;
@@ -60,9 +62,24 @@ public final class FakeProvider implements AutoCloseable {
                 implementationThreads == ImplementationThreads.IO_THREAD, b.maxRequestBytes);
         this.lifecycle = new ProviderLifecycle(new ProviderLifecycle.Config(endpoint, b.drainTimeout, b.quietPeriod,
                 b.faultPlan),
-                decider -> new ProviderServer(settings, services, counters, mapper, decider, executed::record,
+                decider -> new ProviderServer(settings, services, counters, mapper, decider, executionLog(),
                         this::name),
                 this::nodeData);
+    }
+
+    /** The server's calls, run or dropped unrun, into {@link #executedCalls()}. */
+    private ExecutionLog executionLog() {
+        return new ExecutionLog() {
+            @Override
+            public void executed(String clientId, int callerPort, String requestId) {
+                executed.record(clientId, callerPort, requestId);
+            }
+
+            @Override
+            public void expired(String clientId, int callerPort, String requestId) {
+                executed.recordExpired(clientId, callerPort, requestId);
+            }
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -122,6 +139,11 @@ public final class FakeProvider implements AutoCloseable {
 
     public FaultPlan faultPlan() {
         return lifecycle.faultPlan();
+    }
+
+    /** Which plan was in force when, since the provider was built; read by the call-history checker. */
+    public FaultPlanHistory faultPlanHistory() {
+        return lifecycle.planHistory();
     }
 
     /** Live counters; they survive restarts. */

@@ -2,6 +2,7 @@ package dev.rpcharness.provider;
 
 import dev.rpcharness.provider.fault.FaultDecider;
 import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.fault.FaultPlanHistory;
 import dev.rpcharness.provider.internal.server.ProviderServer;
 import dev.rpcharness.provider.registration.Registration;
 import dev.rpcharness.provider.registration.ProviderEndpoint;
@@ -56,6 +57,7 @@ final class ProviderLifecycle {
     private volatile int port;
     private volatile ProviderState state = ProviderState.NEW;
     private volatile FaultPlan plan;
+    private final FaultPlanHistory planHistory;
     private volatile ProviderServer server;
 
     /**
@@ -68,6 +70,7 @@ final class ProviderLifecycle {
         this.nodeData = nodeData;
         this.port = config.endpoint().port();
         this.plan = config.plan();
+        this.planHistory = new FaultPlanHistory(config.plan());
         this.registrations = config.registry() == null ? null : new Registrations(config.endpoint(),
                 new Registration.Listener() {
                     @Override
@@ -154,12 +157,17 @@ final class ProviderLifecycle {
             if (s != null) {
                 s.decider(newPlan.newDecider());
             }
+            planHistory.installed(newPlan, System.nanoTime());
         }
         fire("faultPlan", newPlan.toString());
     }
 
     FaultPlan faultPlan() {
         return plan;
+    }
+
+    FaultPlanHistory planHistory() {
+        return planHistory;
     }
 
     void crash() {

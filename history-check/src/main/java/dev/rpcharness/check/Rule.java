@@ -16,7 +16,10 @@ public enum Rule {
     UNSENT_ONLY_REJECTED,
     /** A timeout lasted at least the call timeout and at most the call timeout plus the slack after its write. */
     TIMEOUT_BOUNDS,
-    /** "Connection lost" only while the timeline shows its provider closing (or running a fault plan). */
+    /**
+     * "Connection lost" only while the timeline shows its provider closing, or while it runs a fault plan able to
+     * end connections.
+     */
     CONNECTION_LOST_HAS_CAUSE,
     /** The history is complete: the recorder lost no event. */
     COMPLETE

@@ -21,6 +21,17 @@ public interface ExecutedCallLog {
         return ran(null, callerPort, requestId);
     }
 
+    /**
+     * Whether the provider dropped the call unrun because the caller's deadline ({@code X-Rpc-Deadline-Ms}) had
+     * passed when it read it (a frozen provider, thawed): the call surely did not run. False when the log does not
+     * say.
+     *
+     * @param clientId the client's id, as its history file names it; null for calls sent without one
+     */
+    default boolean expired(String clientId, int callerPort, long requestId) {
+        return false;
+    }
+
     /** False when the log lost entries (a ring that overflowed): a call it does not hold may still have run. */
     boolean complete();
 }

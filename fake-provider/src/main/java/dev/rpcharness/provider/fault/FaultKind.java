@@ -36,6 +36,15 @@ public enum FaultKind {
     /** Answer with a well-formed body padded to a given size. */
     OVERSIZED_BODY;
 
+    /**
+     * Whether this kind ends the call's connection: {@link #RESET}, {@link #CLOSE_WITHOUT_ANSWER} and {@link
+     * #TRUNCATED_BODY}; every call in flight on it is then lost, which is what excuses a "connection lost" in the
+     * call-history checker (docs/history.md).
+     */
+    public boolean closesConnection() {
+        return this == RESET || this == CLOSE_WITHOUT_ANSWER || this == TRUNCATED_BODY;
+    }
+
     /** Whether this kind delays a call (and so combines with an answer-fault) rather than changing the answer. */
     public boolean isLatency() {
         return this == LATENCY_FIXED || this == LATENCY_UNIFORM || this == LATENCY_LOG_NORMAL;

@@ -58,6 +58,11 @@ public final class FaultPlan {
         return rules.isEmpty();
     }
 
+    /** Whether a rule of this plan can end a connection ({@link FaultKind#closesConnection()}). */
+    public boolean closesConnections() {
+        return rules.stream().anyMatch(r -> r.fault().kind().closesConnection());
+    }
+
     /**
      * This plan as provider {@code providerIndex} of a run seeded with {@code runSeed} uses it: the same rules,
      * with a seed drawn from the run's seed, the plan's own seed and the provider's index. So one run seed gives

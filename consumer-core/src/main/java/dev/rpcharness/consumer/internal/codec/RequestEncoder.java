@@ -5,6 +5,7 @@ import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 
 /**
  * Builds the bytes of a call's HTTP request (docs/wire-contract.md, "Call") straight into one buffer:
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * [X-Rpc-Client-Id: &lt;client id&gt;\r\n]
  * content-length: &lt;n&gt;\r\n
  * X-Rpc-Request-Id: &lt;id&gt;\r\n
+ * X-Rpc-Deadline-Ms: &lt;now + ms, wall-clock epoch millis&gt;\r\n
  * X-Rpc-Timeout-Ms: &lt;ms&gt;\r\n
  * [X-Rpc-Call-Seq: &lt;seq&gt;\r\n]
  * \r\n
@@ -35,6 +37,7 @@ public final class RequestEncoder {
     private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
     private static final byte[] REQUEST_ID = ascii("\r\n" + WireContract.REQUEST_ID_HEADER + ": ");
     private static final byte[] TIMEOUT = ascii("\r\n" + WireContract.TIMEOUT_HEADER + ": ");
+    private static final byte[] DEADLINE = ascii("\r\n" + WireContract.DEADLINE_HEADER + ": ");
     private static final byte[] HEAD_END = ascii("\r\n\r\n");
     private static final byte[] CALL_SEQ = ascii(WireContract.CALL_SEQ_HEADER + ": ");
     private static final byte[] CRLF = ascii("\r\n");
@@ -42,6 +45,7 @@ public final class RequestEncoder {
     private static final int MAX_DIGITS = 20;
 
     private final byte[] head;
+    private final LongSupplier wallMillis;
     private long fullTimeoutMillis = -1;
     private byte[] fullTimeout;
 
@@ -55,6 +59,16 @@ public final class RequestEncoder {
      * @param clientId   the {@link WireContract#CLIENT_ID_HEADER} of every request, or null for none
      */
     public RequestEncoder(String hostHeader, String clientId) {
+        this(hostHeader, clientId, System::currentTimeMillis);
+    }
+
+    /**
+     * @param hostHeader the {@code Host} header value, "host:port" of the provider
+     * @param clientId   the {@link WireContract#CLIENT_ID_HEADER} of every request, or null for none
+     * @param wallMillis the wall clock the deadline header counts from (epoch milliseconds)
+     */
+    public RequestEncoder(String hostHeader, String clientId, LongSupplier wallMillis) {
+        this.wallMillis = wallMillis;
         this.head = ascii("POST " + WireContract.CALL_PATH + " HTTP/1.1\r\nhost: " + hostHeader
                 + "\r\ncontent-type: " + WireContract.CONTENT_TYPE + "\r\n"
                 + (clientId == null ? "" : WireContract.CLIENT_ID_HEADER + ": " + clientId + "\r\n"));
@@ -90,6 +104,7 @@ public final class RequestEncoder {
         byte[] tail = method.bodyTail();
         int length = BODY_HEAD.length + idDigits + 1 + tail.length + arguments.length + 1;
         int capacity = head.length + CONTENT_LENGTH.length + digits(length) + REQUEST_ID.length + idDigits
+                + DEADLINE.length + MAX_DIGITS
                 + (timeoutMillis == fullTimeoutMillis ? fullTimeout.length
                         : TIMEOUT.length + MAX_DIGITS + HEAD_END.length) + length
                 + (callSeq > 0 ? CALL_SEQ.length + MAX_DIGITS + CRLF.length : 0);
@@ -99,6 +114,9 @@ public final class RequestEncoder {
         writeDecimal(buf, length);
         buf.writeBytes(REQUEST_ID);
         writeDecimal(buf, requestId);
+        // The budget as a wall-clock deadline, which a provider that reads the call late can still compare.
+        buf.writeBytes(DEADLINE);
+        writeDecimal(buf, wallMillis.getAsLong() + timeoutMillis);
         if (callSeq > 0) {
             // The timeout header, then the sequence header, then the blank line.
             buf.writeBytes(TIMEOUT);

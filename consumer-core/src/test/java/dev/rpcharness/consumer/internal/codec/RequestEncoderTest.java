@@ -29,6 +29,9 @@ class RequestEncoderTest {
             .resolve("hello", new Object[] {"x"});
     private final byte[] args = "[\"wörld\"]".getBytes(StandardCharsets.UTF_8);
 
+    /** The encoder's wall clock: the deadline header is this plus the budget. */
+    private static final long NOW = 1_767_225_600_000L;
+
     /** The request as the client built it before: a Netty request through Netty's encoder. */
     private static String viaNetty(long id, MethodMetadata method, byte[] arguments, long timeoutMillis) {
         String body = "{\"requestId\":\"" + id + "\"" + new String(method.bodyTail(), StandardCharsets.UTF_8);
@@ -42,6 +45,7 @@ class RequestEncoderTest {
                 .set(HttpHeaderNames.CONTENT_TYPE, WireContract.CONTENT_TYPE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
                 .set(WireContract.REQUEST_ID_HEADER, Long.toString(id))
+                .set(WireContract.DEADLINE_HEADER, Long.toString(NOW + timeoutMillis))
                 .set(WireContract.TIMEOUT_HEADER, Long.toString(timeoutMillis));
         EmbeddedChannel channel = new EmbeddedChannel(new HttpRequestEncoder());
         channel.writeOutbound(request);
@@ -67,7 +71,7 @@ class RequestEncoderTest {
 
     @Test
     void bytesEqualNettysEncodingForFullAndPartialBudgetsAndAnyIdLength() {
-        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881");
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> NOW);
         for (long id : new long[] {1, 9, 10, 99, 100, 12_345, 999_999_999L, Long.MAX_VALUE}) {
             assertThat(encoded(encoder, id, hello, args, 3000, 3000)).isEqualTo(viaNetty(id, hello, args, 3000));
             assertThat(encoded(encoder, id, hello, args, 7, 3000)).isEqualTo(viaNetty(id, hello, args, 7));
@@ -78,7 +82,7 @@ class RequestEncoderTest {
 
     @Test
     void aProviderDecodesItWithItsContentLengthAndHeaders() {
-        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881");
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> NOW);
         EmbeddedChannel provider = new EmbeddedChannel(new HttpRequestDecoder(), new HttpObjectAggregator(1 << 16));
         provider.writeInbound(encoder.encode(ByteBufAllocator.DEFAULT, 42, hello, args, 1234, 3000));
         FullHttpRequest request = provider.readInbound();
@@ -86,6 +90,7 @@ class RequestEncoderTest {
             assertThat(request.decoderResult().isSuccess()).isTrue();
             assertThat(request.headers().get(WireContract.REQUEST_ID_HEADER)).isEqualTo("42");
             assertThat(request.headers().get(WireContract.TIMEOUT_HEADER)).isEqualTo("1234");
+            assertThat(request.headers().get(WireContract.DEADLINE_HEADER)).isEqualTo(Long.toString(NOW + 1234));
             assertThat(request.content().toString(StandardCharsets.UTF_8))
                     .startsWith("{\"requestId\":\"42\",\"className\":\"" + HelloService.class.getName())
                     .endsWith(",\"parameters\":[\"wörld\"]}");
@@ -97,7 +102,7 @@ class RequestEncoderTest {
 
     @Test
     void aCallSeqAddsTheOptionalHeaderAndNoSeqKeepsTheBytesIdentical() {
-        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881");
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> NOW);
         assertThat(encoded(encoder, 7, hello, args, 3000, 3000)).isEqualTo(viaNetty(7, hello, args, 3000));
         ByteBuf none = encoder.encode(ByteBufAllocator.DEFAULT, 7, hello, args, 3000, 3000, 0);
         try {
@@ -147,7 +152,7 @@ class RequestEncoderTest {
                 provider.finishAndReleaseAll();
             }
         }
-        String none = encoded(new RequestEncoder("127.0.0.1:20881", null), 7, hello, args, 3000, 3000);
+        String none = encoded(new RequestEncoder("127.0.0.1:20881", null, () -> NOW), 7, hello, args, 3000, 3000);
         assertThat(none).isEqualTo(viaNetty(7, hello, args, 3000)).doesNotContain(WireContract.CLIENT_ID_HEADER);
     }
 }

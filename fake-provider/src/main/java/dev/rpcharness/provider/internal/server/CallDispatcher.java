@@ -39,9 +39,11 @@ final class CallDispatcher {
      * @param budgetNanos       the caller's budget from {@code X-Rpc-Timeout-Ms}, 0 when it sent none
      * @param callSeq           the consumer's call-sequence number from {@code X-Rpc-Call-Seq}, 0 when it sent none
      * @param clientId          the consumer's id from {@code X-Rpc-Client-Id}, null when it sent none
+     * @param deadlineMillis    the caller's deadline from {@code X-Rpc-Deadline-Ms} (wall-clock epoch millis), 0 when
+     *                          it sent none
      */
     record Call(String requestId, String previousRequestId, DecodedCall decoded, long receivedNanos,
-                boolean keepAlive, long budgetNanos, long callSeq, String clientId) {
+                boolean keepAlive, long budgetNanos, long callSeq, String clientId, long deadlineMillis) {
         /** The method name the caller sent (fault rules match it). */
         String method() {
             return decoded.methodName;
@@ -58,7 +60,12 @@ final class CallDispatcher {
 
         /** Whether the caller's budget ran out before {@code nowNanos}: the caller has given up. */
         boolean expiredAt(long nowNanos) {
-            return budgetNanos > 0 && nowNanos - receivedNanos > budgetNanos;
+            return budgetNanos > 0 && nowNanos - receivedNanos > budgetNanos || deadlinePassed();
+        }
+
+        /** Whether the caller's deadline has passed by this provider's wall clock: it has given up on the call. */
+        boolean deadlinePassed() {
+            return deadlineMillis > 0 && System.currentTimeMillis() > deadlineMillis;
         }
     }
 
@@ -163,6 +170,11 @@ final class CallDispatcher {
         lastReceivedNanos = call.receivedNanos();
         stats.recordReceived(counters);
         inFlight.incrementAndGet();
+        if (call.deadlinePassed()) {
+            // Read after its caller gave up (it waited in a frozen provider's socket): never run it.
+            drop(connection, call);
+            return;
+        }
         FaultDecider current = decider;
         FaultDecision decision = current.decide(call.method(), call.clientId(), call.callSeq());
         if (decision.latency() != null) {
@@ -204,10 +216,7 @@ final class CallDispatcher {
             workers.execute(() -> {
                 if (call.expiredAt(System.nanoTime())) {
                     // Queued behind slower work until the caller gave up: drop it rather than add to a backlog.
-                    stats.recordExpired();
-                    LOG.debug("{} drops {} id {}: the caller's budget is spent", providerName(),
-                            call.label(), call.requestId());
-                    finished();
+                    drop(connection, call);
                     return;
                 }
                 executed.executed(call.clientId(), connection.remotePort(), call.requestId());
@@ -217,6 +226,14 @@ final class CallDispatcher {
             // The provider is closing: nobody will answer this call.
             finished();
         }
+    }
+
+    /** Drops a call whose caller has given up, unrun and unanswered; counted and logged as expired. */
+    private void drop(ServerConnection connection, Call call) {
+        stats.recordExpired();
+        executed.expired(call.clientId(), connection.remotePort(), call.requestId());
+        LOG.debug("{} drops {} id {}: the caller's budget is spent", providerName(), call.label(), call.requestId());
+        finished();
     }
 
     /** The statistics of the call's method, looked up once per method (unknown methods share one key). */

@@ -33,7 +33,7 @@ final class CallIntake {
     /** A plain call read by the fast path. */
     void accept(CallRequest request) {
         call(request.requestId(), request.body(), request.keepAlive(), request.timeout(), request.callSeq(),
-                request.clientId());
+                request.clientId(), request.deadline());
     }
 
     /** A request as Netty's decoder and aggregator gave it. */
@@ -57,12 +57,12 @@ final class CallIntake {
         }
         call(headerId, req.content(), HttpUtil.isKeepAlive(req), req.headers().get(WireContract.TIMEOUT_HEADER),
                 req.headers().get(WireContract.CALL_SEQ_HEADER),
-                req.headers().get(WireContract.CLIENT_ID_HEADER));
+                req.headers().get(WireContract.CLIENT_ID_HEADER), req.headers().get(WireContract.DEADLINE_HEADER));
     }
 
     /** A {@code POST /rpc}: decodes its body and dispatches the call. */
     private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader,
-                      String clientId) {
+                      String clientId, String deadlineHeader) {
         int length = body.readableBytes();
         if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
             scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
@@ -83,7 +83,7 @@ final class CallIntake {
         lastRequestId = id;
         dispatcher.dispatch(connection, new CallDispatcher.Call(id, previous, request, System.nanoTime(), keepAlive,
                 budgetNanos(timeoutHeader), callSeq(callSeqHeader),
-                clientId == null || clientId.isEmpty() ? null : clientId));
+                clientId == null || clientId.isEmpty() ? null : clientId, deadlineMillis(deadlineHeader)));
     }
 
     /** Answers a request that is not a call with a plain-text error, in turn with the connection's answers. */
@@ -97,6 +97,18 @@ final class CallIntake {
      * positive decimal number (the call's faults are then drawn in arrival order).
      */
     static long callSeq(String header) {
+        return positiveDecimal(header);
+    }
+
+    /**
+     * The caller's deadline (wall-clock epoch milliseconds) from the optional {@code X-Rpc-Deadline-Ms} header; 0
+     * (none) when absent or not a positive decimal number.
+     */
+    static long deadlineMillis(String header) {
+        return positiveDecimal(header);
+    }
+
+    private static long positiveDecimal(String header) {
         if (header == null) {
             return 0L;
         }

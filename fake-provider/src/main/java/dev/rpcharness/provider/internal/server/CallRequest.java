@@ -13,9 +13,10 @@ import io.netty.buffer.ByteBuf;
  * @param timeout   the {@code X-Rpc-Timeout-Ms} header, or null
  * @param callSeq   the {@code X-Rpc-Call-Seq} header, or null
  * @param clientId  the {@code X-Rpc-Client-Id} header, or null
+ * @param deadline  the {@code X-Rpc-Deadline-Ms} header, or null
  * @param keepAlive false when the request said {@code Connection: close}
  * @param body      exactly {@code Content-Length} bytes
  */
-record CallRequest(String requestId, String timeout, String callSeq, String clientId, boolean keepAlive,
-                   ByteBuf body) {
+record CallRequest(String requestId, String timeout, String callSeq, String clientId, String deadline,
+                   boolean keepAlive, ByteBuf body) {
 }

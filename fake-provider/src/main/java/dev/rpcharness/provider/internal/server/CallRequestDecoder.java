@@ -40,6 +40,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private static final byte[] TIMEOUT = HttpBytes.lowerCaseAscii(WireContract.TIMEOUT_HEADER);
     private static final byte[] CALL_SEQ = HttpBytes.lowerCaseAscii(WireContract.CALL_SEQ_HEADER);
     private static final byte[] CLIENT_ID = HttpBytes.lowerCaseAscii(WireContract.CLIENT_ID_HEADER);
+    private static final byte[] DEADLINE = HttpBytes.lowerCaseAscii(WireContract.DEADLINE_HEADER);
     private static final byte[] CONNECTION = HttpBytes.lowerCaseAscii("Connection");
     private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
     private static final byte[] EXPECT = HttpBytes.lowerCaseAscii("Expect");
@@ -70,6 +71,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private String timeout;
     private String callSeq;
     private String clientId;
+    private String deadline;
     private int connection;
     /** The last client id read on this connection: the next request's equal one reuses the string. */
     private String lastClientId;
@@ -111,7 +113,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         }
         parsedHeadLength = 0;
         in.skipBytes(headLength);
-        out.add(new CallRequest(requestId, timeout, callSeq, clientId, connection != CONNECTION_CLOSE,
+        out.add(new CallRequest(requestId, timeout, callSeq, clientId, deadline, connection != CONNECTION_CLOSE,
                 in.readRetainedSlice(bodyLength)));
     }
 
@@ -169,6 +171,7 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         timeout = null;
         callSeq = null;
         clientId = null;
+        deadline = null;
         connection = CONNECTION_ABSENT;
         int pos = REQUEST_LINE.length;
         while (true) {
@@ -249,6 +252,11 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
                 return false;
             }
             clientId = clientId(a, valueStart, valueEnd);
+        } else if (equalsLowerCase(a, from, nameLength, DEADLINE)) {
+            if (deadline != null) {
+                return false;
+            }
+            deadline = ascii(a, valueStart, valueEnd);
         } else if (equalsLowerCase(a, from, nameLength, CONNECTION)) {
             if (connection != CONNECTION_ABSENT) {
                 return false;

@@ -12,4 +12,11 @@ public interface ExecutionLog {
      * {@code callerPort} runs now (0: port unknown).
      */
     void executed(String clientId, int callerPort, String requestId);
+
+    /**
+     * The call was dropped unrun: its caller's deadline ({@code X-Rpc-Deadline-Ms}) had passed when the provider
+     * read it. A log that keeps only executed calls ignores it.
+     */
+    default void expired(String clientId, int callerPort, String requestId) {
+    }
 }
