@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One try of a fuzz property, on real loopback sockets: a {@link WirePeer} and a {@link ConsumerClient} of its
- * own (nothing carries over between tries, so a falsified case shrinks and replays alike). The client makes one
+ * own (nothing carries over between cases, so a failing case replays alike from its seed or fuzzer input). The client makes one
  * warm-up call (so the connection is up and every fuzzed call goes out on it), then the case's calls; once the
  * peer has received all of them it writes the case's bytes, cut into its writes, and ends the connection as the
  * case says. Used by the property's thread; closing it closes the client, then the peer.
@@ -32,7 +32,7 @@ final class WireTrial implements AutoCloseable {
 
     /**
      * How long the client may take to get back to work after a case (a probe ends at the 500 ms call timeout
-     * at worst; one or two usually do). Short enough that a failing case shrinks in reasonable time.
+     * at worst; one or two usually do). Short enough that a stuck case fails in reasonable time.
      */
     static final Duration RECOVERY = Duration.ofSeconds(8);
 

@@ -2,6 +2,8 @@ package dev.rpcharness.consumer.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.rpcharness.consumer.ClientClosedException;
 import dev.rpcharness.consumer.ConnectionLostException;
 import dev.rpcharness.consumer.RemoteInvocationException;
@@ -11,66 +13,79 @@ import dev.rpcharness.consumer.RpcTimeoutException;
 import dev.rpcharness.consumer.fuzz.Wire.Profile;
 import dev.rpcharness.consumer.fuzz.WireCase.Ids;
 import dev.rpcharness.consumer.fuzz.WireCase.Response;
-import dev.rpcharness.consumer.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * Property-based tests of the consumer's response path (issue 7, "Fuzzed input"): a loopback {@code WirePeer}
- * answers real {@code ConsumerClient} calls with generated and mutated bytes (status lines, headers,
- * Content-Length against chunked, wrong lengths, duplicate headers, chunked and fixed bodies cut anywhere,
- * missing, wrong, duplicate, unknown and huge ids, valid and mutated JSON, wrong types, deep nesting, huge
- * numbers, type ids naming the {@link Gadget} canary), see {@link Wire} and {@link Json}. Each try has its own
- * peer and client (see {@link WireTrial}).
+ * Fuzz tests of the consumer's response path (issue 7, "Fuzzed input"): a loopback {@code WirePeer} answers real
+ * {@code ConsumerClient} calls with generated and mutated bytes (status lines, headers, Content-Length against
+ * chunked, wrong lengths, duplicate headers, chunked and fixed bodies cut anywhere, missing, wrong, duplicate,
+ * unknown and huge ids, valid and mutated JSON, wrong types, deep nesting, huge numbers, type ids naming the
+ * {@link Gadget} canary), see {@link Wire} and {@link Json}. Each case has its own peer and client (see
+ * {@link WireTrial}).
  *
  * <p>Every property checks that every call ends exactly once, with a result of its declared type or a typed
  * {@link RpcException} subclass, within {@link WireTrial#BOUND} (none hangs); that {@code pendingCalls()} drains
  * to 0; that the canary is never initialised (decoding binds only declared types); that a result reaches the call
- * its response names; and, after each property, that Netty's leak detector (PARANOID in tests) reported no
- * leaked buffer.
+ * its response names; and, after the tries, that Netty's leak detector (PARANOID in tests) reported no leaked
+ * buffer.
  *
- * <p>Size: {@code mvn verify} runs each property's {@code tries} (about 20 s in all). A long run:
- * <pre>
- * mvn -B -pl consumer-core -am verify -Dtest=ResponsePathProperties -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Drpc.fuzz.tries=100000 -Drpc.fuzz.seconds=100
- * </pre>
- * ({@link FuzzBudget}: tries per property, and seconds after which a property stops). jqwik prints each
- * property's tries and seed; a failure prints the shrunk case and its seed, and the next run of the property
- * replays the failing seed first (jqwik's database under {@code target/}). {@code -Djqwik.seeds.whenfixed} is
- * not needed: {@code @Property(seed = "...")} pins a seed while debugging.
+ * <p>Each property runs two ways, on the same generators: as a Jazzer {@code @FuzzTest}, whose input steers
+ * every choice (in {@code mvn verify} it replays the committed inputs under
+ * {@code src/test/resources/dev/rpcharness/consumer/fuzz/ResponsePathFuzzTestInputs/}; with
+ * {@code JAZZER_FUZZ=1} it fuzzes, coverage-guided), and as a seeded sweep of dynamic tests ({@link FuzzSweep}:
+ * the default tries, {@code -Drpc.fuzz.tries/seconds/seed}). Commands in docs/fuzzing.md.
  */
-@AddLifecycleHook(FuzzBudget.class)
-class ResponsePathProperties {
+class ResponsePathFuzzTest {
 
     private static final Duration LONG_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
 
-    @BeforeContainer
-    static void installLeakDetector() {
-        // Loads the recording leak detector before any buffer class (jqwik may run before every Jupiter class)
-        // and drops what earlier classes left, which their own check reported.
-        NettyLeakCheck.collectLeaks();
+    private static final Gen<WireCase> ENDS = Wire.cases(Profile.ENDS);
+    private static final Gen<WireCase> STAYS_OPEN = Wire.cases(Profile.STAYS_OPEN);
+    private static final Gen<WireCase> WELL_FORMED = Wire.cases(Profile.WELL_FORMED);
+
+    @FuzzTest(maxDuration = "2m")
+    void everyCallEndsAtOnceWhenTheConnectionEnds(FuzzedDataProvider data) throws Exception {
+        FuzzSweep.check(ENDS.next(Draw.of(data)), ResponsePathFuzzTest::connectionEnds, "this fuzzer input");
     }
 
-    @AfterProperty
-    void noBufferLeaked() {
-        List<String> leaks = NettyLeakCheck.collectLeaks();
-        assertThat(leaks).as("Netty buffers leaked by the property's tries").isEmpty();
+    @FuzzTest(maxDuration = "2m")
+    void clientGetsBackToWorkWhileTheConnectionStaysOpen(FuzzedDataProvider data) throws Exception {
+        FuzzSweep.check(STAYS_OPEN.next(Draw.of(data)), ResponsePathFuzzTest::staysOpen, "this fuzzer input");
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void wellFramedAnswersEndOnlyTheirOwnCall(FuzzedDataProvider data) throws Exception {
+        FuzzSweep.check(WELL_FORMED.next(Draw.of(data)), ResponsePathFuzzTest::wellFramed, "this fuzzer input");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> seededEveryCallEndsAtOnceWhenTheConnectionEnds() {
+        return FuzzSweep.tries("everyCallEndsAtOnceWhenTheConnectionEnds", 100, ENDS,
+                ResponsePathFuzzTest::connectionEnds);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> seededClientGetsBackToWorkWhileTheConnectionStaysOpen() {
+        return FuzzSweep.tries("clientGetsBackToWorkWhileTheConnectionStaysOpen", 40, STAYS_OPEN,
+                ResponsePathFuzzTest::staysOpen);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> seededWellFramedAnswersEndOnlyTheirOwnCall() {
+        return FuzzSweep.tries("wellFramedAnswersEndOnlyTheirOwnCall", 100, WELL_FORMED,
+                ResponsePathFuzzTest::wellFramed);
     }
 
     /**
      * Whatever the provider writes, when it then closes or resets the connection every call ends at once (never
      * by its 60 s timeout): with a result, the provider's error, a protocol error or connection lost.
      */
-    @Property(tries = 100)
-    void everyCallEndsAtOnceWhenTheConnectionEnds(@ForAll("ends") WireCase wireCase) throws Exception {
+    private static void connectionEnds(WireCase wireCase) throws Exception {
         try (WireTrial trial = new WireTrial(LONG_TIMEOUT)) {
             List<CallRecord> calls = trial.run(wireCase);
             for (CallRecord call : calls) {
@@ -88,8 +103,7 @@ class ResponsePathProperties {
      * Whatever the provider writes on a connection it keeps open, every call ends (at its 500 ms timeout at
      * worst), and the client gets back to work: a plain call succeeds soon after, on that connection or a new one.
      */
-    @Property(tries = 40)
-    void clientGetsBackToWorkWhileTheConnectionStaysOpen(@ForAll("staysOpen") WireCase wireCase) throws Exception {
+    private static void staysOpen(WireCase wireCase) throws Exception {
         try (WireTrial trial = new WireTrial(SHORT_TIMEOUT)) {
             List<CallRecord> calls = trial.run(wireCase);
             for (CallRecord call : calls) {
@@ -106,8 +120,7 @@ class ResponsePathProperties {
      * types, huge numbers, deep nesting within the parser's limits, type ids): each ends its own call only, with
      * its result, the provider's error, or a protocol error for that call; the connection stays up.
      */
-    @Property(tries = 100)
-    void wellFramedAnswersEndOnlyTheirOwnCall(@ForAll("wellFormed") WireCase wireCase) throws Exception {
+    private static void wellFramed(WireCase wireCase) throws Exception {
         try (WireTrial trial = new WireTrial(LONG_TIMEOUT)) {
             List<CallRecord> calls = trial.run(wireCase);
             for (CallRecord call : calls) {
@@ -122,21 +135,6 @@ class ResponsePathProperties {
             trial.awaitNothingPending();
             assertThat(trial.peer().connectionsAccepted()).as("connections the client opened").isEqualTo(1);
         }
-    }
-
-    @Provide
-    Arbitrary<WireCase> ends() {
-        return Wire.cases(Profile.ENDS);
-    }
-
-    @Provide
-    Arbitrary<WireCase> staysOpen() {
-        return Wire.cases(Profile.STAYS_OPEN);
-    }
-
-    @Provide
-    Arbitrary<WireCase> wellFormed() {
-        return Wire.cases(Profile.WELL_FORMED);
     }
 
     /** Ended exactly once; a result of the declared type, or a typed error other than "client closed". */
