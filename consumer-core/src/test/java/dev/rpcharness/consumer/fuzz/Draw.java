@@ -9,7 +9,7 @@ import java.util.Random;
  * one thread, for one generated case; not thread-safe. A fuzzer input that runs out yields each range's lower
  * end, so every generator also ends on an empty input.
  */
-interface Draw {
+public interface Draw {
 
     /** A number in {@code [min, max]}, both inclusive. */
     int between(int min, int max);
@@ -24,7 +24,7 @@ interface Draw {
     String anyString(int maxLength);
 
     /** Choices from {@code java.util.Random} seeded with {@code seed} (mixed, so neighbouring seeds differ). */
-    static Draw seeded(long seed) {
+    public static Draw seeded(long seed) {
         Random random = new Random(mix(seed));
         return new Draw() {
             @Override
@@ -57,7 +57,7 @@ interface Draw {
     }
 
     /** Choices read from a Jazzer fuzzer input. */
-    static Draw of(FuzzedDataProvider data) {
+    public static Draw of(FuzzedDataProvider data) {
         return new Draw() {
             @Override
             public int between(int min, int max) {

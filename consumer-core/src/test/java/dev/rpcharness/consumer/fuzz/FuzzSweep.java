@@ -24,11 +24,11 @@ import org.junit.jupiter.api.DynamicTest;
  * checks that Netty's leak detector (PARANOID in tests) reported no leaked buffer. JUnit runs the tries one after
  * the other on its own thread, pulling each from the stream only when the one before has ended.
  */
-final class FuzzSweep {
+public final class FuzzSweep {
 
     /** A property of one generated value; throws (an assertion error) when the value falsifies it. */
     @FunctionalInterface
-    interface Property<T> {
+    public interface Property<T> {
         void check(T value) throws Exception;
     }
 
@@ -36,7 +36,7 @@ final class FuzzSweep {
     }
 
     /** The dynamic tests of {@code name}: {@code defaultTries} tries unless {@code rpc.fuzz.tries} says more. */
-    static <T> Stream<DynamicTest> tries(String name, int defaultTries, Gen<T> gen, Property<T> property) {
+    public static <T> Stream<DynamicTest> tries(String name, int defaultTries, Gen<T> gen, Property<T> property) {
         int tries = Integer.getInteger("rpc.fuzz.tries", defaultTries);
         long seconds = Long.getLong("rpc.fuzz.seconds", 0);
         long first = Long.getLong("rpc.fuzz.seed", ThreadLocalRandom.current().nextLong());
@@ -55,7 +55,7 @@ final class FuzzSweep {
     }
 
     /** Checks one value; a failure names the value and {@code where} it came from (a seed, a fuzzer input). */
-    static <T> void check(T value, Property<T> property, String where) throws Exception {
+    public static <T> void check(T value, Property<T> property, String where) throws Exception {
         try {
             property.check(value);
         } catch (AssertionError | Exception e) {

@@ -10,7 +10,7 @@ import java.util.function.Function;
  * Every generator ends on an exhausted fuzzer input (lists then take their minimum size, choices their first).
  */
 @FunctionalInterface
-interface Gen<T> {
+public interface Gen<T> {
 
     T next(Draw draw);
 
@@ -34,40 +34,40 @@ interface Gen<T> {
         };
     }
 
-    static <T> Gen<T> just(T value) {
+    public static <T> Gen<T> just(T value) {
         return draw -> value;
     }
 
     @SafeVarargs
-    static <T> Gen<T> of(T... values) {
+    public static <T> Gen<T> of(T... values) {
         return of(List.of(values));
     }
 
-    static <T> Gen<T> of(List<T> values) {
+    public static <T> Gen<T> of(List<T> values) {
         return draw -> values.get(draw.between(0, values.size() - 1));
     }
 
-    static <E extends Enum<E>> Gen<E> of(Class<E> type) {
+    public static <E extends Enum<E>> Gen<E> of(Class<E> type) {
         return of(type.getEnumConstants());
     }
 
     /** One of the generators, each as likely. */
     @SafeVarargs
-    static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
+    public static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
         return draw -> gens[draw.between(0, gens.length - 1)].next(draw);
     }
 
     /** A generator with its weight, for {@link #frequency}. */
-    record Weighted<T>(int weight, Gen<? extends T> gen) {
+    public record Weighted<T>(int weight, Gen<? extends T> gen) {
     }
 
-    static <T> Weighted<T> weight(int weight, Gen<? extends T> gen) {
+    public static <T> Weighted<T> weight(int weight, Gen<? extends T> gen) {
         return new Weighted<>(weight, gen);
     }
 
     /** One of the generators, chosen in proportion to its weight (weight 0: never). */
     @SafeVarargs
-    static <T> Gen<T> frequency(Weighted<? extends T>... choices) {
+    public static <T> Gen<T> frequency(Weighted<? extends T>... choices) {
         int total = 0;
         for (Weighted<? extends T> choice : choices) {
             total += choice.weight();
@@ -85,34 +85,34 @@ interface Gen<T> {
         };
     }
 
-    static Gen<Integer> ints(int min, int max) {
+    public static Gen<Integer> ints(int min, int max) {
         return draw -> draw.between(min, max);
     }
 
     /** Any {@code int}, its edges more often than chance would give them. */
-    static Gen<Integer> ints() {
+    public static Gen<Integer> ints() {
         return frequency(weight(1, of(0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE)),
                 weight(4, draw -> (int) draw.anyLong()));
     }
 
     /** Any {@code long}, its edges more often than chance would give them. */
-    static Gen<Long> longs() {
+    public static Gen<Long> longs() {
         return frequency(weight(1, of(0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, (long) Integer.MAX_VALUE + 1)),
                 weight(4, Draw::anyLong));
     }
 
     /** Any finite {@code double}, small and edge values more often than chance would give them. */
-    static Gen<Double> doubles() {
+    public static Gen<Double> doubles() {
         return frequency(weight(1, of(0.0, -0.0, 1.0, Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE)),
                 weight(2, draw -> draw.between(-1_000_000, 1_000_000) / 64.0), weight(2, Draw::anyDouble));
     }
 
-    static Gen<Boolean> bools() {
+    public static Gen<Boolean> bools() {
         return of(true, false);
     }
 
     /** Strings of {@code min..max} characters from {@code first..last}. */
-    static Gen<String> chars(char first, char last, int min, int max) {
+    public static Gen<String> chars(char first, char last, int min, int max) {
         return draw -> {
             char[] chars = new char[draw.between(min, max)];
             for (int i = 0; i < chars.length; i++) {
@@ -123,7 +123,7 @@ interface Gen<T> {
     }
 
     /** Strings of {@code min..max} ASCII letters. */
-    static Gen<String> alpha(int min, int max) {
+    public static Gen<String> alpha(int min, int max) {
         return chars('a', 'z', min, max).flatMap(s -> draw -> {
             char[] chars = s.toCharArray();
             for (int i = 0; i < chars.length; i++) {
@@ -136,7 +136,7 @@ interface Gen<T> {
     }
 
     /** Strings of at most {@code max} UTF-16 units of any kind (lone surrogates included). */
-    static Gen<String> anyString(int max) {
+    public static Gen<String> anyString(int max) {
         return draw -> draw.anyString(max);
     }
 }
