@@ -1,8 +1,8 @@
 package dev.rpcharness.consumer.fuzz;
 
+import static dev.rpcharness.consumer.fuzz.Gen.weight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static dev.rpcharness.consumer.fuzz.Gen.weight;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
