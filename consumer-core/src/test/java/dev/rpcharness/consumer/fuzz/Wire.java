@@ -1,5 +1,7 @@
 package dev.rpcharness.consumer.fuzz;
 
+import static dev.rpcharness.consumer.fuzz.Gen.weight;
+
 import dev.rpcharness.consumer.fuzz.WireCase.Body;
 import dev.rpcharness.consumer.fuzz.WireCase.Ending;
 import dev.rpcharness.consumer.fuzz.WireCase.Framing;
@@ -12,15 +14,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
- * Generators of {@link WireCase}s, one family per {@link Profile}. Every generator is built from jqwik's own
- * combinators, so a falsified case shrinks toward fewer calls, fewer pieces, plain status lines, exact framing,
- * unmutated bodies and small JSON.
+ * Generators of {@link WireCase}s, one family per {@link Profile}, drawn from a {@link Draw}: the same seed or
+ * fuzzer input gives the same case. Stateless.
  */
 final class Wire {
 
@@ -44,93 +41,85 @@ final class Wire {
     private Wire() {
     }
 
-    /**
-     * Cases of {@code profile}. The generation size is fixed, so a long run ({@code -Drpc.fuzz.tries}) draws
-     * from the same distribution as a short one, as fast (jqwik otherwise grows it with the tries).
-     */
-    static Arbitrary<WireCase> cases(Profile profile) {
-        return Arbitraries.of(FuzzMethod.class).list().ofMinSize(1).ofMaxSize(4)
-                .flatMap(calls -> caseFor(profile, calls))
-                .fixGenSize(GEN_SIZE);
+    /** Cases of {@code profile}: one to four calls, then their answers. */
+    static Gen<WireCase> cases(Profile profile) {
+        return Gen.of(FuzzMethod.class).list(1, 4).flatMap(calls -> caseFor(profile, calls));
     }
 
-    static final int GEN_SIZE = 1000;
-
-    private static Arbitrary<WireCase> caseFor(Profile profile, List<FuzzMethod> calls) {
+    private static Gen<WireCase> caseFor(Profile profile, List<FuzzMethod> calls) {
         int k = calls.size();
-        List<Arbitrary<Piece>> answers = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            Arbitrary<Piece> answer = response(profile, i, calls.get(i)).map(r -> r);
-            answers.add(profile == Profile.WELL_FORMED ? answer
-                    : Arbitraries.frequencyOf(Tuple.of(9, answer), Tuple.of(1, Arbitraries.just(null))));
-        }
-        Arbitrary<List<Piece>> extras = profile == Profile.WELL_FORMED ? Arbitraries.just(List.of())
-                : extra(profile, calls).list().ofMaxSize(2);
-        Arbitrary<List<Integer>> order = Arbitraries.integers().between(0, 9).list().ofSize(k + 2);
-        Arbitrary<List<Integer>> cuts = Arbitraries.integers().between(1, 999).list().ofMaxSize(3);
-        Arbitrary<Ending> ending = profile == Profile.ENDS ? Arbitraries.of(Ending.CLOSE, Ending.RESET)
-                : Arbitraries.just(Ending.KEEP_OPEN);
-        return Combinators.combine(Combinators.combine(answers).as(l -> l), extras, order, cuts, ending)
-                .as((answered, more, keys, cut, end) -> {
-                    List<Piece> all = new ArrayList<>();
-                    answered.stream().filter(p -> p != null).forEach(all::add);
-                    all.addAll(more);
-                    List<Piece> ordered = IntStream.range(0, all.size()).boxed()
-                            .sorted(Comparator.comparing(i -> keys.get(i % keys.size())))
-                            .map(all::get).toList();
-                    return new WireCase(calls, ordered, cut, end);
-                });
+        return draw -> {
+            List<Piece> all = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Response answer = response(profile, i, calls.get(i)).next(draw);
+                if (profile == Profile.WELL_FORMED || draw.between(0, 9) > 0) {
+                    all.add(answer); // otherwise (1 in 10) the call gets no answer
+                }
+            }
+            if (profile != Profile.WELL_FORMED) {
+                all.addAll(extra(profile, calls).list(0, 2).next(draw));
+            }
+            List<Integer> keys = Gen.ints(0, 9).list(k + 2, k + 2).next(draw);
+            List<Integer> cuts = Gen.ints(1, 999).list(0, 3).next(draw);
+            Ending ending = profile == Profile.ENDS ? Gen.of(Ending.CLOSE, Ending.RESET).next(draw)
+                    : Ending.KEEP_OPEN;
+            List<Piece> ordered = IntStream.range(0, all.size()).boxed()
+                    .sorted(Comparator.comparing(i -> keys.get(i % keys.size())))
+                    .map(all::get).toList();
+            return new WireCase(calls, ordered, cuts, ending);
+        };
     }
 
-    private static Arbitrary<Piece> extra(Profile profile, List<FuzzMethod> calls) {
-        Arbitrary<Piece> response = Arbitraries.integers().between(0, calls.size() - 1)
-                .flatMap(target -> response(profile, target, calls.get(target)).map(r -> (Piece) r));
-        return Arbitraries.frequencyOf(Tuple.of(2, response), Tuple.of(1, garbage()));
+    private static Gen<Piece> extra(Profile profile, List<FuzzMethod> calls) {
+        Gen<Piece> response = Gen.ints(0, calls.size() - 1)
+                .flatMap(target -> response(profile, target, calls.get(target)));
+        return Gen.frequency(weight(2, response), weight(1, garbage()));
     }
 
-    static Arbitrary<Piece> garbage() {
+    static Gen<Piece> garbage() {
         List<String> fixed = new ArrayList<>(List.of("\r\n", "\r\n\r\n", " \t", "HTTP/1.1 20",
                 "\u0000\u0001\u0002", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"));
         // A head cut after a line end, which a following blank line completes without any length: on an open
         // connection a stalled response (OpenConnectionRecoveryTest).
         fixed.addAll(List.of("HTTP/1.1 200 OK\r\n", "HTTP/1.1 200 OK\r\nX-Rpc-Request-Id: 1\r\n"));
-        return Arbitraries.oneOf(
-                Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(20),
-                Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMinLength(1).ofMaxLength(20),
-                Arbitraries.of(fixed))
+        return Gen.<String>oneOf(
+                Gen.chars('\u0000', '\u007f', 1, 20),
+                Gen.chars('\u0000', '\u00ff', 1, 20),
+                Gen.of(fixed))
                 .map(Garbage::new);
     }
 
-    static Arbitrary<Response> response(Profile profile, int target, FuzzMethod method) {
+    static Gen<Response> response(Profile profile, int target, FuzzMethod method) {
         boolean wellFormed = profile == Profile.WELL_FORMED;
-        return Combinators.combine(status(profile), headerIds(profile), body(profile, method),
-                        wellFormed ? Arbitraries.just(Mutation.NONE_AT_ALL) : mutation(), framing(profile),
-                        extraHeaders(profile), Arbitraries.of(true, false))
-                .as((status, ids, body, mutation, framing, extras, contentType) -> {
-                    List<IdRef> headerIds = ids;
-                    if (wellFormed && ids.isEmpty() && (body.requestId() == null || !status.startsWith("HTTP/1.1 2")
-                            && !status.startsWith("HTTP/1.0 2"))) {
-                        // Well-formed: an id names the call; the body's id counts only for a success status.
-                        headerIds = List.of(new IdRef(IdRef.Kind.OWN, 0));
-                    }
-                    Framing framed = framing;
-                    if (wellFormed && status.startsWith("HTTP/1.0")) {
-                        // HTTP/1.0 has no chunked encoding (Netty rightly refuses it): well-formed means a length.
-                        framed = new Framing(Framing.Kind.LENGTH, 0, List.of(), false, List.of());
-                    }
-                    return new Response(target, status, headerIds, body, mutation, framed, extras, contentType);
-                });
+        return draw -> {
+            String status = status(profile).next(draw);
+            List<IdRef> headerIds = headerIds(profile).next(draw);
+            Body body = body(profile, method).next(draw);
+            Mutation mutation = wellFormed ? Mutation.NONE_AT_ALL : mutation().next(draw);
+            Framing framing = framing(profile).next(draw);
+            List<String> extras = extraHeaders(profile).next(draw);
+            boolean contentType = Gen.bools().next(draw);
+            if (wellFormed && headerIds.isEmpty() && (body.requestId() == null || !status.startsWith("HTTP/1.1 2")
+                    && !status.startsWith("HTTP/1.0 2"))) {
+                // Well-formed: an id names the call; the body's id counts only for a success status.
+                headerIds = List.of(new IdRef(IdRef.Kind.OWN, 0));
+            }
+            if (wellFormed && status.startsWith("HTTP/1.0")) {
+                // HTTP/1.0 has no chunked encoding (Netty rightly refuses it): well-formed means a length.
+                framing = new Framing(Framing.Kind.LENGTH, 0, List.of(), false, List.of());
+            }
+            return new Response(target, status, headerIds, body, mutation, framing, extras, contentType);
+        };
     }
 
-    static Arbitrary<String> status(Profile profile) {
-        Arbitrary<String> ok = Arbitraries.of("HTTP/1.1 200 OK", "HTTP/1.1 201 Created", "HTTP/1.0 200 OK",
+    static Gen<String> status(Profile profile) {
+        Gen<String> ok = Gen.of("HTTP/1.1 200 OK", "HTTP/1.1 201 Created", "HTTP/1.0 200 OK",
                 "HTTP/1.1 203 Non Authoritative", "HTTP/1.1 299 Whatever");
-        Arbitrary<String> failed = Arbitraries.of("HTTP/1.1 500 Internal Server Error", "HTTP/1.1 404 Not Found",
+        Gen<String> failed = Gen.of("HTTP/1.1 500 Internal Server Error", "HTTP/1.1 404 Not Found",
                 "HTTP/1.1 503 Service Unavailable", "HTTP/1.1 400 Bad Request", "HTTP/1.1 302 Found",
                 "HTTP/1.1 413 Payload Too Large", "HTTP/1.1 599 Odd");
         if (profile == Profile.WELL_FORMED) {
-            return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just("HTTP/1.1 200 OK")), Tuple.of(2, ok),
-                    Tuple.of(2, failed));
+            return Gen.frequency(weight(12, Gen.just("HTTP/1.1 200 OK")), weight(2, ok), weight(2, failed));
         }
         List<String> odd = new ArrayList<>(List.of("HTTP/1.1 100 Continue", "HTTP/1.1 204 No Content",
                 "HTTP/1.1 304 Not Modified", "HTTP/1.1 999 Odd", "HTTP/1.1 000 Zero", "HTTP/2 200 OK",
@@ -138,81 +127,76 @@ final class Wire {
                 "ICY 200 OK", "HTTP/1.1 20O OK", " HTTP/1.1 200 OK", "HTTP/1.1 200 \u00ff\u0000",
                 "HTTP/1.1 102 Processing", "HTTP/1.1 101 Switching Protocols",
                 "HTTP/1.1 200 OK\r\n")); // the last ends the head at once: no length, a stall on an open connection
-        return Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just("HTTP/1.1 200 OK")), Tuple.of(2, ok),
-                Tuple.of(2, failed), Tuple.of(3, Arbitraries.of(odd)),
-                Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(20)));
+        return Gen.frequency(weight(10, Gen.just("HTTP/1.1 200 OK")), weight(2, ok), weight(2, failed),
+                weight(3, Gen.of(odd)), weight(1, Gen.chars('\u0000', '\u007f', 0, 20)));
     }
 
-    static Arbitrary<IdRef> idRef() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(12, Arbitraries.just(new IdRef(IdRef.Kind.OWN, 0))),
-                Tuple.of(4, Combinators.combine(Arbitraries.of(IdRef.Kind.class), Arbitraries.integers().between(0, 30))
-                        .as(IdRef::new)));
+    static Gen<IdRef> idRef() {
+        return Gen.frequency(
+                weight(12, Gen.just(new IdRef(IdRef.Kind.OWN, 0))),
+                weight(4, draw -> new IdRef(Gen.of(IdRef.Kind.class).next(draw), draw.between(0, 30))));
     }
 
-    static Arbitrary<List<IdRef>> headerIds(Profile profile) {
+    static Gen<List<IdRef>> headerIds(Profile profile) {
         if (profile == Profile.WELL_FORMED) {
-            return Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.just(List.of(new IdRef(IdRef.Kind.OWN, 0)))),
-                    Tuple.of(1, Arbitraries.just(List.of())));
+            return Gen.frequency(weight(5, Gen.just(List.of(new IdRef(IdRef.Kind.OWN, 0)))),
+                    weight(1, Gen.just(List.of())));
         }
-        return Arbitraries.frequencyOf(Tuple.of(10, idRef().list().ofSize(1)),
-                Tuple.of(2, Arbitraries.just(List.of())), Tuple.of(2, idRef().list().ofSize(2)));
+        return Gen.frequency(weight(10, idRef().list(1, 1)), weight(2, Gen.just(List.of())),
+                weight(2, idRef().list(2, 2)));
     }
 
-    static Arbitrary<Body> body(Profile profile, FuzzMethod method) {
+    static Gen<Body> body(Profile profile, FuzzMethod method) {
         boolean wellFormed = profile == Profile.WELL_FORMED;
-        Arbitrary<IdRef> bodyId = wellFormed
-                ? Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(new IdRef(IdRef.Kind.OWN, 0))),
-                Tuple.of(1, Arbitraries.just(null)))
-                : Arbitraries.frequencyOf(Tuple.of(3, idRef()), Tuple.of(1, Arbitraries.just(null)));
-        Arbitrary<String> result = Arbitraries.frequencyOf(
-                Tuple.of(8, Json.typed(method, WireCase.TOKEN)),
-                Tuple.of(3, Json.value()),
-                Tuple.of(2, Json.gadget()),
-                Tuple.of(1, Json.deep(Json.MAX_DEPTH - 20, Json.MAX_DEPTH - 1)),
-                Tuple.of(1, Json.bigInteger(Json.MAX_NUMBER_LENGTH)),
-                Tuple.of(wellFormed ? 0 : 1, Json.pastLimits()),
-                Tuple.of(1, Arbitraries.just(null)));
-        Arbitrary<String> validError = Combinators.combine(
-                        Arbitraries.of("java.lang.IllegalStateException", "x", Json.GADGET, "java.lang.Error"),
-                        Arbitraries.frequencyOf(Tuple.of(3, Json.string()), Tuple.of(1, Arbitraries.just("null"))))
-                .as((type, message) -> Json.object(List.of(Json.field("type", Json.quote(type)),
-                        Json.field("message", message))));
-        Arbitrary<String> error = wellFormed
-                ? Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just(null)), Tuple.of(2, validError),
-                Tuple.of(1, Arbitraries.just("null")))
-                : Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just(null)), Tuple.of(2, validError),
-                Tuple.of(1, Arbitraries.of("null", "\"boom\"", "{}", "{\"type\":\"\"}", "{\"type\":5}", "[]")),
-                Tuple.of(1, Json.value()));
-        Arbitrary<List<String>> extras = Combinators.combine(Json.name(), Json.value()).as(Json::field)
-                .list().ofMaxSize(2);
-        return Combinators.combine(bodyId, Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(false)),
-                        Tuple.of(1, Arbitraries.just(true))), result, error, extras,
-                        Arbitraries.integers().between(0, 4))
-                .as((id, asNumber, r, e, x, rotation) ->
-                        new Body(id, asNumber && id != null && id.kind() == IdRef.Kind.OWN, r,
-                                wellFormed && r != null ? null : e, wellFormed ? List.of() : x, rotation));
+        Gen<IdRef> bodyId = wellFormed
+                ? Gen.frequency(weight(3, Gen.just(new IdRef(IdRef.Kind.OWN, 0))), weight(1, Gen.just(null)))
+                : Gen.frequency(weight(3, idRef()), weight(1, Gen.just(null)));
+        Gen<String> result = Gen.frequency(
+                weight(8, Json.typed(method, WireCase.TOKEN)),
+                weight(3, Json.value()),
+                weight(2, Json.gadget()),
+                weight(1, Json.deep(Json.MAX_DEPTH - 20, Json.MAX_DEPTH - 1)),
+                weight(1, Json.bigInteger(Json.MAX_NUMBER_LENGTH)),
+                weight(wellFormed ? 0 : 1, Json.pastLimits()),
+                weight(1, Gen.just(null)));
+        Gen<String> validError = draw -> {
+            String type = Gen.of("java.lang.IllegalStateException", "x", Json.GADGET, "java.lang.Error").next(draw);
+            String message = Gen.frequency(weight(3, Json.string()), weight(1, Gen.just("null"))).next(draw);
+            return Json.object(List.of(Json.field("type", Json.quote(type)), Json.field("message", message)));
+        };
+        Gen<String> error = wellFormed
+                ? Gen.frequency(weight(8, Gen.just(null)), weight(2, validError), weight(1, Gen.just("null")))
+                : Gen.frequency(weight(8, Gen.just(null)), weight(2, validError),
+                weight(1, Gen.of("null", "\"boom\"", "{}", "{\"type\":\"\"}", "{\"type\":5}", "[]")),
+                weight(1, Json.value()));
+        Gen<String> extra = draw -> Json.field(Json.name().next(draw), Json.value().next(draw));
+        return draw -> {
+            IdRef id = bodyId.next(draw);
+            boolean asNumber = draw.between(0, 4) == 0;
+            String r = result.next(draw);
+            String e = error.next(draw);
+            List<String> x = extra.list(0, 2).next(draw);
+            int rotation = draw.between(0, 4);
+            return new Body(id, asNumber && id != null && id.kind() == IdRef.Kind.OWN, r,
+                    wellFormed && r != null ? null : e, wellFormed ? List.of() : x, rotation);
+        };
     }
 
-    static Arbitrary<Mutation> mutation() {
-        Arbitrary<Mutation> some = Combinators.combine(Arbitraries.of(Mutation.Kind.class),
-                        Arbitraries.integers().between(0, 999), Arbitraries.integers().between(1, 40),
-                        Arbitraries.oneOf(Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMinLength(1)
-                                .ofMaxLength(8), Arbitraries.of("}", "{", "]", "\"", "{\"requestId\":\"1\"}", ",",
-                                "\u00c3", "\u00ff\u00fe")))
-                .as(Mutation::new);
-        return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(Mutation.NONE_AT_ALL)), Tuple.of(3, some));
+    static Gen<Mutation> mutation() {
+        Gen<String> inserted = Gen.oneOf(Gen.chars('\u0000', '\u00ff', 1, 8), Gen.of("}", "{", "]", "\"",
+                "{\"requestId\":\"1\"}", ",", "\u00c3", "\u00ff\u00fe"));
+        Gen<Mutation> some = draw -> new Mutation(Gen.of(Mutation.Kind.class).next(draw), draw.between(0, 999),
+                draw.between(1, 40), inserted.next(draw));
+        return Gen.frequency(weight(6, Gen.just(Mutation.NONE_AT_ALL)), weight(3, some));
     }
 
-    static Arbitrary<Framing> framing(Profile profile) {
-        Arbitrary<List<Integer>> chunks = Arbitraries.integers().between(1, 40).list().ofMaxSize(4);
-        Arbitrary<List<String>> trailers = Arbitraries.of("X-Trailer: t", "X-Rpc-Request-Id: 1", "Bad Trailer")
-                .list().ofMaxSize(1);
-        Arbitrary<Framing> exact = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.just(new Framing(Framing.Kind.LENGTH, 0, List.of(), false, List.of()))),
-                Tuple.of(1, Combinators.combine(chunks, Arbitraries.of(true, false), trailers)
-                        .as((c, ext, t) -> new Framing(Framing.Kind.CHUNKED, 0, c, ext,
-                                profile == Profile.WELL_FORMED ? List.of() : t))));
+    static Gen<Framing> framing(Profile profile) {
+        Gen<List<Integer>> chunks = Gen.ints(1, 40).list(0, 4);
+        Gen<List<String>> trailers = Gen.of("X-Trailer: t", "X-Rpc-Request-Id: 1", "Bad Trailer").list(0, 1);
+        Gen<Framing> exact = Gen.frequency(
+                weight(3, Gen.just(new Framing(Framing.Kind.LENGTH, 0, List.of(), false, List.of()))),
+                weight(1, draw -> new Framing(Framing.Kind.CHUNKED, 0, chunks.next(draw), Gen.bools().next(draw),
+                        profile == Profile.WELL_FORMED ? List.of() : trailers.next(draw))));
         if (profile == Profile.WELL_FORMED) {
             return exact;
         }
@@ -222,18 +206,19 @@ final class Wire {
         // On an open connection a body longer than announced is completed by the next bytes the provider sends,
         // or stalls the connection until a call's timeout finds it stalled.
         int maxLonger = 5000;
-        Arbitrary<Integer> delta = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.integers().between(-40, maxLonger)),
-                Tuple.of(1, Arbitraries.of(MAX_RESPONSE_BYTES + 1, Integer.MAX_VALUE / 2, -100_000)));
-        Arbitrary<Framing> broken = Combinators.combine(Arbitraries.of(kinds), delta, chunks,
-                        Arbitraries.of(true, false), trailers)
-                .as((kind, d, c, ext, t) -> {
-                    // The aggregator refuses a Content-Length over the limit at once, but a chunk size only
-                    // once that much has arrived: on an open connection that is a stall too.
-                    boolean chunked = kind != Framing.Kind.LENGTH && kind != Framing.Kind.TWO_LENGTHS;
-                    return new Framing(kind, chunked ? Math.min(d, maxLonger) : d, c, ext, t);
-                });
-        return Arbitraries.frequencyOf(Tuple.of(5, exact), Tuple.of(2, broken));
+        Gen<Integer> delta = Gen.frequency(
+                weight(4, Gen.ints(-40, maxLonger)),
+                weight(1, Gen.of(MAX_RESPONSE_BYTES + 1, Integer.MAX_VALUE / 2, -100_000)));
+        Gen<Framing> broken = draw -> {
+            Framing.Kind kind = Gen.of(kinds).next(draw);
+            int d = delta.next(draw);
+            // The aggregator refuses a Content-Length over the limit at once, but a chunk size only once that
+            // much has arrived: on an open connection that is a stall too.
+            boolean chunked = kind != Framing.Kind.LENGTH && kind != Framing.Kind.TWO_LENGTHS;
+            return new Framing(kind, chunked ? Math.min(d, maxLonger) : d, chunks.next(draw),
+                    Gen.bools().next(draw), trailers.next(draw));
+        };
+        return Gen.frequency(weight(5, exact), weight(2, broken));
     }
 
     /** Headers that do not change how a response is framed or correlated. */
@@ -244,7 +229,7 @@ final class Wire {
     private static final List<String> NEUTRAL = List.of("Connection: keep-alive", "Connection: close",
             "Content-Type: text/plain", "X-Other: v", "Content-Encoding: gzip", "X-Empty:", "Server: fuzz");
 
-    static Arbitrary<List<String>> extraHeaders(Profile profile) {
+    static Gen<List<String>> extraHeaders(Profile profile) {
         List<String> odd = new ArrayList<>(List.of("Content-Length: 5", "Transfer-Encoding: chunked",
                 "Transfer-Encoding: identity", "Transfer-Encoding: gzip, chunked", "Bad Header Name: x", ": novalue",
                 "NoColon", "X-Long: " + "a".repeat(9000), "X-Rpc-Request-Id: abc", "Upgrade: websocket",
@@ -252,8 +237,8 @@ final class Wire {
         // Folded onto "Transfer-Encoding: chunked" it makes "chunked folded continuation", which is not chunked:
         // a body without length, on an open connection a stalled response.
         odd.add(" folded continuation");
-        Arbitrary<String> header = profile == Profile.WELL_FORMED ? Arbitraries.of(NEUTRAL)
-                : Arbitraries.oneOf(Arbitraries.of(NEUTRAL), Arbitraries.of(odd));
-        return header.list().ofMaxSize(2);
+        Gen<String> header = profile == Profile.WELL_FORMED ? Gen.of(NEUTRAL)
+                : Gen.oneOf(Gen.of(NEUTRAL), Gen.of(odd));
+        return header.list(0, 2);
     }
 }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * One generated case: the calls a client makes on one connection, and the bytes a provider answers them with
  * (responses of every shape, garbage between them), cut into separate writes, then how the connection ends.
  * Responses name their calls by {@link IdRef}, resolved against the request ids the calls really got only when
- * the peer renders the bytes. Immutable; {@code toString} is what jqwik reports for a falsified case.
+ * the peer renders the bytes. Immutable; {@code toString} is what a failed fuzz check reports as its case.
  */
 record WireCase(List<FuzzMethod> calls, List<Piece> pieces, List<Integer> cutsPerMille, Ending ending) {
 
