@@ -1,4 +1,4 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import dev.rpcharness.protocol.WireContract;
 import java.io.ByteArrayOutputStream;

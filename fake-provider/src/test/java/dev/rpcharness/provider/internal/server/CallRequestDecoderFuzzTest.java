@@ -1,11 +1,11 @@
-package dev.rpcharness.provider;
+package dev.rpcharness.provider.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.rpcharness.protocol.WireContract;
-import dev.rpcharness.provider.CallRequestBytes.Input;
+import dev.rpcharness.provider.internal.server.CallRequestBytes.Input;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
