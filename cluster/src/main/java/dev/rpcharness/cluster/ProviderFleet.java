@@ -45,8 +45,8 @@ final class ProviderFleet {
             spec.services().forEach((iface, supplier) -> serve(pb, iface, supplier));
             FakeProvider provider = pb.build();
             providers.add(provider);
-            // The provider's own events go on as provider-<its action> (TimelineAction.PROVIDER_*); one it fires
-            // that the enum does not name (reregister-failed) keeps its name the same way.
+            // The provider's own events go on as provider-<its action>: each one TimelineAction.PROVIDER_*
+            // (TimelineActionTest checks that every event a provider fires is named there).
             provider.addListener(e -> timeline.record("provider-" + e.action(), e.provider(), e.detail()));
             provider.start();
             timeline.record(TimelineAction.PROVIDER_REGISTERED, provider.name(), provider.address());

@@ -28,7 +28,8 @@ class TimelineActionTest {
 
     /** Recorded by an ensemble or by other modules (the JUnit extension, the load target), not by this test. */
     private static final Set<TimelineAction> NOT_EXERCISED_HERE = EnumSet.of(TimelineAction.ZK_KILL_SERVER,
-            TimelineAction.ZK_RESTART_SERVER, TimelineAction.PROVIDER_REREGISTER, TimelineAction.TEST_START,
+            TimelineAction.ZK_RESTART_SERVER, TimelineAction.PROVIDER_REREGISTER,
+            TimelineAction.PROVIDER_REREGISTER_FAILED, TimelineAction.TEST_START,
             TimelineAction.TEST_END, TimelineAction.WARM_UP, TimelineAction.CHAOS_FAILED,
             TimelineAction.CLIENT_LISTED, TimelineAction.CLIENT_DELISTED, TimelineAction.CLIENT_CONNECTED,
             TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED,
@@ -105,5 +106,23 @@ class TimelineActionTest {
         assertThat(documented).containsExactlyInAnyOrderElementsOf(
                 Arrays.stream(TimelineAction.values()).map(TimelineAction::label).toList());
         assertThat(text).contains("`" + TimelineAction.FAILED_SUFFIX + "`").contains("`p0`");
+    }
+
+    @Test
+    void everyEventAFakeProviderFiresHasATimelineAction() throws Exception {
+        Path sources = Path.of("..", "fake-provider", "src", "main", "java", "dev", "rpcharness", "provider");
+        Pattern fire = Pattern.compile("fire\\(\"([a-zA-Z-]+)\"");
+        Set<String> fired = new LinkedHashSet<>();
+        try (var files = Files.walk(sources)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher m = fire.matcher(Files.readString(file));
+                while (m.find()) {
+                    fired.add(m.group(1));
+                }
+            }
+        }
+        assertThat(fired).as("events the provider fires").contains("crash", "reregister-failed");
+        assertThat(fired).allSatisfy(action -> assertThat(TimelineAction.ofLabel("provider-" + action))
+                .as("provider-" + action).isPresent());
     }
 }

@@ -65,6 +65,8 @@ public enum TimelineAction {
     PROVIDER_FAULT_PLAN("provider-faultPlan", Role.PROVIDER_ECHO),
     /** The provider registered again after a session loss (detail: its node). */
     PROVIDER_REREGISTER("provider-reregister", Role.PROVIDER_ECHO),
+    /** The provider's registration after a session loss failed; it retries (detail: its node, why, when). */
+    PROVIDER_REREGISTER_FAILED("provider-reregister-failed", Role.PROVIDER_ECHO),
     /** The provider closed for good. */
     PROVIDER_CLOSE("provider-close", Role.PROVIDER_ECHO_CLOSING),
     /** A client's discovery (or direct list) named the provider (detail: its address). */
