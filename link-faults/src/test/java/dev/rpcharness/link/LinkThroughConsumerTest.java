@@ -1,0 +1,79 @@
+package dev.rpcharness.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.rpcharness.consumer.AsyncObjectProxy;
+import dev.rpcharness.consumer.ConnectionLostException;
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.provider.FakeProvider;
+import dev.rpcharness.provider.fault.Fault;
+import dev.rpcharness.provider.fault.FaultPlan;
+import dev.rpcharness.provider.fault.FaultRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The consumer core calling a fake provider through a link (direct mode, no ZooKeeper). */
+class LinkThroughConsumerTest {
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void resetPeerWhileAnswersAreInFlightEndsThoseCallsAtOnceAndLaterCallsSucceed() throws Exception {
+        try (FakeProvider provider = FakeProvider.builder().serve(Greeter.class, new Greeter.Impl()).build().start();
+             Link link = Link.builder().name("p1").upstream(provider.host(), provider.port()).build().start();
+             ConsumerClient client = new ConsumerClient("127.0.0.1:" + link.port(),
+                     ConsumerOptions.builder().callTimeout(CALL_TIMEOUT).build())) {
+            Greeter greeter = client.create(Greeter.class);
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> greeter.hello("warm").equals("Hello warm"));
+
+            provider.faultPlan(FaultPlan.of(FaultRule.forAll(Fault.latencyFixed(Duration.ofMillis(300)))));
+            AsyncObjectProxy async = client.createAsync(Greeter.class);
+            List<RpcFuture> inFlight = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                inFlight.add(async.call("hello", "n" + i));
+            }
+            long t0 = System.nanoTime();
+            link.addToxic(Toxic.resetPeer(LinkDirection.DOWNSTREAM, Duration.ZERO)); // resets at the first answer
+            for (RpcFuture f : inFlight) {
+                assertThatThrownBy(() -> f.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ConnectionLostException.class);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("ended by the reset, not the deadline")
+                    .isLessThan(CALL_TIMEOUT.dividedBy(2));
+            assertThat(client.pendingCalls()).isZero();
+
+            link.removeToxic("reset_peer_downstream");
+            provider.faultPlan(FaultPlan.none());
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                    .until(() -> greeter.hello("again").equals("Hello again"));
+            for (int i = 0; i < 5; i++) {
+                assertThat(greeter.hello("later" + i)).isEqualTo("Hello later" + i);
+            }
+        }
+    }
+
+    @Test
+    void slicerOfOneToThreeBytesOnBothDirectionsDecodesEveryAnswer() throws Exception {
+        try (FakeProvider provider = FakeProvider.builder().serve(Greeter.class, new Greeter.Impl()).build().start();
+             Link link = Link.builder().name("p1").upstream(provider.host(), provider.port()).build().start();
+             ConsumerClient client = new ConsumerClient("127.0.0.1:" + link.port(),
+                     ConsumerOptions.builder().callTimeout(CALL_TIMEOUT).build())) {
+            link.addToxic(Toxic.slicer(LinkDirection.UPSTREAM, 2, 1, 0));
+            link.addToxic(Toxic.slicer(LinkDirection.DOWNSTREAM, 2, 1, 0));
+            Greeter greeter = client.create(Greeter.class);
+            for (int i = 0; i < 50; i++) {
+                String name = "n" + i + "-" + "é".repeat(i);
+                assertThat(greeter.hello(name)).isEqualTo("Hello " + name);
+            }
+        }
+    }
+}
