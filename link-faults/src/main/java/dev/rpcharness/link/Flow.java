@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One direction of one proxied connection: the bytes read from {@code source}, queued, shaped by the toxics of
@@ -32,6 +33,7 @@ final class Flow {
     private final Channel target;
     private final SplittableRandom random;
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+    private final AtomicLong held;
     private List<Toxic> toxics = List.of();
     private long queuedBytes;
     private long passedBytes;
@@ -42,8 +44,11 @@ final class Flow {
     private boolean targetClosed;
     private boolean closing;
 
-    Flow(LinkConnection connection, LinkDirection direction, Channel source, Channel target, SplittableRandom random) {
+    /** @param held the link's count of bytes queued in all its flows, kept up to date by this one */
+    Flow(LinkConnection connection, LinkDirection direction, Channel source, Channel target, SplittableRandom random,
+         AtomicLong held) {
         this.connection = connection;
+        this.held = held;
         this.direction = direction;
         this.source = source;
         this.target = target;
@@ -82,6 +87,7 @@ final class Flow {
         }
         queue.add(new Chunk(data, System.nanoTime()));
         queuedBytes += data.readableBytes();
+        held.addAndGet(data.readableBytes());
         drain();
     }
 
@@ -138,6 +144,7 @@ final class Flow {
                 chunk.data.release();
             }
             queuedBytes -= size;
+            held.addAndGet(-size);
             passedBytes += size;
             target.write(piece);
             wrote = true;
@@ -244,6 +251,7 @@ final class Flow {
         for (Chunk chunk; (chunk = queue.poll()) != null; ) {
             chunk.data.release();
         }
+        held.addAndGet(-queuedBytes);
         queuedBytes = 0;
     }
 

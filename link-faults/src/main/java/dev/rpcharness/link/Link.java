@@ -47,6 +47,7 @@ public final class Link implements AutoCloseable {
     private final boolean ownsGroup;
     private final Set<LinkConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
     private volatile List<Toxic> toxics = List.of();
     private volatile InetSocketAddress listen;
     private volatile InetSocketAddress upstream;
@@ -193,6 +194,14 @@ public final class Link implements AutoCloseable {
         return scope;
     }
 
+    /**
+     * Bytes read from either side and not yet passed on (held by a toxic, or waiting for a slow reader), over all
+     * connections. Backpressure keeps it near 64 KiB per direction and connection at most.
+     */
+    public long heldBytes() {
+        return held.get();
+    }
+
     /** Connections open through the link now. */
     public int openConnections() {
         return connections.size();
@@ -289,7 +298,8 @@ public final class Link implements AutoCloseable {
                         client.close(); // as in Toxiproxy: no upstream, the client's connection is closed
                         return;
                     }
-                    LinkConnection c = new LinkConnection(name, index, seed, client, f.channel(), connections::remove);
+                    LinkConnection c = new LinkConnection(name, index, seed, client, f.channel(), held,
+                            connections::remove);
                     connections.add(c);
                     c.applyToxics(atAccept);
                     if (scope == ToxicScope.OPEN_AND_NEW && toxics != atAccept) {

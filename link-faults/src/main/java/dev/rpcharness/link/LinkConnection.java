@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ final class LinkConnection {
     private record Timer(Toxic toxic, ScheduledFuture<?> future) {
     }
 
-    LinkConnection(String linkName, long index, long seed, Channel client, Channel server,
+    LinkConnection(String linkName, long index, long seed, Channel client, Channel server, AtomicLong held,
                    Consumer<LinkConnection> onClosed) {
         this.linkName = linkName;
         this.index = index;
@@ -49,8 +50,8 @@ final class LinkConnection {
         this.client = client;
         this.server = server;
         SplittableRandom random = new SplittableRandom(mix(seed, index));
-        this.upstream = new Flow(this, LinkDirection.UPSTREAM, client, server, random.split());
-        this.downstream = new Flow(this, LinkDirection.DOWNSTREAM, server, client, random.split());
+        this.upstream = new Flow(this, LinkDirection.UPSTREAM, client, server, random.split(), held);
+        this.downstream = new Flow(this, LinkDirection.DOWNSTREAM, server, client, random.split(), held);
         client.pipeline().addLast("link-relay", new Relay(upstream, downstream));
         server.pipeline().addLast("link-relay", new Relay(downstream, upstream));
         // Each side's close reaches the other through its Flow, after what may still pass has passed.
