@@ -51,7 +51,7 @@ public final class Link implements AutoCloseable {
     private volatile List<Toxic> toxics = List.of();
     private volatile InetSocketAddress listen;
     private volatile InetSocketAddress upstream;
-    private State state = State.NEW;
+    private volatile State state = State.NEW; // written under the lock, read without it by the event loops
     private Channel serverChannel;
 
     private Link(Builder b) {
@@ -186,7 +186,7 @@ public final class Link implements AutoCloseable {
         return upstream;
     }
 
-    public synchronized boolean isEnabled() {
+    public boolean isEnabled() {
         return state == State.ENABLED;
     }
 
@@ -271,7 +271,11 @@ public final class Link implements AutoCloseable {
     }
 
     private void unbind() {
-        serverChannel.close().awaitUninterruptibly();
+        Channel closing = serverChannel;
+        closing.close().awaitUninterruptibly();
+        // NIO closes a listening socket registered with a selector only when the selector next runs: until then
+        // the kernel still accepts. A task scheduled a moment later runs after that selector pass.
+        closing.eventLoop().schedule(() -> { }, 1, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly();
         serverChannel = null;
         for (LinkConnection c : connections) {
             c.closeLater();
@@ -313,7 +317,8 @@ public final class Link implements AutoCloseable {
                 });
     }
 
-    private synchronized boolean isEnabledNow() {
+    /** Unlocked: event loops call it, and disable() holds the lock while it waits for them. */
+    private boolean isEnabledNow() {
         return state == State.ENABLED;
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** A link's life: free port, disable and enable, scope of toxic changes, seeded toxicity, bad input. */
@@ -37,6 +38,17 @@ class LinkLifecycleTest {
             try (Socket again = connect(port)) {
                 roundTrip(again);
             }
+        }
+    }
+
+    /** NIO closes a listening socket only at the selector's next pass; disable() must wait for that pass. */
+    @RepeatedTest(30)
+    void aDisabledLinkRefusesAsSoonAsDisableReturns() throws Exception {
+        try (LoopbackServer server = LoopbackServer.echo(); Link link = linkTo(server)) {
+            int port = link.port();
+            connect(port).close();
+            link.disable();
+            assertThatThrownBy(() -> connect(port).close()).isInstanceOf(ConnectException.class);
         }
     }
 
