@@ -1,18 +1,10 @@
 package dev.rpcharness.link;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,27 +35,25 @@ public final class Link implements AutoCloseable {
     private final String name;
     private final long seed;
     private final ToxicScope scope;
-    private final Duration connectTimeout;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final Set<LinkConnection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong accepted = new AtomicLong();
+    private final LinkListener listener;
     private final AtomicLong held = new AtomicLong();
     private volatile List<Toxic> toxics = List.of();
     private volatile InetSocketAddress listen;
     private volatile InetSocketAddress upstream;
     private volatile State state = State.NEW; // written under the lock, read without it by the event loops
-    private Channel serverChannel;
 
     private Link(Builder b) {
         this.name = b.name;
         this.seed = b.seed;
         this.scope = b.scope;
-        this.connectTimeout = b.connectTimeout;
         this.listen = b.listen;
         this.upstream = b.upstream;
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : b.group;
+        this.listener = new LinkListener(name, group, b.connectTimeout, () -> upstream, this::paired);
     }
 
     public static Builder builder() {
@@ -83,8 +74,8 @@ public final class Link implements AutoCloseable {
     public synchronized void disable() {
         requireStarted("disable");
         if (state == State.ENABLED) {
+            state = State.DISABLED; // first, so a connection paired meanwhile closes itself
             unbind();
-            state = State.DISABLED;
         }
     }
 
@@ -213,12 +204,13 @@ public final class Link implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
-        if (state == State.ENABLED) {
+        boolean listening = state == State.ENABLED;
+        state = State.CLOSED;
+        if (listening) {
             unbind();
         }
-        state = State.CLOSED;
         if (ownsGroup) {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
@@ -252,69 +244,26 @@ public final class Link implements AutoCloseable {
     }
 
     private void bind() {
-        ChannelFuture bound = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel client) {
-                        client.eventLoop().execute(() -> connectUpstream(client));
-                    }
-                })
-                .bind(listen).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new LinkException("link '" + name + "' could not listen on " + listen.getHostString() + ":"
-                    + listen.getPort() + ": " + bound.cause(), bound.cause());
-        }
-        serverChannel = bound.channel();
-        listen = (InetSocketAddress) serverChannel.localAddress();
+        listen = listener.bind(listen);
     }
 
     private void unbind() {
-        Channel closing = serverChannel;
-        closing.close().awaitUninterruptibly();
-        // NIO closes a listening socket registered with a selector only when the selector next runs: until then
-        // the kernel still accepts. A task scheduled a moment later runs after that selector pass.
-        closing.eventLoop().schedule(() -> { }, 1, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly();
-        serverChannel = null;
+        listener.unbind();
         for (LinkConnection c : connections) {
             c.closeLater();
         }
     }
 
-    private void connectUpstream(SocketChannel client) {
-        long index = accepted.getAndIncrement();
-        List<Toxic> atAccept = toxics;
-        InetSocketAddress target = upstream;
-        new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // the relay is added by LinkConnection once both sides are up
-                    }
-                })
-                .connect(target).addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess() || !client.isOpen()) {
-                        f.channel().close();
-                        client.close(); // as in Toxiproxy: no upstream, the client's connection is closed
-                        return;
-                    }
-                    LinkConnection c = new LinkConnection(name, index, seed, client, f.channel(), held,
-                            connections::remove);
-                    connections.add(c);
-                    c.applyToxics(atAccept);
-                    if (scope == ToxicScope.OPEN_AND_NEW && toxics != atAccept) {
-                        c.applyToxics(toxics); // a change raced with the accept
-                    }
-                    if (!isEnabledNow()) {
-                        c.close();
-                        return;
-                    }
-                    c.startReading();
-                });
+    /** On the pair's event loop: a new connection through the link, with the toxics it starts with. */
+    private void paired(long index, SocketChannel client, Channel server) {
+        LinkConnection c = new LinkConnection(name, index, seed, client, server, held, connections::remove);
+        connections.add(c);
+        c.applyToxics(toxics);
+        if (!isEnabledNow()) {
+            c.close(); // disabled while the upstream connection was being made
+            return;
+        }
+        c.startReading();
     }
 
     /** Unlocked: event loops call it, and disable() holds the lock while it waits for them. */
