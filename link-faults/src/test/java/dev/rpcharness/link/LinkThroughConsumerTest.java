@@ -62,6 +62,35 @@ class LinkThroughConsumerTest {
     }
 
     @Test
+    void bandwidthPacesLargeAnswersAndEveryCallEndsOnceWithItsAnswer() throws Exception {
+        try (FakeProvider provider = FakeProvider.builder().serve(Greeter.class, new Greeter.Impl()).build().start();
+             Link link = Link.builder().name("p1").upstream(provider.host(), provider.port()).build().start();
+             ConsumerClient client = new ConsumerClient("127.0.0.1:" + link.port(),
+                     // The rate is per connection (as in Toxiproxy): one connection, one rate.
+                     ConsumerOptions.builder().callTimeout(CALL_TIMEOUT).connectionsPerProvider(1).build())) {
+            Greeter greeter = client.create(Greeter.class);
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> greeter.hello("warm").equals("Hello warm"));
+            link.addToxic(Toxic.bandwidth(LinkDirection.DOWNSTREAM, 300)); // 300 KB/s
+            AsyncObjectProxy async = client.createAsync(Greeter.class);
+            List<String> names = new ArrayList<>();
+            List<RpcFuture> calls = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 4; i++) {
+                names.add(String.valueOf((char) ('a' + i)).repeat(150_000));
+                calls.add(async.call("hello", names.get(i)));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(calls.get(i).get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                        .isEqualTo("Hello " + names.get(i));
+            }
+            // 600 KB of answers at 300 KB/s: the first tenth of a second goes at once, the rest takes 1.9 s.
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1_800));
+            assertThat(client.pendingCalls()).isZero();
+        }
+    }
+
+    @Test
     void slicerOfOneToThreeBytesOnBothDirectionsDecodesEveryAnswer() throws Exception {
         try (FakeProvider provider = FakeProvider.builder().serve(Greeter.class, new Greeter.Impl()).build().start();
              Link link = Link.builder().name("p1").upstream(provider.host(), provider.port()).build().start();
