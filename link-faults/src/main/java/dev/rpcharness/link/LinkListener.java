@@ -53,7 +53,7 @@ final class LinkListener {
 
     /** Listens on {@code address}; returns the bound address (the picked port when it asked for 0). */
     InetSocketAddress bind(InetSocketAddress address) {
-        ChannelFuture bound = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ChannelFuture bound = new ServerBootstrap().group(group).channelFactory(ListeningChannel::new)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -74,12 +74,23 @@ final class LinkListener {
 
     /** Stops listening; when it returns, connections to the port are refused. */
     void unbind() {
-        Channel closing = serverChannel;
+        ListeningChannel closing = (ListeningChannel) serverChannel;
         serverChannel = null;
         closing.close().awaitUninterruptibly();
-        // NIO closes a listening socket registered with a selector only at the selector's next pass: until then
-        // the kernel still accepts. A task scheduled a moment later runs after that pass.
-        closing.eventLoop().schedule(() -> { }, 1, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        // NIO closes a listening socket registered with a selector only when the selector has flushed its cancelled
+        // key; until then the kernel still accepts. Each task wakes the selector for another pass.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do {
+            closing.eventLoop().submit(() -> { }).awaitUninterruptibly();
+        } while (closing.stillRegistered() && System.nanoTime() < deadline);
+        closing.eventLoop().submit(() -> { }).awaitUninterruptibly(); // the pass that deregistered it has ended
+    }
+
+    /** A Netty server channel that tells whether NIO still holds its socket for a selector. */
+    private static final class ListeningChannel extends NioServerSocketChannel {
+        boolean stillRegistered() {
+            return javaChannel().isRegistered();
+        }
     }
 
     private void connectUpstream(long index, SocketChannel client) {
