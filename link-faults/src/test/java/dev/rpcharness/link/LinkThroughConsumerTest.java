@@ -9,6 +9,7 @@ import dev.rpcharness.consumer.ConnectionLostException;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.RpcTimeoutException;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.fault.Fault;
 import dev.rpcharness.provider.fault.FaultPlan;
@@ -86,6 +87,27 @@ class LinkThroughConsumerTest {
             }
             // 600 KB of answers at 300 KB/s: the first tenth of a second goes at once, the rest takes 1.9 s.
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1_800));
+            assertThat(client.pendingCalls()).isZero();
+        }
+    }
+
+    @Test
+    void timeoutZeroOnTheLinkEndsCallsAtTheirDeadlineAndRemovingItLetsCallsThrough() throws Exception {
+        Duration deadline = Duration.ofSeconds(1);
+        try (FakeProvider provider = FakeProvider.builder().serve(Greeter.class, new Greeter.Impl()).build().start();
+             Link link = Link.builder().name("p1").upstream(provider.host(), provider.port()).build().start();
+             ConsumerClient client = new ConsumerClient("127.0.0.1:" + link.port(),
+                     ConsumerOptions.builder().callTimeout(deadline).build())) {
+            Greeter greeter = client.create(Greeter.class);
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> greeter.hello("warm").equals("Hello warm"));
+            link.addToxic(Toxic.timeout(LinkDirection.DOWNSTREAM, Duration.ZERO));
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> greeter.hello("held")).isInstanceOf(RpcTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(deadline);
+            link.removeToxic("timeout_downstream");
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> greeter.hello("again").equals("Hello again"));
             assertThat(client.pendingCalls()).isZero();
         }
     }
