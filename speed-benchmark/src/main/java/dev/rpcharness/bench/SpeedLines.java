@@ -68,10 +68,16 @@ final class SpeedLines {
         for (Against a : COMPARED) {
             LoopDriver.Result o = entries.get(a.key()).open;
             if (o != null && a.side() != Side.SERVER) {
-                out.printf(Locale.ROOT, "RATIO %s/floor p99 at 50%% load = %.2f (%.3f ms / %.3f ms)%n", a.what(),
-                        o.p(99) / f.open.p(99), o.p(99), f.open.p(99));
+                out.printf(Locale.ROOT, "RATIO %s/floor p99 at 50%% load = %.2f (%.3f ms / %.3f ms)%s%n", a.what(),
+                        o.p(99) / f.open.p(99), o.p(99), f.open.p(99), strained(o) || strained(f.open)
+                                ? "; calls shed or failed in this open loop or F's: see the open lines" : "");
             }
         }
+    }
+
+    /** Whether an open loop shed or failed calls, so its p99 covers only the calls that were answered. */
+    private static boolean strained(LoopDriver.Result open) {
+        return open.shed() > 0 || open.failures() > 0;
     }
 
     private static String side(Side side) {
