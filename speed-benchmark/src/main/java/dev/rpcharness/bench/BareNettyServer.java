@@ -23,8 +23,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The limit's server: a bare Netty HTTP/1.1 server on loopback that answers every {@code POST /rpc} with the
- * contract's answer for its request id ({@code {"requestId":"<id>","result":"ping"}}) without decoding the body,
+ * Stack A's server, a reference beside the floor ({@link FloorServer}): a bare Netty HTTP/1.1 server on loopback,
+ * on Netty's HTTP codecs, that answers every {@code POST /rpc} with the contract's answer for its request id ({@code {"requestId":"<id>","result":"ping"}}) without decoding the body,
  * and flushes once per read batch. Serves pipelined calls in order.
  *
  * <p>Threading: one event loop of its own ({@code bench-server-*}); {@link #close} stops it.

@@ -11,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The consumer core's half of the speed benchmark, quick to repeat while working on the consumer: only the limit
- * (A, bare Netty client and server) and the consumer core against the same bare server, with its best options (C)
- * and with its default options (C0), alternately over several rounds, medians with allocation and CPU per call.
- * Ends with two RATIO lines. {@code only=C0} (or A, C) runs one stack for the whole time instead, for a profiler.
+ * The consumer core's half of the speed benchmark, quick to repeat while working on the consumer: only the floor
+ * (F, {@link FloorClient} and {@link FloorServer}) and the consumer core against the same floor server, with its
+ * best options (C) and with its default options (C0), alternately over several rounds, medians with allocation and
+ * CPU per call. Ends with COST lines (client CPU per call against F's client) and two RATIO lines. {@code only=C0}
+ * (or F, C) runs one stack for the whole time instead, for a profiler.
  * Prints figures; asserts nothing.
  *
  * <p>Run: {@code java -cp ... dev.rpcharness.bench.ConsumerSpeed [roundSeconds [rounds [window
@@ -27,15 +28,15 @@ public final class ConsumerSpeed {
 
     public static void main(String[] args) {
         PrintStream out = System.out;
-        ThreadCost cost = new ThreadCost(List.of("bench-server"));
+        ThreadCost cost = new ThreadCost(List.of(FloorServer.THREADS));
         LoopDriver driver = new LoopDriver(cost);
-        try (BareNettyServer bare = new BareNettyServer()) {
-            String address = "127.0.0.1:" + bare.port();
+        try (FloorServer floor = new FloorServer()) {
+            String address = "127.0.0.1:" + floor.port();
             if (args.length > 0 && args[0].startsWith("only=")) {
                 String key = args[0].substring(5);
                 long seconds = args.length > 1 ? Long.parseLong(args[1]) : 20;
                 int window = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-                try (BenchStack s = stack(key, address, bare.port(), 1)) {
+                try (BenchStack s = stack(key, address, floor.port(), 1)) {
                     LoopDriver.Result r = driver.closed(s, window, TimeUnit.SECONDS.toNanos(2),
                             TimeUnit.SECONDS.toNanos(seconds));
                     out.println(line(key, r));
@@ -50,8 +51,8 @@ public final class ConsumerSpeed {
             Map<String, BenchStack> stacks = new LinkedHashMap<>();
             Map<String, List<LoopDriver.Result>> results = new LinkedHashMap<>();
             try {
-                for (String key : List.of("A", "C", "C0")) {
-                    stacks.put(key, stack(key, address, bare.port(), connections));
+                for (String key : List.of("F", "C", "C0")) {
+                    stacks.put(key, stack(key, address, floor.port(), connections));
                     results.put(key, new ArrayList<>());
                     driver.closed(stacks.get(key), window, TimeUnit.MILLISECONDS.toNanos(1500), roundNanos / 2);
                 }
@@ -68,10 +69,10 @@ public final class ConsumerSpeed {
             }
             out.printf(Locale.ROOT, "-- medians over %d rounds, %d connection(s) x %d in flight%n", rounds,
                     connections, window);
-            double a = median(results.get("A"), LoopDriver.Result::callsPerSecond);
+            double a = median(results.get("F"), LoopDriver.Result::callsPerSecond);
             for (Map.Entry<String, List<LoopDriver.Result>> e : results.entrySet()) {
                 List<LoopDriver.Result> rs = e.getValue();
-                out.printf(Locale.ROOT, "%-2s %9.0f calls/s  %.2f of A  alloc/call client %5.0f B  cpu/call client "
+                out.printf(Locale.ROOT, "%-2s %9.0f calls/s  %.2f of F  alloc/call client %5.0f B  cpu/call client "
                                 + "%5.2f us server %5.2f us process %5.2f us%n", e.getKey(),
                         median(rs, LoopDriver.Result::callsPerSecond),
                         median(rs, LoopDriver.Result::callsPerSecond) / a,
@@ -80,25 +81,25 @@ public final class ConsumerSpeed {
                         median(rs, LoopDriver.Result::serverCpuMicrosPerCall),
                         median(rs, LoopDriver.Result::processCpuMicrosPerCall));
             }
-            double cpuA = median(results.get("A"), LoopDriver.Result::processCpuMicrosPerCall);
+            double cpuF = median(results.get("F"), LoopDriver.Result::clientCpuMicrosPerCall);
             for (String k : List.of("C", "C0")) {
-                out.printf(Locale.ROOT, "COST %s/A process cpu per call = %.2f%n", k,
-                        median(results.get(k), LoopDriver.Result::processCpuMicrosPerCall) / cpuA);
+                out.printf(Locale.ROOT, "COST %s/F client cpu per call = %.2f%n", k,
+                        median(results.get(k), LoopDriver.Result::clientCpuMicrosPerCall) / cpuF);
             }
-            out.printf(Locale.ROOT, "RATIO consumer-core (best options)/raw-netty throughput = %.2f%n",
+            out.printf(Locale.ROOT, "RATIO consumer-core (best options)/floor throughput = %.2f%n",
                     median(results.get("C"), LoopDriver.Result::callsPerSecond) / a);
-            out.printf(Locale.ROOT, "RATIO consumer-core (default options)/raw-netty throughput = %.2f%n",
+            out.printf(Locale.ROOT, "RATIO consumer-core (default options)/floor throughput = %.2f%n",
                     median(results.get("C0"), LoopDriver.Result::callsPerSecond) / a);
         }
     }
 
     private static BenchStack stack(String key, String address, int port, int connections) {
         Supplier<BenchStack> s = switch (key) {
-            case "A" -> () -> new PipelinedHttpClient("127.0.0.1", port, connections);
+            case "F" -> () -> new FloorClient("127.0.0.1", port, connections);
             case "C" -> () -> new ConsumerStack(address, SpeedBenchmark.bestOptions(connections));
             case "C0" -> () -> new ConsumerStack(address, ConsumerOptions.defaults().toBuilder()
                     .connectionsPerProvider(connections).build());
-            default -> throw new IllegalArgumentException("stack '" + key + "': expected A, C or C0");
+            default -> throw new IllegalArgumentException("stack '" + key + "': expected F, C or C0");
         };
         return s.get();
     }

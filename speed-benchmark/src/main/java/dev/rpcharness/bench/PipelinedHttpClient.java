@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * calls pipelined round robin over them, answers correlated by the request-id header, and one flush per read
  * batch for calls sent from inside a completion. Calls sent from another thread (an open loop's sender) go to a
  * lock-free queue per connection, which one task on the event loop writes out with one flush, so a burst of them
- * costs one wake-up, not a task per write (the consumer core hands calls over the same way; the limit must not
- * be slower at it). No proxy, no futures, no JSON decoding of the result: only the wire.
+ * costs one wake-up, not a task per write (the consumer core hands calls over the same way; the reference must
+ * not be slower at it). No proxy, no futures, no JSON decoding of the result: only the wire.
  *
  * <p>Threading: {@link #send} from any thread; completions run on the client's event loop
  * ({@code bench-client-*}); {@link #close} fails the calls still pending and stops the loop.

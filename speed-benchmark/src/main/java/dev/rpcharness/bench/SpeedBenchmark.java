@@ -12,36 +12,42 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 
 /**
- * The speed benchmark: five client/server stacks in one JVM on loopback, measured in the same run and compared.
+ * The speed benchmark: eight client/server stacks in one JVM on loopback, measured in the same run and compared
+ * with the floor.
  *
  * <ul>
- *   <li>A, the limit: a bare Netty HTTP/1.1 client ({@link PipelinedHttpClient}) and server ({@link BareNettyServer}),
- *       pipelined, one flush per read batch;</li>
- *   <li>B: gRPC-java unary calls ({@link GrpcStack}), byte[] marshaller, directExecutor on both sides;</li>
- *   <li>C: the consumer core against the bare Netty server (its default options are shown too);</li>
- *   <li>D: the bare Netty client against {@link FakeProvider};</li>
- *   <li>E: the consumer core against {@link FakeProvider}, what the project ships.</li>
+ *   <li>F, the floor: {@link FloorClient} and {@link FloorServer}, which send exactly the wire contract's bytes (the
+ *       consumer core's requests and FakeProvider's answers for the echo call) and frame them by hand on both sides;
+ *       Netty, one I/O thread per side, pipelined, one flush per read batch;</li>
+ *   <li>A, a reference: a bare Netty HTTP/1.1 client ({@link PipelinedHttpClient}) and server
+ *       ({@link BareNettyServer}) on Netty's HTTP codecs, pipelined the same way;</li>
+ *   <li>B, a reference: gRPC-java unary calls ({@link GrpcStack}), byte[] marshaller, directExecutor on both
+ *       sides;</li>
+ *   <li>C and C0: the consumer core against F's server, with its best options and with its default options (the
+ *       client side measured against F's client);</li>
+ *   <li>D: F's client against {@link FakeProvider} (the server side measured against F's server);</li>
+ *   <li>E and E0: the consumer core against {@link FakeProvider}, what the project ships, with the consumer's best
+ *       and default options (the whole stack measured against F).</li>
  * </ul>
  *
  * Each stack first gets a short search over connection count and calls in flight (closed loop); the best
- * setting is kept. Then the stacks run alternately A B C D E (and the consumer's defaults) over several rounds,
- * and the medians are reported with allocation and CPU per call (client and server threads apart). Then an
- * open loop at 50% load, half of A's open-loop capacity (the highest rate, from its closed-loop median down by
- * fifths, that A keeps up with: the sending thread needs a core the closed loop does not), gives p50/p99/p99.9
- * from each call's intended start, after a collection so earlier phases' garbage does not pause it. The full mode also
- * measures the harness's fidelity: a fixed injected 20 ms latency at 1,000 calls/s, as the client sees it. The
- * last five lines are the RATIO lines. Prints figures; asserts nothing.
+ * setting is kept (the consumer's defaults fix the connection count, so C0 and E0 search calls in flight only).
+ * Then the stacks run alternately F A B C C0 D E E0 over several rounds, and the medians are reported with
+ * allocation and CPU per call (client and server threads apart). Then an open loop at 50% load, half of F's
+ * open-loop capacity (the highest rate, from its closed-loop median down by fifths, that F keeps up with: the
+ * sending thread needs a core the closed loop does not), gives p50/p99/p99.9 from each call's intended start, after
+ * a collection so earlier phases' garbage does not pause it. The full mode also measures the harness's fidelity: a
+ * fixed injected 20 ms latency at 1,000 calls/s, as the client sees it. Closes with the COST and RATIO lines of
+ * {@link SpeedLines}. Prints figures; asserts nothing.
  *
- * <p>Run: {@code mvn -B -pl speed-benchmark -am verify -Pspeed -DskipTests} (short, about a minute and a half) or with
+ * <p>Run: {@code mvn -B -pl speed-benchmark -am verify -Pspeed -DskipTests} (short, about three minutes) or with
  * {@code -Drpc.speed.mode=full}; or {@code java -cp ... dev.rpcharness.bench.SpeedBenchmark short|full}.
  */
 public final class SpeedBenchmark {
@@ -65,7 +71,8 @@ public final class SpeedBenchmark {
     static final Mode FULL = new Mode("full", ms(4000), ms(1500), ms(4000), 5, ms(3000), ms(8000), true,
             new int[][] {{1, 64}, {1, 128}, {1, 256}, {1, 512}, {2, 128}, {2, 256}, {2, 512}});
 
-    private static final List<String> SERVER_THREADS = List.of("bench-server", "bench-provider", "grpc-server");
+    private static final List<String> SERVER_THREADS = List.of(FloorServer.THREADS, "bench-server", "bench-provider",
+            "grpc-server");
 
     private final Mode mode;
     private final PrintStream out;
@@ -79,26 +86,6 @@ public final class SpeedBenchmark {
 
     private static long ms(long millis) {
         return TimeUnit.MILLISECONDS.toNanos(millis);
-    }
-
-    /** One stack under test: how to build it with n connections, and its chosen setting. */
-    private static final class Entry {
-        final String key;
-        final String label;
-        final IntFunction<BenchStack> factory;
-        final int[][] grid;
-        BenchStack stack;
-        int connections;
-        int window;
-        final List<LoopDriver.Result> rounds = new ArrayList<>();
-        LoopDriver.Result open;
-
-        Entry(String key, String label, IntFunction<BenchStack> factory, int[][] grid) {
-            this.key = key;
-            this.label = label;
-            this.factory = factory;
-            this.grid = grid;
-        }
     }
 
     /**
@@ -125,56 +112,55 @@ public final class SpeedBenchmark {
         out.printf(Locale.ROOT, "speed benchmark, %s mode: Java %s, %d cores, load average at start %s%n",
                 mode.name(), Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
         long began = System.nanoTime();
-        try (BareNettyServer bare = new BareNettyServer();
+        try (FloorServer floor = new FloorServer();
+             BareNettyServer bare = new BareNettyServer();
              GrpcStack.GrpcServer grpc = new GrpcStack.GrpcServer();
              FakeProvider provider = FakeProvider.builder().name("bench-provider")
                      .implementationThreads(IMPLEMENTATIONS)
                      .serve(EchoService.class, new EchoServiceImpl()).build().start()) {
             out.println(implementationsLine(provider));
-            String bareAddress = "127.0.0.1:" + bare.port();
+            String floorAddress = "127.0.0.1:" + floor.port();
             int[][] defaults = mode.atConnections(ConsumerOptions.defaults().connectionsPerProvider());
-            Map<String, Entry> entries = new LinkedHashMap<>();
-            add(entries, new Entry("A", "raw-netty", n -> new PipelinedHttpClient("127.0.0.1", bare.port(), n),
+            Map<String, BenchEntry> entries = new LinkedHashMap<>();
+            add(entries, new BenchEntry("F", "floor", n -> new FloorClient("127.0.0.1", floor.port(), n),
                     mode.grid()));
-            add(entries, new Entry("B", "grpc-java", n -> new GrpcStack(grpc.port(), n), mode.grid()));
-            add(entries, new Entry("C", "consumer-core", n -> new ConsumerStack(bareAddress, bestOptions(n)),
+            add(entries, new BenchEntry("A", "raw-netty", n -> new PipelinedHttpClient("127.0.0.1", bare.port(), n),
                     mode.grid()));
-            add(entries, new Entry("D", "fake-provider", n -> new PipelinedHttpClient("127.0.0.1", provider.port(),
-                    n), mode.grid()));
-            add(entries, new Entry("E", "consumer-core+fake-provider",
+            add(entries, new BenchEntry("B", "grpc-java", n -> new GrpcStack(grpc.port(), n), mode.grid()));
+            add(entries, new BenchEntry("C", "consumer-core->floor", n -> new ConsumerStack(floorAddress,
+                    bestOptions(n)), mode.grid()));
+            add(entries, new BenchEntry("C0", "consumer-core defaults->floor",
+                    n -> new ConsumerStack(floorAddress, ConsumerOptions.defaults()), defaults));
+            add(entries, new BenchEntry("D", "floor->fake-provider", n -> new FloorClient("127.0.0.1",
+                    provider.port(), n), mode.grid()));
+            add(entries, new BenchEntry("E", "consumer-core+fake-provider",
                     n -> new ConsumerStack(provider.address(), bestOptions(n)), mode.grid()));
-            add(entries, new Entry("C0", "consumer-core defaults",
-                    n -> new ConsumerStack(bareAddress, ConsumerOptions.defaults()), defaults));
-            add(entries, new Entry("E0", "consumer-core defaults+fake-provider",
+            add(entries, new BenchEntry("E0", "consumer-core defaults+fake-provider",
                     n -> new ConsumerStack(provider.address(), ConsumerOptions.defaults()), defaults));
             try {
                 out.println("-- search: connections x calls in flight, closed loop, "
                         + mode.searchNanos() / 1_000_000 + " ms each after warm-up");
-                for (Entry e : entries.values()) {
+                for (BenchEntry e : entries.values()) {
                     search(e);
                 }
-                out.println("-- rounds: A B C D E (C0/E0: consumer core with its default options), "
+                out.println("-- rounds: F A B C C0 D E E0 (C0/E0: consumer core with its default options), "
                         + mode.roundNanos() / 1_000_000 + " ms each");
                 for (int r = 1; r <= mode.rounds(); r++) {
-                    for (Entry e : entries.values()) {
+                    for (BenchEntry e : entries.values()) {
                         LoopDriver.Result res = driver.closed(e.stack, e.window, ms(300), mode.roundNanos());
                         e.rounds.add(res);
                         out.println("round " + r + " " + line(e, res));
                     }
                 }
-                double limit = median(entries.get("A"), LoopDriver.Result::callsPerSecond);
-                double capacity = openLoopCapacityOfTheLimit(entries.get("A"), limit);
+                BenchEntry limitEntry = entries.get("F");
+                double capacity = openLoopCapacityOfTheLimit(limitEntry, limitEntry.callsPerSecond());
                 double rate = capacity / 2;
-                out.printf(Locale.ROOT, "-- open loop at 50%% load: half of A's open-loop capacity (%.0f calls/s), "
+                out.printf(Locale.ROOT, "-- open loop at 50%% load: half of F's open-loop capacity (%.0f calls/s), "
                         + "latency from intended start over answered calls, failed calls counted apart, %d ms each "
                         + "after %d ms unrecorded; each stack at its best connection count from the search (consumer "
-                        + "core: %s; C0 with its default options)%n", rate, mode.openNanos() / 1_000_000,
+                        + "core: %s; C0 and E0 with its default options)%n", rate, mode.openNanos() / 1_000_000,
                         mode.openWarmNanos() / 1_000_000, BEST_OPTIONS_TEXT);
-                Entry limitEntry = entries.get("A");
-                limitEntry.open = openLoop(limitEntry, rate);
-                out.println(openLine(limitEntry, limitEntry.open, rate));
-                for (String k : List.of("B", "C", "D", "E", "C0")) {
-                    Entry e = entries.get(k);
+                for (BenchEntry e : entries.values()) {
                     e.open = openLoop(e, rate);
                     Map<String, Long> kinds = e.stack.takeFailureKinds();
                     out.println(openLine(e, e.open, rate) + (kinds.isEmpty() ? "" : "  failures by kind, warm-up "
@@ -183,43 +169,21 @@ public final class SpeedBenchmark {
                 if (mode.fidelity()) {
                     fidelity();
                 }
-                summary(entries);
+                SpeedLines.summary(out, entries, mode.rounds());
                 out.printf(Locale.ROOT, "load average at end %s; %.0f s in all%n", loadAverage(),
                         (System.nanoTime() - began) / 1e9);
-                // On a machine shared with other work, throughput swings with the neighbours; CPU per call does not.
-                double cpuA = median(entries.get("A"), LoopDriver.Result::processCpuMicrosPerCall);
-                double serverA = median(entries.get("A"), LoopDriver.Result::serverCpuMicrosPerCall);
-                out.printf(Locale.ROOT, "COST fake-provider/raw-netty server cpu per call = %.2f (%.2f us / %.2f us)%n",
-                        median(entries.get("D"), LoopDriver.Result::serverCpuMicrosPerCall) / serverA,
-                        median(entries.get("D"), LoopDriver.Result::serverCpuMicrosPerCall), serverA);
-                for (String k : List.of("B", "C", "D", "E")) {
-                    double cpu = median(entries.get(k), LoopDriver.Result::processCpuMicrosPerCall);
-                    out.printf(Locale.ROOT, "COST %s/raw-netty process cpu per call = %.2f, i.e. throughput at equal "
-                            + "cpu %.2f of A%n", entries.get(k).label, cpu / cpuA, cpuA / cpu);
-                }
-                out.printf(Locale.ROOT, "DEFAULTS consumer-core with its default options/raw-netty throughput = %.2f, "
-                        + "against fake-provider %.2f%n", median(entries.get("C0"), LoopDriver.Result::callsPerSecond)
-                        / limit, median(entries.get("E0"), LoopDriver.Result::callsPerSecond) / limit);
-                double a = limit;
-                double b = median(entries.get("B"), LoopDriver.Result::callsPerSecond);
-                double c = median(entries.get("C"), LoopDriver.Result::callsPerSecond);
-                double d = median(entries.get("D"), LoopDriver.Result::callsPerSecond);
-                double e = median(entries.get("E"), LoopDriver.Result::callsPerSecond);
-                for (String k : List.of("A", "C", "E")) {
-                    LoopDriver.Result o = entries.get(k).open;
+                for (BenchEntry e : entries.values()) {
+                    LoopDriver.Result o = e.open;
                     if (o.failures() > 0 || o.calls() == 0) {
                         out.printf(Locale.ROOT, "NOTE open loop %s: p99 over %d answered calls, %d failed%n",
-                                entries.get(k).label, o.calls(), o.failures());
+                                e.label, o.calls(), o.failures());
                     }
                 }
-                out.printf(Locale.ROOT, "RATIO consumer-core+fake-provider/raw-netty throughput = %.2f%n", e / a);
-                out.printf(Locale.ROOT, "RATIO fake-provider/raw-netty throughput = %.2f%n", d / a);
-                out.printf(Locale.ROOT, "RATIO consumer-core/raw-netty throughput = %.2f%n", c / a);
-                out.printf(Locale.ROOT, "RATIO consumer-core/grpc-java throughput = %.2f%n", c / b);
-                out.printf(Locale.ROOT, "RATIO consumer-core/raw-netty p99 at 50%% load = %.2f%n",
-                        entries.get("C").open.p(99) / entries.get("A").open.p(99));
+                // On a machine shared with other work, throughput swings with the neighbours; CPU per call does not.
+                SpeedLines.costs(out, entries);
+                SpeedLines.ratios(out, entries);
             } finally {
-                for (Entry e : entries.values()) {
+                for (BenchEntry e : entries.values()) {
                     if (e.stack != null) {
                         e.stack.close();
                     }
@@ -230,12 +194,12 @@ public final class SpeedBenchmark {
 
     /**
      * The limit's capacity under the open-loop driver: the highest of its closed-loop median and that lowered by
-     * fifths (at most five times) at which A keeps up (nothing shed or failed, at least 95% answered). The driver's
+     * fifths (at most five times) at which it keeps up (nothing shed or failed, at least 95% answered). The driver's
      * sending thread needs a core that the closed loop does not, so on a small machine this is well below the
      * closed loop's rate; "50% load" is half of it, where the limit runs at half of what it can sustain here, as
      * on a machine where the driver costs nothing it would be half of the closed loop's rate.
      */
-    private double openLoopCapacityOfTheLimit(Entry a, double closedLoopRate) {
+    private double openLoopCapacityOfTheLimit(BenchEntry a, double closedLoopRate) {
         out.println("-- the limit's open-loop capacity, from its closed-loop median down by fifths, "
                 + mode.searchNanos() * 2 / 1_000_000 + " ms each");
         double rate = closedLoopRate;
@@ -243,7 +207,7 @@ public final class SpeedBenchmark {
             collectGarbage();
             LoopDriver.Result probe = driver.open(a.stack, rate, mode.searchNanos(), 2 * mode.searchNanos());
             boolean kept = keptUp(probe, rate);
-            out.printf(Locale.ROOT, "capacity A at %.0f calls/s (%.0f%% of its closed loop): %s, p99 %.3f ms%n", rate,
+            out.printf(Locale.ROOT, "capacity %s at %.0f calls/s (%.0f%% of its closed loop): %s, p99 %.3f ms%n", a.key, rate,
                     100 * rate / closedLoopRate, kept ? "kept up" : "did NOT keep up", probe.p(99));
             if (kept || attempt == 5) {
                 return rate;
@@ -258,7 +222,7 @@ public final class SpeedBenchmark {
      * closed loop's only completion) and, at high rates, a backlog that outlasts a plain warm-up. Failure kinds
      * are counted from the measured run's warm-up on.
      */
-    private LoopDriver.Result openLoop(Entry e, double rate) {
+    private LoopDriver.Result openLoop(BenchEntry e, double rate) {
         driver.open(e.stack, rate, 0, mode.openWarmNanos());
         e.stack.takeFailureKinds();
         collectGarbage();
@@ -274,7 +238,7 @@ public final class SpeedBenchmark {
         System.gc();
     }
 
-    private static void add(Map<String, Entry> entries, Entry e) {
+    private static void add(Map<String, BenchEntry> entries, BenchEntry e) {
         entries.put(e.key, e);
     }
 
@@ -288,7 +252,7 @@ public final class SpeedBenchmark {
                 .connectionsPerProvider(connections).callbackExecutor(Runnable::run).build();
     }
 
-    private void search(Entry e) {
+    private void search(BenchEntry e) {
         Map<Integer, BenchStack> byConnections = new LinkedHashMap<>();
         double best = -1;
         boolean first = true;
@@ -315,7 +279,7 @@ public final class SpeedBenchmark {
         });
     }
 
-    private static String line(Entry e, LoopDriver.Result r) {
+    private static String line(BenchEntry e, LoopDriver.Result r) {
         return String.format(Locale.ROOT, "%-2s %-38s %9.0f calls/s  alloc/call client %5.0f B server %5.0f B  "
                         + "cpu/call client %5.2f us server %5.2f us process %5.2f us%s",
                 e.key, e.label, r.callsPerSecond(), r.clientBytesPerCall(), r.serverBytesPerCall(),
@@ -323,7 +287,7 @@ public final class SpeedBenchmark {
                 r.failures() > 0 ? "  " + r.failures() + " failed" : "");
     }
 
-    private static String openLine(Entry e, LoopDriver.Result r, double rate) {
+    private static String openLine(BenchEntry e, LoopDriver.Result r, double rate) {
         boolean keptUp = keptUp(r, rate);
         return String.format(Locale.ROOT, "open %-2s %-38s %d conn  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  "
                         + "(%.0f calls/s answered, %d failed, %d shed%s)", e.key, e.label, e.connections, r.p(50),
@@ -342,29 +306,6 @@ public final class SpeedBenchmark {
                     + "p99 %.3f ms  p99.9 %.3f ms  max %.3f ms (%d calls, %d failed)%n", r.p(50), r.p(99), r.p(99.9),
                     r.latencyMicros().getMaxValue() / 1000.0, r.calls(), r.failures());
         }
-    }
-
-    private void summary(Map<String, Entry> entries) {
-        out.println("-- medians over " + mode.rounds() + " rounds (setting: connections x calls in flight)");
-        double limit = median(entries.get("A"), LoopDriver.Result::callsPerSecond);
-        for (Entry e : entries.values()) {
-            out.printf(Locale.ROOT, "%-2s %-38s %d x %-4d %9.0f calls/s  %.2f of A  alloc/call client %5.0f B "
-                            + "server %5.0f B  cpu/call client %5.2f us server %5.2f us process %5.2f us%n",
-                    e.key, e.label, e.connections, e.window, median(e, LoopDriver.Result::callsPerSecond),
-                    median(e, LoopDriver.Result::callsPerSecond) / limit,
-                    median(e, LoopDriver.Result::clientBytesPerCall), median(e, LoopDriver.Result::serverBytesPerCall),
-                    median(e, LoopDriver.Result::clientCpuMicrosPerCall),
-                    median(e, LoopDriver.Result::serverCpuMicrosPerCall),
-                    median(e, LoopDriver.Result::processCpuMicrosPerCall));
-        }
-    }
-
-    private static double median(Entry e, java.util.function.ToDoubleFunction<LoopDriver.Result> f) {
-        double[] v = e.rounds.stream().mapToDouble(f).sorted().toArray();
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String loadAverage() {
