@@ -22,6 +22,12 @@ public final class WireContract {
      * providers key their executed-call log by it and mix it into their fault draws, other providers ignore it.
      */
     public static final String CLIENT_ID_HEADER = "X-Rpc-Client-Id";
+    /**
+     * Optional header carrying the attempt's number (1, 2, ...) of a call made under a call policy with more than one
+     * attempt (docs/call-policies.md); absent on calls made once. Providers' executed-call logs tell attempts apart
+     * by it; other providers ignore it.
+     */
+    public static final String ATTEMPT_HEADER = "X-Rpc-Attempt";
     /** Content type of calls and results. */
     public static final String CONTENT_TYPE = "application/json";
     /** Default ZooKeeper base path of the registry. */

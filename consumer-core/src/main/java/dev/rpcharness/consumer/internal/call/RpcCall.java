@@ -44,6 +44,10 @@ public final class RpcCall {
     private long requestId;
     private long seq;
     private CallHistory history;
+    /** The attempt's number (from 1) when the call belongs to a policy call, else 0 (no attempt header). */
+    private int attempt;
+    /** Where an attempt waits or is in flight; set by the connection that takes it. Attempts only. */
+    private volatile CallHolder holder;
 
     /**
      * @param providerWaitNanos how long, from the call's start, it may wait for a provider in all
@@ -56,6 +60,44 @@ public final class RpcCall {
         this.future = future;
         this.waitDeadlineNanos = future.startNanos() + providerWaitNanos;
         this.callTimeoutNanos = callTimeoutNanos;
+    }
+
+    /**
+     * Attempt number {@code attempt} of {@code parent} (a call with a policy), ending through {@code future}, with
+     * its deadline already fixed at {@code deadlineNanos} (the call's one deadline, or earlier) and its provider
+     * wait ending at {@code waitDeadlineNanos}. It is recorded in the parent's call history under the parent's
+     * number.
+     */
+    public static RpcCall attemptOf(RpcCall parent, RpcFuture future, int attempt, long deadlineNanos,
+                                    long waitDeadlineNanos) {
+        long now = System.nanoTime();
+        RpcCall call = new RpcCall(parent.method, parent.arguments, future,
+                Math.max(0, Math.min(waitDeadlineNanos, deadlineNanos) - future.startNanos()),
+                Math.max(1, deadlineNanos - now));
+        call.deadlineNanos = deadlineNanos;
+        call.attempt = attempt;
+        call.history = parent.history;
+        call.seq = parent.seq;
+        return call;
+    }
+
+    /** The attempt's number (from 1) for an attempt of a call with a policy; 0 for a plain call. */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** The connection an attempt was handed to last (set by it); null for plain calls and before. */
+    public CallHolder holder() {
+        return holder;
+    }
+
+    public void heldBy(CallHolder by) {
+        this.holder = by;
+    }
+
+    /** Whether the call was handed to a channel for writing: it may have reached that provider. */
+    public boolean written() {
+        return providerAddress != null;
     }
 
     /** {@link System#nanoTime()} when the provider wait budget ends (one budget for every wait of this call). */

@@ -98,7 +98,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         ByteBuf request;
         try {
             request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis,
-                    call.callTimeoutMillis(), call.seq());
+                    call.callTimeoutMillis(), call.seq(), call.attempt());
         } catch (RuntimeException e) {
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
             return;
@@ -126,6 +126,14 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             owner.callEnded(true); // also when the caller gave up first: the provider did not answer in time
+            closeIfIdle();
+        }
+    }
+
+    /** Drops an attempt that ended elsewhere from the pending map; its late answer will be dropped. */
+    void forget(RpcCall attempt) {
+        if (attempt.written() && pending.remove(attempt.requestId(), attempt)) {
+            attempt.cancelDeadline();
             closeIfIdle();
         }
     }

@@ -1,0 +1,292 @@
+package dev.rpcharness.consumer.internal.policy;
+
+import dev.rpcharness.consumer.AsyncRpcCallback;
+import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.internal.balancer.Balancer;
+import dev.rpcharness.consumer.internal.call.CallHolder;
+import dev.rpcharness.consumer.internal.call.RpcCall;
+import dev.rpcharness.consumer.policy.CallPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call made under a {@link CallPolicy} with more than one attempt (docs/call-policies.md). The caller's
+ * {@link RpcCall} is never sent itself: its future is the call's one ending, and each attempt is a call of its own
+ * ({@link RpcCall#attemptOf}) whose end comes back here.
+ *
+ * <ul>
+ *   <li>One deadline: fixed when the call starts (its start plus the call timeout); every attempt's deadline is it
+ *   (or the policy's attempt timeout, if earlier); no attempt, retry or hedge starts at or after it.</li>
+ *   <li>Failover: a retry goes to a provider not tried yet when one is usable (never an ejected one), else to any.
+ *   An attempt never written may always go again; one that may have reached its provider only for an idempotent
+ *   method and a failure the policy retries ({@link AttemptFailure}).</li>
+ *   <li>Hedging: {@link CallPolicy#hedgeDelay()} after the last attempt started, with no answer yet, another
+ *   attempt goes to another provider (none when there is no other).</li>
+ *   <li>The client's {@link RetryThrottle}: every retry and hedge of a sent attempt needs it; each attempt's end
+ *   feeds it.</li>
+ *   <li>The first answer ends the call; the call's end (also a caller's cancel or the client's close) cancels the
+ *   attempts still running: they leave their connection's pending map and their late answers are dropped.</li>
+ * </ul>
+ *
+ * <p>Threading: attempts end on I/O threads, backoffs and hedges fire on the balancer's timer loop; the state is
+ * guarded by this object's lock, and neither the call's future nor the balancer is touched under it.
+ */
+public final class PolicyCall {
+
+    /** Attempt futures tell their end on the thread that ends them. */
+    private static final Executor DIRECT = Runnable::run;
+
+    private final RpcCall call;
+    private final CallPolicy policy;
+    private final Balancer balancer;
+    private final RetryThrottle budget;
+    private final long deadlineNanos;
+    private final RpcCall[] attempts;
+    /** Guarded by this. */
+    private int started;
+    private int running;
+    private Throwable lastFailure;
+    private Future<?> timer;
+
+    public PolicyCall(RpcCall call, Balancer balancer, RetryThrottle budget) {
+        this.call = call;
+        this.policy = call.method().policy();
+        this.balancer = balancer;
+        this.budget = budget;
+        this.deadlineNanos = call.startDeadline();
+        this.attempts = new RpcCall[policy.maxAttempts()];
+    }
+
+    /** Sends the first attempt. Once, on the caller's thread. */
+    public void start() {
+        call.future().addCallback(new CallEnded());
+        if (!launch(false)) {
+            endIfIdle();
+        }
+    }
+
+    /**
+     * Starts the next attempt, unless the call ended, the attempts are used up or the deadline has come; a
+     * {@code hedge} goes only to a provider no attempt was sent to. Returns whether one went.
+     */
+    private boolean launch(boolean hedge) {
+        RpcCall attempt;
+        List<String> avoid;
+        int index;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (call.future().isDone() || started >= attempts.length || now - deadlineNanos >= 0) {
+                return false;
+            }
+            Duration perAttempt = policy.attemptTimeout();
+            long attemptDeadline = perAttempt == null ? deadlineNanos
+                    : Math.min(deadlineNanos, now + perAttempt.toNanos());
+            index = started;
+            attempt = RpcCall.attemptOf(call, new RpcFuture(DIRECT, now), index + 1, attemptDeadline,
+                    call.waitDeadlineNanos());
+            avoid = triedProviders();
+            attempts[index] = attempt;
+            started++;
+            running++;
+        }
+        attempt.future().addCallback(new AttemptEnded(attempt));
+        if (!balancer.dispatchAvoiding(attempt, avoid, hedge)) {
+            synchronized (this) {
+                attempts[index] = null;
+                started--;
+                running--;
+            }
+            return false;
+        }
+        if (policy.hedgeDelay() != null) {
+            schedule(policy.hedgeDelay().toNanos(), this::hedge);
+        }
+        return true;
+    }
+
+    /** Addresses of the providers earlier attempts went to. Caller holds the lock. */
+    private List<String> triedProviders() {
+        List<String> tried = new ArrayList<>(started);
+        for (int i = 0; i < started; i++) {
+            CallHolder holder = attempts[i] == null ? null : attempts[i].holder();
+            if (holder != null) {
+                tried.add(holder.address());
+            }
+        }
+        return tried;
+    }
+
+    /** Runs {@code task} after {@code delayNanos} on the timer loop, if that is before the deadline. */
+    private void schedule(long delayNanos, Runnable task) {
+        if (System.nanoTime() + delayNanos - deadlineNanos >= 0) {
+            return;
+        }
+        synchronized (this) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            try {
+                timer = balancer.timers().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                timer = null;
+            }
+        }
+    }
+
+    private void hedge() {
+        if (call.future().isDone()) {
+            return;
+        }
+        if (budget.tryRetry()) {
+            launch(true);
+        }
+    }
+
+    private void retry() {
+        if (!launch(false)) {
+            endIfIdle();
+        }
+    }
+
+    /** Ends the call with the last failure if no attempt is running and no retry will come. */
+    private void endIfIdle() {
+        Throwable failure;
+        synchronized (this) {
+            if (running > 0 || lastFailure == null) {
+                return;
+            }
+            failure = lastFailure;
+        }
+        call.future().fail(failure);
+    }
+
+    private void attemptSucceeded(Object value) {
+        budget.success();
+        call.future().complete(value);
+    }
+
+    private void attemptFailed(RpcCall attempt, Throwable failure) {
+        if (call.future().isDone()) {
+            synchronized (this) {
+                running--;
+            }
+            return;
+        }
+        AttemptFailure what = AttemptFailure.of(attempt, failure, policy);
+        if (what != AttemptFailure.NOT_SENT && AttemptFailure.kindOf(failure) != null) {
+            budget.failure();
+        }
+        boolean more;
+        synchronized (this) {
+            running--;
+            lastFailure = failure;
+            more = what != AttemptFailure.FINAL && started < attempts.length
+                    && System.nanoTime() - deadlineNanos < 0;
+        }
+        if (what == AttemptFailure.FINAL) {
+            call.future().fail(failure);
+            return;
+        }
+        if (!more) {
+            endIfIdle();
+            return;
+        }
+        if (what == AttemptFailure.NOT_SENT) {
+            retry();
+            return;
+        }
+        if (!budget.tryRetry()) {
+            endIfIdle();
+            return;
+        }
+        int retryNumber;
+        synchronized (this) {
+            retryNumber = started;
+        }
+        long backoff = policy.backoffNanos(retryNumber, ThreadLocalRandom.current().nextDouble());
+        if (System.nanoTime() + backoff - deadlineNanos >= 0) {
+            endIfIdle(); // the backoff would end past the deadline: no attempt starts after it
+            return;
+        }
+        if (backoff == 0) {
+            retry();
+        } else {
+            scheduleRetry(backoff);
+        }
+    }
+
+    private void scheduleRetry(long backoffNanos) {
+        synchronized (this) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            try {
+                timer = balancer.timers().schedule(this::retry, backoffNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                timer = null;
+            }
+        }
+        if (timer == null) {
+            endIfIdle();
+        }
+    }
+
+    /** The call ended (an answer, a failure, the caller's cancel, the client's close): cancel what still runs. */
+    private void cancelRunning() {
+        List<RpcCall> live = new ArrayList<>(2);
+        synchronized (this) {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            for (int i = 0; i < started; i++) {
+                if (attempts[i] != null && !attempts[i].future().isDone()) {
+                    live.add(attempts[i]);
+                }
+            }
+        }
+        for (RpcCall attempt : live) {
+            attempt.future().cancel(false);
+            balancer.cancelAttempt(attempt);
+        }
+    }
+
+    private final class AttemptEnded implements AsyncRpcCallback {
+        private final RpcCall attempt;
+
+        AttemptEnded(RpcCall attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void success(Object result) {
+            synchronized (PolicyCall.this) {
+                running--;
+            }
+            attemptSucceeded(result);
+        }
+
+        @Override
+        public void fail(Exception e) {
+            attemptFailed(attempt, e);
+        }
+    }
+
+    private final class CallEnded implements AsyncRpcCallback {
+        @Override
+        public void success(Object result) {
+            cancelRunning();
+        }
+
+        @Override
+        public void fail(Exception e) {
+            cancelRunning();
+        }
+    }
+}
