@@ -152,6 +152,7 @@ public final class WirePeer implements AutoCloseable {
             String headerId = http.headers().get(WireContract.REQUEST_ID_HEADER);
             Exchange exchange = new Exchange(ctx.channel(), request, headerId,
                     http.headers().get(WireContract.TIMEOUT_HEADER), http.headers().get(WireContract.CALL_SEQ_HEADER));
+            exchange.attemptHeader = http.headers().get(WireContract.ATTEMPT_HEADER);
             Script current = script.get();
             workers.execute(() -> {
                 try {
@@ -170,6 +171,7 @@ public final class WirePeer implements AutoCloseable {
         private final String headerId;
         private final String timeoutHeader;
         private final String callSeqHeader;
+        private volatile String attemptHeader;
 
         Exchange(Channel channel, RpcRequest request, String headerId, String timeoutHeader, String callSeqHeader) {
             this.channel = channel;
@@ -182,6 +184,11 @@ public final class WirePeer implements AutoCloseable {
         /** The call's optional {@code X-Rpc-Call-Seq} header, or null. */
         public String callSeqHeader() {
             return callSeqHeader;
+        }
+
+        /** The call's optional {@code X-Rpc-Attempt} header (attempts of a call with a policy), or null. */
+        public String attemptHeader() {
+            return attemptHeader;
         }
 
         /** The call's {@code X-Rpc-Timeout-Ms} header. */
