@@ -66,15 +66,16 @@ class PolicyCallTest {
     private ConsumerClient client(ConsumerOptions.Builder options) {
         String addresses = peers.stream().map(WirePeer::address).collect(Collectors.joining(","));
         ConsumerClient client = new ConsumerClient(addresses, options.connectionsPerProvider(1)
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).outlierConsecutiveFailures(0)
-                .build());
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build());
         clients.add(client);
         await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == peers.size());
         return client;
     }
 
     private static ConsumerOptions.Builder options(Duration callTimeout) {
-        return ConsumerOptions.builder().callTimeout(callTimeout).retryBudget(RetryBudget.UNLIMITED);
+        // No ejection unless a test asks for it: these tests count attempts on every provider.
+        return ConsumerOptions.builder().callTimeout(callTimeout).retryBudget(RetryBudget.UNLIMITED)
+                .outlierConsecutiveFailures(0);
     }
 
     private static byte[] unavailable() {
