@@ -28,6 +28,12 @@ public final class WireContract {
      * by it; other providers ignore it.
      */
     public static final String ATTEMPT_HEADER = "X-Rpc-Attempt";
+    /**
+     * Optional header of an answer by which the provider asks the consumer not to retry the call elsewhere
+     * ({@code stop}, or any value that is not a decimal number) or to wait at least that many milliseconds before
+     * the retry (docs/call-policies.md, "Pushback"). Only calls made under a call policy retry at all.
+     */
+    public static final String PUSHBACK_HEADER = "X-Rpc-Pushback";
     /** Content type of calls and results. */
     public static final String CONTENT_TYPE = "application/json";
     /** Default ZooKeeper base path of the registry. */

@@ -12,6 +12,7 @@ import dev.rpcharness.consumer.RpcException;
 import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.consumer.RpcTimeoutException;
 import dev.rpcharness.consumer.testing.WirePeer;
+import dev.rpcharness.protocol.WireContract;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -156,6 +157,33 @@ class PolicyCallTest {
         assertThat(executions.get()).isEqualTo(calls + 3);
         await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
                 .anyMatch(e -> e.kind() == RoutingEvent.Kind.THROTTLED));
+    }
+
+    @Test
+    void aProvidersPushbackStopEndsTheCallWithoutRetry() {
+        peers(3, exchange -> exchange.json(HttpResponseStatus.SERVICE_UNAVAILABLE, exchange.id(), unavailable(),
+                WireContract.PUSHBACK_HEADER, "stop"));
+        ConsumerClient client = client(options(Duration.ofSeconds(2)));
+        assertThatThrownBy(() -> client.create(PolicyService.class).read("k")).hasMessageContaining("503");
+        assertThat(executions.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aProvidersPushbackDelayIsWaitedBeforeTheRetry() {
+        List<Long> arrivals = new CopyOnWriteArrayList<>();
+        peers(2, exchange -> {
+            arrivals.add(System.nanoTime());
+            if (arrivals.size() == 1) {
+                exchange.json(HttpResponseStatus.SERVICE_UNAVAILABLE, exchange.id(), unavailable(),
+                        WireContract.PUSHBACK_HEADER, "300");
+            } else {
+                exchange.invoke();
+            }
+        });
+        ConsumerClient client = client(options(Duration.ofSeconds(2)));
+        assertThat(client.create(PolicyService.class).read("k")).isEqualTo("k");
+        assertThat(arrivals).hasSize(2);
+        assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
 
     @Test

@@ -249,12 +249,20 @@ public final class WirePeer implements AutoCloseable {
 
         /** Answers with the given status, header id and body. A null id leaves the header out. */
         public void json(HttpResponseStatus status, String id, byte[] body) {
+            json(status, id, body, null, null);
+        }
+
+        /** As {@link #json(HttpResponseStatus, String, byte[])}, plus one more header (none when its name is null). */
+        public void json(HttpResponseStatus status, String id, byte[] body, String header, String value) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, WireContract.CONTENT_TYPE);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             if (id != null) {
                 response.headers().set(WireContract.REQUEST_ID_HEADER, id);
+            }
+            if (header != null) {
+                response.headers().set(header, value);
             }
             channel.writeAndFlush(response);
         }

@@ -48,6 +48,13 @@ public final class RpcCall {
     private int attempt;
     /** Where an attempt waits or is in flight; set by the connection that takes it. Attempts only. */
     private volatile CallHolder holder;
+    /** The provider's pushback: {@link #NO_PUSHBACK}, {@link #STOP} or milliseconds to wait before a retry. */
+    private long pushbackMillis = NO_PUSHBACK;
+
+    /** {@link #pushbackMillis()} when the answer carried no pushback. */
+    public static final long NO_PUSHBACK = -2;
+    /** {@link #pushbackMillis()} when the provider asked for no retry. */
+    public static final long STOP = -1;
 
     /**
      * @param providerWaitNanos how long, from the call's start, it may wait for a provider in all
@@ -93,6 +100,25 @@ public final class RpcCall {
 
     public void heldBy(CallHolder by) {
         this.holder = by;
+    }
+
+    /**
+     * Records the answer's {@code X-Rpc-Pushback} header (docs/call-policies.md): a decimal number of milliseconds
+     * to wait before a retry, anything else (such as {@code stop}) no retry. On the connection's event loop, before
+     * the call ends; read after its end.
+     */
+    public void pushback(String header) {
+        String value = header.trim();
+        long millis = STOP;
+        if (!value.isEmpty() && value.length() <= 9 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            millis = Long.parseLong(value);
+        }
+        this.pushbackMillis = millis;
+    }
+
+    /** The provider's pushback: {@link #NO_PUSHBACK}, {@link #STOP} or milliseconds to wait before a retry. */
+    public long pushbackMillis() {
+        return pushbackMillis;
     }
 
     /** Whether the call was handed to a channel for writing: it may have reached that provider. */

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  *   attempt goes to another provider (none when there is no other).</li>
  *   <li>The client's {@link RetryThrottle}: every retry and hedge of a sent attempt needs it; each attempt's end
  *   feeds it.</li>
+ *   <li>Pushback: an answer's {@code X-Rpc-Pushback} says stop (no retry, no further hedge) or how long to wait
+ *   before the retry, instead of the policy's backoff.</li>
  *   <li>The first answer ends the call; the call's end (also a caller's cancel or the client's close) cancels the
  *   attempts still running: they leave their connection's pending map and their late answers are dropped.</li>
  * </ul>
@@ -53,6 +55,8 @@ public final class PolicyCall {
     private int running;
     private Throwable lastFailure;
     private Future<?> timer;
+    /** Set when a provider's pushback said stop. */
+    private boolean stopped;
 
     public PolicyCall(RpcCall call, Balancer balancer, RetryThrottle budget) {
         this.call = call;
@@ -81,7 +85,7 @@ public final class PolicyCall {
         int index;
         synchronized (this) {
             long now = System.nanoTime();
-            if (call.future().isDone() || started >= attempts.length || now - deadlineNanos >= 0) {
+            if (call.future().isDone() || stopped || started >= attempts.length || now - deadlineNanos >= 0) {
                 return false;
             }
             Duration perAttempt = policy.attemptTimeout();
@@ -140,6 +144,11 @@ public final class PolicyCall {
     }
 
     private void hedge() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+        }
         if (call.future().isDone()) {
             return;
         }
@@ -179,6 +188,7 @@ public final class PolicyCall {
             return;
         }
         AttemptFailure what = AttemptFailure.of(attempt, failure, policy);
+        long pushback = attempt.pushbackMillis();
         if (what != AttemptFailure.NOT_SENT && AttemptFailure.kindOf(failure) != null) {
             budget.failure();
         }
@@ -186,7 +196,10 @@ public final class PolicyCall {
         synchronized (this) {
             running--;
             lastFailure = failure;
-            more = what != AttemptFailure.FINAL && started < attempts.length
+            if (pushback == RpcCall.STOP) {
+                stopped = true; // the provider asked for no retry: no retry, no further hedge
+            }
+            more = what != AttemptFailure.FINAL && !stopped && started < attempts.length
                     && System.nanoTime() - deadlineNanos < 0;
         }
         if (what == AttemptFailure.FINAL) {
@@ -209,7 +222,8 @@ public final class PolicyCall {
         synchronized (this) {
             retryNumber = started;
         }
-        long backoff = policy.backoffNanos(retryNumber, ThreadLocalRandom.current().nextDouble());
+        long backoff = pushback >= 0 ? TimeUnit.MILLISECONDS.toNanos(pushback)
+                : policy.backoffNanos(retryNumber, ThreadLocalRandom.current().nextDouble());
         if (System.nanoTime() + backoff - deadlineNanos >= 0) {
             endIfIdle(); // the backoff would end past the deadline: no attempt starts after it
             return;
