@@ -54,6 +54,8 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     private int localPort;
     private boolean closeWhenIdle;
     private boolean violated;
+    /** The pushback header of the response being handled (Netty's decoder path only), else null. */
+    private String pushback;
 
     ConsumerHandler(String address, String clientId, ResponseDecoder decoder, ResponseProgress progress,
                     ProviderConnection owner) {
@@ -184,8 +186,13 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                             + " not use");
                     return;
                 }
-                onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
-                        response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
+                pushback = response.headers().get(WireContract.PUSHBACK_HEADER);
+                try {
+                    onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
+                            response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
+                } finally {
+                    pushback = null;
+                }
             } finally {
                 response.release();
             }
@@ -227,6 +234,9 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         call.cancelDeadline();
+        if (pushback != null) {
+            call.pushback(pushback);
+        }
         if (!success) {
             call.future().fail(call.protocolError("HTTP " + status));
             owner.callEnded(true);
