@@ -263,25 +263,22 @@ public final class Balancer implements AutoCloseable, ConnectionListener {
     }
 
     /**
-     * Sends an attempt of a call with a policy to a usable provider not in {@code avoid} (never an ejected one).
-     * When every usable provider is in {@code avoid}: with {@code otherOnly} (a hedge) returns false and sends
-     * nothing; else dispatches it as any call (the same provider again, or the wait for one). Never blocks.
+     * Sends an attempt of a call with a policy to a usable provider not in {@code avoid} (never an ejected one);
+     * when every usable provider is in {@code avoid}, dispatches it as any call (the same provider again, or the
+     * wait for one). Never blocks.
      */
-    public boolean dispatchAvoiding(RpcCall attempt, Collection<String> avoid, boolean otherOnly) {
-        if (closed) {
-            attempt.future().fail(attempt.clientClosed());
-            return true;
-        }
-        ProviderConnection c = avoid.isEmpty() ? null : picker.pickAvoiding(attempt.serviceName(), avoid);
+    public void dispatchAvoiding(RpcCall attempt, Collection<String> avoid) {
+        ProviderConnection c = closed || avoid.isEmpty() ? null : picker.pickAvoiding(attempt.serviceName(), avoid);
         if (c != null) {
             c.send(attempt);
-            return true;
+        } else {
+            dispatch(attempt);
         }
-        if (otherOnly) {
-            return false;
-        }
-        dispatch(attempt);
-        return true;
+    }
+
+    /** Whether a usable provider of {@code serviceName} outside {@code avoid} could take a call now. */
+    public boolean anyUsableAvoiding(String serviceName, Collection<String> avoid) {
+        return picker.pickAvoiding(serviceName, avoid) != null;
     }
 
     /** Drops an attempt that ended because its call ended elsewhere: from the wait queue or its connection. */

@@ -70,19 +70,19 @@ public final class PolicyCall {
     /** Sends the first attempt. Once, on the caller's thread. */
     public void start() {
         call.future().addCallback(new CallEnded());
-        if (!launch(false)) {
-            endIfIdle();
+        if (!launch()) {
+            // Only when the call ended meanwhile (cancelled, client closed): nothing more to do.
+            call.future().fail(call.timedOut(call.callTimeoutMillis()));
         }
     }
 
     /**
-     * Starts the next attempt, unless the call ended, the attempts are used up or the deadline has come; a
-     * {@code hedge} goes only to a provider no attempt was sent to. Returns whether one went.
+     * Starts the next attempt, to a provider no attempt went to when one is usable, unless the call ended, the
+     * attempts are used up, a pushback said stop or the deadline has come. Returns whether one went.
      */
-    private boolean launch(boolean hedge) {
+    private boolean launch() {
         RpcCall attempt;
         List<String> avoid;
-        int index;
         synchronized (this) {
             long now = System.nanoTime();
             if (call.future().isDone() || stopped || started >= attempts.length || now - deadlineNanos >= 0) {
@@ -91,23 +91,15 @@ public final class PolicyCall {
             Duration perAttempt = policy.attemptTimeout();
             long attemptDeadline = perAttempt == null ? deadlineNanos
                     : Math.min(deadlineNanos, now + perAttempt.toNanos());
-            index = started;
-            attempt = RpcCall.attemptOf(call, new RpcFuture(DIRECT, now), index + 1, attemptDeadline,
+            attempt = RpcCall.attemptOf(call, new RpcFuture(DIRECT, now), started + 1, attemptDeadline,
                     call.waitDeadlineNanos());
             avoid = triedProviders();
-            attempts[index] = attempt;
+            attempts[started] = attempt;
             started++;
             running++;
         }
         attempt.future().addCallback(new AttemptEnded(attempt));
-        if (!balancer.dispatchAvoiding(attempt, avoid, hedge)) {
-            synchronized (this) {
-                attempts[index] = null;
-                started--;
-                running--;
-            }
-            return false;
-        }
+        balancer.dispatchAvoiding(attempt, avoid);
         if (policy.hedgeDelay() != null) {
             schedule(policy.hedgeDelay().toNanos(), this::hedge);
         }
@@ -143,22 +135,22 @@ public final class PolicyCall {
         }
     }
 
+    /** The hedge delay passed without an answer: another attempt, if another provider is usable. */
     private void hedge() {
+        List<String> tried;
         synchronized (this) {
-            if (stopped) {
+            if (stopped || call.future().isDone() || started >= attempts.length) {
                 return;
             }
+            tried = triedProviders();
         }
-        if (call.future().isDone()) {
-            return;
-        }
-        if (budget.tryRetry()) {
-            launch(true);
+        if (balancer.anyUsableAvoiding(call.serviceName(), tried) && budget.tryRetry()) {
+            launch();
         }
     }
 
     private void retry() {
-        if (!launch(false)) {
+        if (!launch()) {
             endIfIdle();
         }
     }
