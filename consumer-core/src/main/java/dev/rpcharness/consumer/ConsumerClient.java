@@ -78,6 +78,8 @@ public final class ConsumerClient implements AutoCloseable {
     private final BrokenCallSwitch broken;
     private final Consumer<List<ProviderNode>> providerListener;
     private final RetryThrottle retryBudget;
+    /** Policy calls not yet ended; closing the client ends them (one waiting for a backoff has no other way). */
+    private final java.util.Set<PolicyCall> policyCalls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** A client of the providers at {@code serverAddress}: "host:port", or several comma separated. */
@@ -242,6 +244,9 @@ public final class ConsumerClient implements AutoCloseable {
             discovery.removeListener(providerListener);
         }
         balancer.close();
+        for (PolicyCall call : policyCalls) {
+            call.clientClosed();
+        }
         if (discovery != null) {
             discovery.close();
         }
@@ -304,7 +309,7 @@ public final class ConsumerClient implements AutoCloseable {
             if (call.method().policy().singleAttempt()) {
                 balancer.dispatch(call);
             } else {
-                new PolicyCall(call, balancer, retryBudget).start();
+                new PolicyCall(call, balancer, retryBudget, policyCalls).start();
             }
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.rpcharness.consumer.AsyncRpcCallback;
+import dev.rpcharness.consumer.ClientClosedException;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RoutingEvent;
@@ -184,6 +185,21 @@ class PolicyCallTest {
         assertThat(client.create(PolicyService.class).read("k")).isEqualTo("k");
         assertThat(arrivals).hasSize(2);
         assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void closingTheClientEndsACallWaitingForItsBackoff() {
+        peers(1, exchange -> exchange.json(HttpResponseStatus.SERVICE_UNAVAILABLE, exchange.id(), unavailable()));
+        CallPolicy slowRetry = CallPolicy.builder().idempotent(true).maxAttempts(2).retryOn(RetryOn.UNAVAILABLE)
+                .backoff(Duration.ofSeconds(20), Duration.ofSeconds(20)).jitter(0).build();
+        ConsumerClient client = client(options(Duration.ofSeconds(60))
+                .methodPolicy(PolicyService.class, "read", slowRetry));
+        RpcFuture f = client.createAsync(PolicyService.class).call("read", "k");
+        await().atMost(Duration.ofSeconds(5)).until(() -> executions.get() == 1);
+        client.close();
+        await().atMost(Duration.ofSeconds(5)).until(f::isDone);
+        assertThat(f.failure()).isInstanceOf(ClientClosedException.class);
+        assertThat(client.pendingCalls()).isZero();
     }
 
     @Test

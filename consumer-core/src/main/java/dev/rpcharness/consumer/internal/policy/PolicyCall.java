@@ -9,6 +9,7 @@ import dev.rpcharness.consumer.policy.CallPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,6 +49,7 @@ public final class PolicyCall {
     private final CallPolicy policy;
     private final Balancer balancer;
     private final RetryThrottle budget;
+    private final Set<PolicyCall> live;
     private final long deadlineNanos;
     private final RpcCall[] attempts;
     /** Guarded by this. */
@@ -58,7 +60,12 @@ public final class PolicyCall {
     /** Set when a provider's pushback said stop. */
     private boolean stopped;
 
-    public PolicyCall(RpcCall call, Balancer balancer, RetryThrottle budget) {
+    /**
+     * @param live the client's policy calls not yet ended: this one is in it from {@link #start()} to its end, so
+     *             that closing the client can end a call waiting for its backoff ({@link #clientClosed()})
+     */
+    public PolicyCall(RpcCall call, Balancer balancer, RetryThrottle budget, Set<PolicyCall> live) {
+        this.live = live;
         this.call = call;
         this.policy = call.method().policy();
         this.balancer = balancer;
@@ -69,6 +76,7 @@ public final class PolicyCall {
 
     /** Sends the first attempt. Once, on the caller's thread. */
     public void start() {
+        live.add(this);
         call.future().addCallback(new CallEnded());
         if (!launch()) {
             // Only when the call ended meanwhile (cancelled, client closed): nothing more to do.
@@ -243,8 +251,17 @@ public final class PolicyCall {
         }
     }
 
+    /**
+     * The client closed: the call ends with {@link dev.rpcharness.consumer.ClientClosedException} at once (its
+     * backoff or hedge timer will never fire). Any thread.
+     */
+    public void clientClosed() {
+        call.future().fail(call.clientClosed());
+    }
+
     /** The call ended (an answer, a failure, the caller's cancel, the client's close): cancel what still runs. */
     private void cancelRunning() {
+        live.remove(this);
         List<RpcCall> live = new ArrayList<>(2);
         synchronized (this) {
             if (timer != null) {
