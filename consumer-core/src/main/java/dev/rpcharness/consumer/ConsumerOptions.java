@@ -105,7 +105,11 @@ public final class ConsumerOptions {
         return b;
     }
 
-    /** How long a call may take from the moment it is sent; then it fails with {@link RpcTimeoutException}. */
+    /**
+     * How long a call may take from the moment it is sent; then it fails with {@link RpcTimeoutException}. A call
+     * whose method's policy allows more than one attempt has one deadline over all of them, counted from its start
+     * (docs/call-policies.md).
+     */
     public Duration callTimeout() {
         return callTimeout;
     }

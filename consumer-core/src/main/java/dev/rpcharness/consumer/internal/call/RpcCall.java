@@ -21,6 +21,10 @@ import java.util.concurrent.Future;
  * balancer's wait queue (under its lock); once handed to a connection, to that connection's event loop. The future
  * may be ended from any thread (cancel, client close); every owner checks {@link RpcFuture#isDone()} before use.
  *
+ * <p>A call whose method has a policy of more than one attempt is never sent itself: each attempt is an RpcCall of
+ * its own ({@link #attemptOf}), with its number, its deadline fixed in advance, and the connection holding it
+ * ({@link #holder()}), so that it can be cancelled when another attempt answers (docs/call-policies.md).
+ *
  * <p>The factory methods for failures build the messages every error carries: interface#method, provider
  * address and time spent.
  */
