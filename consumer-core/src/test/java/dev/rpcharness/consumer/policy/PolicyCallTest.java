@@ -188,6 +188,34 @@ class PolicyCallTest {
     }
 
     @Test
+    void aHedgeLosersLateAnswerIsDroppedAndItsConnectionKept() {
+        List<WirePeer> two = peers(2, WirePeer.Exchange::invoke);
+        WirePeer slow = two.get(0);
+        AtomicInteger lateAnswers = new AtomicInteger();
+        slow.script(counted(exchange -> {
+            Thread.sleep(300); // on the peer's pool: the answer comes after the hedge has won
+            exchange.invoke();
+            lateAnswers.incrementAndGet();
+        }));
+        ConsumerClient client = client(options(Duration.ofSeconds(2)));
+        PolicyService service = client.create(PolicyService.class);
+        for (int i = 0; i < 4; i++) {
+            RpcFuture f = client.createAsync(PolicyService.class).call("hedged", "h" + i);
+            assertThat(f.toCompletableFuture().join()).isEqualTo("h" + i);
+            assertThat(f.providerAddress()).as("the provider whose answer won").isEqualTo(two.get(1).address());
+        }
+        assertThat(slow.received()).isPositive();
+        await().atMost(Duration.ofSeconds(5)).until(() -> lateAnswers.get() == slow.received());
+        // Late answers to cancelled attempts are no protocol violation: the connection stays and serves on.
+        slow.script(counted(WirePeer.Exchange::invoke));
+        for (int i = 0; i < 4; i++) {
+            assertThat(service.plain("p" + i)).isEqualTo("p" + i);
+        }
+        assertThat(slow.connectionsAccepted()).isEqualTo(1);
+        assertThat(client.pendingCalls()).isZero();
+    }
+
+    @Test
     void closingTheClientEndsACallWaitingForItsBackoff() {
         peers(1, exchange -> exchange.json(HttpResponseStatus.SERVICE_UNAVAILABLE, exchange.id(), unavailable()));
         CallPolicy slowRetry = CallPolicy.builder().idempotent(true).maxAttempts(2).retryOn(RetryOn.UNAVAILABLE)

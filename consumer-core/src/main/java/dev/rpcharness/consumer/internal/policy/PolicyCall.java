@@ -56,6 +56,7 @@ public final class PolicyCall {
     private int started;
     private int running;
     private Throwable lastFailure;
+    private RpcCall lastFailed;
     private Future<?> timer;
     /** Set when a provider's pushback said stop. */
     private boolean stopped;
@@ -166,18 +167,40 @@ public final class PolicyCall {
     /** Ends the call with the last failure if no attempt is running and no retry will come. */
     private void endIfIdle() {
         Throwable failure;
+        RpcCall attempt;
         synchronized (this) {
             if (running > 0 || lastFailure == null) {
                 return;
             }
             failure = lastFailure;
+            attempt = lastFailed;
         }
-        call.future().fail(failure);
+        endWith(attempt, null, failure);
     }
 
-    private void attemptSucceeded(Object value) {
+    private void attemptSucceeded(RpcCall attempt, Object value) {
         budget.success();
-        call.future().complete(value);
+        endWith(attempt, value, null);
+    }
+
+    /**
+     * Ends the call with an attempt's outcome, naming that attempt's provider on the call's future first (two
+     * attempts ending at the same instant may both name theirs; the one that ends the call usually wins).
+     */
+    private void endWith(RpcCall attempt, Object value, Throwable failure) {
+        RpcFuture future = call.future();
+        if (future.isDone()) {
+            return;
+        }
+        String address = attempt.future().providerAddress();
+        if (address != null) {
+            future.providerAddress(address);
+        }
+        if (failure == null) {
+            future.complete(value);
+        } else {
+            future.fail(failure);
+        }
     }
 
     private void attemptFailed(RpcCall attempt, Throwable failure) {
@@ -196,6 +219,7 @@ public final class PolicyCall {
         synchronized (this) {
             running--;
             lastFailure = failure;
+            lastFailed = attempt;
             if (pushback == RpcCall.STOP) {
                 stopped = true; // the provider asked for no retry: no retry, no further hedge
             }
@@ -203,7 +227,7 @@ public final class PolicyCall {
                     && System.nanoTime() - deadlineNanos < 0;
         }
         if (what == AttemptFailure.FINAL) {
-            call.future().fail(failure);
+            endWith(attempt, null, failure);
             return;
         }
         if (!more) {
@@ -292,7 +316,7 @@ public final class PolicyCall {
             synchronized (PolicyCall.this) {
                 running--;
             }
-            attemptSucceeded(result);
+            attemptSucceeded(attempt, result);
         }
 
         @Override
