@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -52,12 +50,12 @@ public final class PolicyCall {
     private final Set<PolicyCall> live;
     private final long deadlineNanos;
     private final RpcCall[] attempts;
+    private final CallTimer timer;
     /** Guarded by this. */
     private int started;
     private int running;
     private Throwable lastFailure;
     private RpcCall lastFailed;
-    private Future<?> timer;
     /** Set when a provider's pushback said stop. */
     private boolean stopped;
 
@@ -73,6 +71,7 @@ public final class PolicyCall {
         this.budget = budget;
         this.deadlineNanos = call.startDeadline();
         this.attempts = new RpcCall[policy.maxAttempts()];
+        this.timer = new CallTimer(balancer.timers(), deadlineNanos);
     }
 
     /** Sends the first attempt. Once, on the caller's thread. */
@@ -110,7 +109,7 @@ public final class PolicyCall {
         attempt.future().addCallback(new AttemptEnded(attempt));
         balancer.dispatchAvoiding(attempt, avoid);
         if (policy.hedgeDelay() != null) {
-            schedule(policy.hedgeDelay().toNanos(), this::hedge);
+            timer.schedule(policy.hedgeDelay().toNanos(), this::hedge);
         }
         return true;
     }
@@ -125,23 +124,6 @@ public final class PolicyCall {
             }
         }
         return tried;
-    }
-
-    /** Runs {@code task} after {@code delayNanos} on the timer loop, if that is before the deadline. */
-    private void schedule(long delayNanos, Runnable task) {
-        if (System.nanoTime() + delayNanos - deadlineNanos >= 0) {
-            return;
-        }
-        synchronized (this) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            try {
-                timer = balancer.timers().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException closing) {
-                timer = null;
-            }
-        }
     }
 
     /** The hedge delay passed without an answer: another attempt, if another provider is usable. */
@@ -255,23 +237,9 @@ public final class PolicyCall {
         if (backoff == 0) {
             retry();
         } else {
-            scheduleRetry(backoff);
-        }
-    }
-
-    private void scheduleRetry(long backoffNanos) {
-        synchronized (this) {
-            if (timer != null) {
-                timer.cancel(false);
+            if (!timer.schedule(backoff, this::retry)) {
+                endIfIdle();
             }
-            try {
-                timer = balancer.timers().schedule(this::retry, backoffNanos, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException closing) {
-                timer = null;
-            }
-        }
-        if (timer == null) {
-            endIfIdle();
         }
     }
 
@@ -287,11 +255,8 @@ public final class PolicyCall {
     private void cancelRunning() {
         live.remove(this);
         List<RpcCall> live = new ArrayList<>(2);
+        timer.cancel();
         synchronized (this) {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
             for (int i = 0; i < started; i++) {
                 if (attempts[i] != null && !attempts[i].future().isDone()) {
                     live.add(attempts[i]);
