@@ -82,6 +82,8 @@ final class ClusterClients implements AutoCloseable {
             case DISCONNECTED -> TimelineAction.CLIENT_DISCONNECTED;
             case EJECTED -> TimelineAction.CLIENT_EJECTED;
             case RETURNED -> TimelineAction.CLIENT_RETURNED;
+            case THROTTLED -> TimelineAction.CLIENT_THROTTLED;
+            case UNTHROTTLED -> TimelineAction.CLIENT_UNTHROTTLED;
         };
     }
 

@@ -33,6 +33,7 @@ class TimelineActionTest {
             TimelineAction.TEST_END, TimelineAction.WARM_UP, TimelineAction.CHAOS_FAILED,
             TimelineAction.CLIENT_LISTED, TimelineAction.CLIENT_DELISTED, TimelineAction.CLIENT_CONNECTED,
             TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED,
+            TimelineAction.CLIENT_THROTTLED, TimelineAction.CLIENT_UNTHROTTLED,
             TimelineAction.INJECTOR_START, TimelineAction.INJECTOR_STOP);
 
     @Test

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.consumer.internal.balancer.Balancer;
 import dev.rpcharness.consumer.internal.call.RpcCall;
 import dev.rpcharness.consumer.internal.callback.CallbackExecutor;
+import dev.rpcharness.consumer.internal.policy.PolicyCall;
+import dev.rpcharness.consumer.internal.policy.RetryThrottle;
+import dev.rpcharness.consumer.policy.RetryBudgetState;
 import dev.rpcharness.consumer.internal.codec.DeclaredTypesOnly;
 import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
 import dev.rpcharness.consumer.internal.proxy.ArgumentEncoder;
@@ -74,6 +77,9 @@ public final class ConsumerClient implements AutoCloseable {
     private final AtomicLong callSeq = new AtomicLong();
     private final BrokenCallSwitch broken;
     private final Consumer<List<ProviderNode>> providerListener;
+    private final RetryThrottle retryBudget;
+    /** Policy calls not yet ended; closing the client ends them (one waiting for a backoff has no other way). */
+    private final java.util.Set<PolicyCall> policyCalls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** A client of the providers at {@code serverAddress}: "host:port", or several comma separated. */
@@ -113,6 +119,9 @@ public final class ConsumerClient implements AutoCloseable {
         this.callbacks = new CallbackExecutor(options.callbackExecutor(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
         this.balancer = new Balancer(transport, options, callbacks);
+        this.retryBudget = new RetryThrottle(options.retryBudget(), (allowed, tokens, max) ->
+                balancer.retryBudgetChanged(allowed, String.format(java.util.Locale.ROOT,
+                        "retry budget %s: %.1f of %d tokens", allowed ? "refilled" : "spent", tokens, max)));
         if (discovery != null) {
             this.providerListener = nodes -> balancer.updateProviders(nodes, false);
             discovery.addListener(providerListener);
@@ -169,7 +178,8 @@ public final class ConsumerClient implements AutoCloseable {
         if (closed) {
             throw new ClientClosedException(description + " is closed");
         }
-        return services.computeIfAbsent(serviceInterface, type -> new ServiceMethods(type, mapper));
+        return services.computeIfAbsent(serviceInterface, type -> new ServiceMethods(type, mapper,
+                options::policyFor));
     }
 
     /** Calls started and not yet ended (waiting for a provider or in flight). */
@@ -188,6 +198,15 @@ public final class ConsumerClient implements AutoCloseable {
      */
     public String clientId() {
         return clientId;
+    }
+
+    /**
+     * The state of this client's retry budget now ({@link ConsumerOptions#retryBudget()}, docs/call-policies.md):
+     * tokens left, whether retries and hedges are allowed, how many were allowed and refused. Crossing the line is
+     * also a {@link RoutingEvent.Kind#THROTTLED} or {@link RoutingEvent.Kind#UNTHROTTLED} routing event.
+     */
+    public RetryBudgetState retryBudget() {
+        return retryBudget.state();
     }
 
     /** Addresses of the providers this client currently has a ready connection to. */
@@ -225,6 +244,9 @@ public final class ConsumerClient implements AutoCloseable {
             discovery.removeListener(providerListener);
         }
         balancer.close();
+        for (PolicyCall call : policyCalls) {
+            call.clientClosed();
+        }
         if (discovery != null) {
             discovery.close();
         }
@@ -282,6 +304,15 @@ public final class ConsumerClient implements AutoCloseable {
             return call;
         }
 
+        /** A one-attempt call goes straight to the balancer (no allocation added); others make a policy call. */
+        private void send(RpcCall call) {
+            if (call.method().policy().singleAttempt()) {
+                balancer.dispatch(call);
+            } else {
+                new PolicyCall(call, balancer, retryBudget, policyCalls).start();
+            }
+        }
+
         @Override
         public RpcFuture callAsync(MethodMetadata method, Object[] args) {
             RpcCall call;
@@ -292,14 +323,14 @@ public final class ConsumerClient implements AutoCloseable {
                 failed.fail(e);
                 return failed;
             }
-            balancer.dispatch(call);
+            send(call);
             return call.future();
         }
 
         @Override
         public Object callSync(MethodMetadata method, Object[] args) {
             RpcCall call = newCall(method, args, false);
-            balancer.dispatch(call);
+            send(call);
             try {
                 return call.future().get();
             } catch (ExecutionException e) {

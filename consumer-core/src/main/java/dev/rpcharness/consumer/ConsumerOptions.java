@@ -7,7 +7,13 @@ import static dev.rpcharness.consumer.OptionChecks.positive;
 import static dev.rpcharness.consumer.OptionChecks.positiveRange;
 import static dev.rpcharness.consumer.OptionChecks.within;
 
+import dev.rpcharness.consumer.policy.CallPolicy;
+import dev.rpcharness.consumer.policy.RetryBudget;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -36,8 +42,12 @@ public final class ConsumerOptions {
     private final Duration outlierInterval;
     private final CallHistory callHistory;
     private final String clientId;
+    private final Map<String, CallPolicy> methodPolicies;
+    private final RetryBudget retryBudget;
 
     private ConsumerOptions(Builder b) {
+        this.methodPolicies = Map.copyOf(b.methodPolicies);
+        this.retryBudget = b.retryBudget;
         this.clientId = b.clientId;
         this.outlierFailureRatio = b.outlierFailureRatio;
         this.outlierMinimumCalls = b.outlierMinimumCalls;
@@ -90,10 +100,16 @@ public final class ConsumerOptions {
         b.outlierInterval = outlierInterval;
         b.callHistory = callHistory;
         b.clientId = clientId;
+        b.methodPolicies.putAll(methodPolicies);
+        b.retryBudget = retryBudget;
         return b;
     }
 
-    /** How long a call may take from the moment it is sent; then it fails with {@link RpcTimeoutException}. */
+    /**
+     * How long a call may take from the moment it is sent; then it fails with {@link RpcTimeoutException}. A call
+     * whose method's policy allows more than one attempt has one deadline over all of them, counted from its start
+     * (docs/call-policies.md).
+     */
     public Duration callTimeout() {
         return callTimeout;
     }
@@ -218,6 +234,26 @@ public final class ConsumerOptions {
     }
 
     /**
+     * The policy of {@code method} of {@code serviceInterface}: the one given to
+     * {@link Builder#methodPolicy} for it if any, else the one its annotations declare
+     * ({@link CallPolicy#of(Method)}), else {@link CallPolicy#ONE_ATTEMPT}.
+     */
+    public CallPolicy policyFor(Class<?> serviceInterface, Method method) {
+        CallPolicy given = methodPolicies.get(serviceInterface.getName() + "#" + method.getName());
+        return given != null ? given : CallPolicy.of(method);
+    }
+
+    /** The per-method policies given in these options, keyed {@code interface-name#method}. */
+    public Map<String, CallPolicy> methodPolicies() {
+        return methodPolicies;
+    }
+
+    /** The client's retry budget ({@link RetryBudget#DEFAULT} unless set). */
+    public RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
+    /**
      * Equal when every option is: durations and numbers by value, the callback executor and the call history by
      * identity (the same executor, the same recorder).
      */
@@ -247,7 +283,9 @@ public final class ConsumerOptions {
                 && outlierInterval.equals(other.outlierInterval)
                 && callbackExecutor == other.callbackExecutor
                 && callHistory == other.callHistory
-                && Objects.equals(clientId, other.clientId);
+                && Objects.equals(clientId, other.clientId)
+                && methodPolicies.equals(other.methodPolicies)
+                && retryBudget.equals(other.retryBudget);
     }
 
     @Override
@@ -256,7 +294,7 @@ public final class ConsumerOptions {
                 maxResponseBytes, ioThreads, reconnectBackoffMin, reconnectBackoffMax, maxCallsInFlight,
                 outlierConsecutiveFailures, outlierBaseEjectionTime, outlierMaxEjectionTime, maxEjectionPercent,
                 outlierFailureRatio, outlierMinimumCalls, outlierInterval, System.identityHashCode(callbackExecutor),
-                System.identityHashCode(callHistory), clientId);
+                System.identityHashCode(callHistory), clientId, methodPolicies, retryBudget);
     }
 
     @Override
@@ -269,7 +307,9 @@ public final class ConsumerOptions {
                 + callTimeout.toMillis() + "ms, providerWaitTimeout=" + providerWaitTimeout.toMillis() + "ms, connectTimeout=" + connectTimeout.toMillis()
                 + "ms, connectionsPerProvider=" + connectionsPerProvider + ", maxResponseBytes=" + maxResponseBytes
                 + ", ioThreads=" + ioThreads + ", reconnectBackoff=" + reconnectBackoffMin.toMillis() + ".."
-                + reconnectBackoffMax.toMillis() + "ms}";
+                + reconnectBackoffMax.toMillis() + "ms, retryBudget=" + retryBudget.maxTokens() + "/"
+                + retryBudget.tokenRatio() + (methodPolicies.isEmpty() ? "" : ", methodPolicies=" + methodPolicies)
+                + "}";
     }
 
     /** Builds {@link ConsumerOptions}. Not thread-safe. */
@@ -294,8 +334,39 @@ public final class ConsumerOptions {
         private int outlierMinimumCalls = 20;
         private Duration outlierInterval = Duration.ofSeconds(10);
         private String clientId;
+        private final Map<String, CallPolicy> methodPolicies = new LinkedHashMap<>();
+        private RetryBudget retryBudget = RetryBudget.DEFAULT;
 
         private Builder() {
+        }
+
+        /**
+         * The policy of the method named {@code methodName} of {@code serviceInterface} (every overload), winning
+         * over its annotations; null removes an earlier entry.
+         *
+         * @throws IllegalArgumentException when the interface has no such method
+         */
+        public Builder methodPolicy(Class<?> serviceInterface, String methodName, CallPolicy policy) {
+            Objects.requireNonNull(serviceInterface, "methodPolicy serviceInterface");
+            Objects.requireNonNull(methodName, "methodPolicy methodName");
+            if (!serviceInterface.isInterface() || Arrays.stream(serviceInterface.getMethods())
+                    .noneMatch(m -> m.getName().equals(methodName))) {
+                throw new IllegalArgumentException("methodPolicy: " + serviceInterface.getName()
+                        + " is not an interface with a method '" + methodName + "'");
+            }
+            String key = serviceInterface.getName() + "#" + methodName;
+            if (policy == null) {
+                methodPolicies.remove(key);
+            } else {
+                methodPolicies.put(key, policy);
+            }
+            return this;
+        }
+
+        /** The client's retry budget: {@link RetryBudget#DEFAULT} unless set. */
+        public Builder retryBudget(RetryBudget value) {
+            this.retryBudget = Objects.requireNonNull(value, "retryBudget");
+            return this;
         }
 
         /** Share of failed calls in the window that ejects a provider, within 0..1; 0 turns the rule off. */

@@ -7,7 +7,7 @@ import java.util.Objects;
  * as an outlier or returned to rotation. Immutable.
  *
  * @param kind      what changed
- * @param provider  "host:port" of the provider
+ * @param provider  "host:port" of the provider; empty for the retry budget's events
  * @param detail    why, in words (for example "5 consecutive failures; out for 1000 ms")
  * @param timeNanos {@link System#nanoTime()} when it happened
  */
@@ -26,7 +26,14 @@ public record RoutingEvent(Kind kind, String provider, String detail, long timeN
         /** Outlier ejection took the provider out of rotation for a cool-down. */
         EJECTED,
         /** The cool-down ended: the provider is back in rotation, on probation. */
-        RETURNED
+        RETURNED,
+        /**
+         * The client's retry budget is spent: no retries or hedges until successes refill it (provider empty; detail
+         * the tokens left). docs/call-policies.md.
+         */
+        THROTTLED,
+        /** The client's retry budget allows retries and hedges again (provider empty; detail the tokens left). */
+        UNTHROTTLED
     }
 
     public RoutingEvent {

@@ -27,6 +27,18 @@ public final class WireContract {
      * providers key their executed-call log by it and mix it into their fault draws, other providers ignore it.
      */
     public static final String CLIENT_ID_HEADER = "X-Rpc-Client-Id";
+    /**
+     * Optional header carrying the attempt's number (1, 2, ...) of a call made under a call policy with more than one
+     * attempt (docs/call-policies.md); absent on calls made once. Providers' executed-call logs tell attempts apart
+     * by it; other providers ignore it.
+     */
+    public static final String ATTEMPT_HEADER = "X-Rpc-Attempt";
+    /**
+     * Optional header of an answer by which the provider asks the consumer not to retry the call elsewhere
+     * ({@code stop}, or any value that is not a decimal number) or to wait at least that many milliseconds before
+     * the retry (docs/call-policies.md, "Pushback"). Only calls made under a call policy retry at all.
+     */
+    public static final String PUSHBACK_HEADER = "X-Rpc-Pushback";
     /** Content type of calls and results. */
     public static final String CONTENT_TYPE = "application/json";
     /** Default ZooKeeper base path of the registry. */

@@ -116,6 +116,20 @@ class FaultWireBytesTest {
     }
 
     @Test
+    void pushbackAnswersTheStatusWithThePushbackHeaderAndKeepsTheConnection() throws Exception {
+        start(FaultRule.forAll(Fault.pushback(503, java.time.Duration.ofMillis(250))).firstN(1));
+        hello("1", "a");
+        WireClient.Response r = wire.read(WAIT);
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.header("X-Rpc-Request-Id")).isEqualTo("1");
+        assertThat(r.header("X-Rpc-Pushback")).isEqualTo("250");
+        hello("2", "b");
+        assertThat(wire.read(WAIT).status()).isEqualTo(200);
+        assertCounted(FaultKind.PUSHBACK);
+        assertThat(Fault.pushback(503, null).pushbackHeader()).isEqualTo("stop");
+    }
+
+    @Test
     void resetSendsRstAndNoBytes() throws Exception {
         start(FaultRule.forAll(Fault.reset()));
         hello("1", "a");

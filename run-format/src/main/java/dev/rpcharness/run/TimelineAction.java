@@ -81,6 +81,10 @@ public enum TimelineAction {
     CLIENT_EJECTED("client-ejected", Role.OBSERVATION),
     /** The ejection's cool-down ended: the provider is back in the client's rotation, on probation. */
     CLIENT_RETURNED("client-returned", Role.OBSERVATION),
+    /** A client's retry budget is spent: no retries or hedges until successes refill it (detail: tokens left). */
+    CLIENT_THROTTLED("client-throttled", Role.OBSERVATION),
+    /** A client's retry budget allows retries and hedges again (detail: tokens left). */
+    CLIENT_UNTHROTTLED("client-unthrottled", Role.OBSERVATION),
     /** The cluster is closing (subject {@code zookeeper}). */
     CLUSTER_CLOSE("cluster-close", Role.BOOKKEEPING_CLOSING),
     /** {@code @WithRpcCluster}: a test starts (subject the test's display name). */

@@ -152,6 +152,7 @@ public final class WirePeer implements AutoCloseable {
             String headerId = http.headers().get(WireContract.REQUEST_ID_HEADER);
             Exchange exchange = new Exchange(ctx.channel(), request, headerId,
                     http.headers().get(WireContract.TIMEOUT_HEADER), http.headers().get(WireContract.CALL_SEQ_HEADER));
+            exchange.attemptHeader = http.headers().get(WireContract.ATTEMPT_HEADER);
             Script current = script.get();
             workers.execute(() -> {
                 try {
@@ -170,6 +171,7 @@ public final class WirePeer implements AutoCloseable {
         private final String headerId;
         private final String timeoutHeader;
         private final String callSeqHeader;
+        private volatile String attemptHeader;
 
         Exchange(Channel channel, RpcRequest request, String headerId, String timeoutHeader, String callSeqHeader) {
             this.channel = channel;
@@ -182,6 +184,11 @@ public final class WirePeer implements AutoCloseable {
         /** The call's optional {@code X-Rpc-Call-Seq} header, or null. */
         public String callSeqHeader() {
             return callSeqHeader;
+        }
+
+        /** The call's optional {@code X-Rpc-Attempt} header (attempts of a call with a policy), or null. */
+        public String attemptHeader() {
+            return attemptHeader;
         }
 
         /** The call's {@code X-Rpc-Timeout-Ms} header. */
@@ -242,12 +249,20 @@ public final class WirePeer implements AutoCloseable {
 
         /** Answers with the given status, header id and body. A null id leaves the header out. */
         public void json(HttpResponseStatus status, String id, byte[] body) {
+            json(status, id, body, null, null);
+        }
+
+        /** As {@link #json(HttpResponseStatus, String, byte[])}, plus one more header (none when its name is null). */
+        public void json(HttpResponseStatus status, String id, byte[] body, String header, String value) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, WireContract.CONTENT_TYPE);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             if (id != null) {
                 response.headers().set(WireContract.REQUEST_ID_HEADER, id);
+            }
+            if (header != null) {
+                response.headers().set(header, value);
             }
             channel.writeAndFlush(response);
         }

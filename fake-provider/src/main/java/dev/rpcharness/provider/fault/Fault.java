@@ -81,6 +81,18 @@ public final class Fault {
         return new Fault(FaultKind.HTTP_STATUS, null, null, null, null, status);
     }
 
+    /**
+     * Answers with the HTTP {@code status} and an {@code X-Rpc-Pushback} header asking consumers not to retry
+     * ({@code retryAfter} null: {@code stop}) or to wait {@code retryAfter} before the retry.
+     */
+    public static Fault pushback(int status, Duration retryAfter) {
+        if (status < 300 || status > 599) {
+            throw new IllegalArgumentException("pushback status " + status + " is out of range 300..599");
+        }
+        return new Fault(FaultKind.PUSHBACK, retryAfter == null ? null : nonNegative("retryAfter", retryAfter), null,
+                null, null, status);
+    }
+
     /** Resets the connection (RST) instead of answering. */
     public static Fault reset() {
         return of(FaultKind.RESET);
@@ -153,9 +165,17 @@ public final class Fault {
         return message;
     }
 
-    /** Status of an {@link FaultKind#HTTP_STATUS} fault, else 0. */
+    /** Status of an {@link FaultKind#HTTP_STATUS} or {@link FaultKind#PUSHBACK} fault, else 0. */
     public int httpStatus() {
-        return kind == FaultKind.HTTP_STATUS ? number : 0;
+        return kind == FaultKind.HTTP_STATUS || kind == FaultKind.PUSHBACK ? number : 0;
+    }
+
+    /** The {@code X-Rpc-Pushback} value of a {@link FaultKind#PUSHBACK} fault ({@code stop} or ms), else null. */
+    public String pushbackHeader() {
+        if (kind != FaultKind.PUSHBACK) {
+            return null;
+        }
+        return first == null ? "stop" : Long.toString(first.toMillis());
     }
 
     /** Body size of an {@link FaultKind#OVERSIZED_BODY} fault, else 0. */
@@ -205,6 +225,8 @@ public final class Fault {
                 return "error(" + remoteType + ": " + message + ")";
             case HTTP_STATUS:
                 return "httpStatus(" + number + ")";
+            case PUSHBACK:
+                return "pushback(" + number + ", " + pushbackHeader() + ")";
             case SLOW_DRIP:
                 return "slowDrip(" + first.toMillis() + "ms)";
             case OVERSIZED_BODY:

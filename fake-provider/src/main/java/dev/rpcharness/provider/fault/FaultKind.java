@@ -34,7 +34,12 @@ public enum FaultKind {
     /** Write the answer in small chunks with a pause between them. */
     SLOW_DRIP,
     /** Answer with a well-formed body padded to a given size. */
-    OVERSIZED_BODY;
+    OVERSIZED_BODY,
+    /**
+     * Answer with a non-2xx HTTP status and an {@code X-Rpc-Pushback} header: {@code stop}, or the milliseconds a
+     * consumer should wait before retrying elsewhere (docs/call-policies.md).
+     */
+    PUSHBACK;
 
     /**
      * Whether this kind ends the call's connection: {@link #RESET}, {@link #CLOSE_WITHOUT_ANSWER} and {@link

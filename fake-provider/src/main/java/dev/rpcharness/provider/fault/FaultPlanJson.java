@@ -12,7 +12,7 @@ import java.time.Duration;
  *  "probability":0.5}                // optional trigger: probability | everyNth | firstN (default always)
  * }</pre>
  * Faults and their parameters: latencyFixed {ms}, latencyUniform {minMs, maxMs}, latencyLogNormal {medianMs,
- * p99Ms}, error {type, message}, httpStatus {status}, reset, closeWithoutAnswer, hang, garbage, truncatedBody,
+ * p99Ms}, error {type, message}, httpStatus {status}, pushback {status, retryAfterMs}, reset, closeWithoutAnswer, hang, garbage, truncatedBody,
  * wrongRequestId, unknownRequestId, duplicateAnswer, slowDrip {betweenMs}, oversizedBody {bytes}.
  * Stateless and thread-safe.
  */
@@ -75,6 +75,9 @@ public final class FaultPlanJson {
                         json.path("message").asText("injected error"));
             case "httpStatus":
                 return Fault.httpStatus(number(json, "status"));
+            case "pushback":
+                return Fault.pushback(json.has("status") ? number(json, "status") : 503,
+                        json.has("retryAfterMs") ? millis(json, "retryAfterMs") : null);
             case "reset":
                 return Fault.reset();
             case "closeWithoutAnswer":
@@ -99,7 +102,7 @@ public final class FaultPlanJson {
                 throw new IllegalArgumentException("unknown fault \"" + name + "\"; known: latencyFixed, "
                         + "latencyUniform, latencyLogNormal, error, httpStatus, reset, closeWithoutAnswer, hang, "
                         + "garbage, truncatedBody, wrongRequestId, unknownRequestId, duplicateAnswer, slowDrip, "
-                        + "oversizedBody");
+                        + "oversizedBody, pushback");
         }
     }
 

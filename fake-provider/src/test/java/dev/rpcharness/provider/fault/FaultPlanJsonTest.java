@@ -34,6 +34,7 @@ class FaultPlanJsonTest {
             {"{\"fault\":\"duplicateAnswer\"}", "DUPLICATE_ANSWER"},
             {"{\"fault\":\"slowDrip\",\"betweenMs\":10}", "SLOW_DRIP"},
             {"{\"fault\":\"oversizedBody\",\"bytes\":100000}", "OVERSIZED_BODY"},
+            {"{\"fault\":\"pushback\",\"status\":503,\"retryAfterMs\":200}", "PUSHBACK"},
         };
         for (String[] c : cases) {
             assertThat(rule(c[0]).fault().kind().name()).as(c[0]).isEqualTo(c[1]);

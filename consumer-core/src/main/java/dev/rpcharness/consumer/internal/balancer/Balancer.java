@@ -3,6 +3,7 @@ package dev.rpcharness.consumer.internal.balancer;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RoutingEvent;
 import dev.rpcharness.consumer.RoutingListener;
+import dev.rpcharness.consumer.internal.call.CallHolder;
 import dev.rpcharness.consumer.internal.call.RpcCall;
 import dev.rpcharness.consumer.internal.transport.ConnectionListener;
 import dev.rpcharness.consumer.internal.transport.ConnectivityState;
@@ -12,6 +13,7 @@ import dev.rpcharness.protocol.ProviderNode;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -258,6 +260,49 @@ public final class Balancer implements AutoCloseable, ConnectionListener {
             return;
         }
         waiting.park(call, () -> picker);
+    }
+
+    /**
+     * Sends an attempt of a call with a policy to a usable provider not in {@code avoid} (never an ejected one);
+     * when every usable provider is in {@code avoid}, dispatches it as any call (the same provider again, or the
+     * wait for one). Never blocks.
+     */
+    public void dispatchAvoiding(RpcCall attempt, Collection<String> avoid) {
+        ProviderConnection c = closed || avoid.isEmpty() ? null : picker.pickAvoiding(attempt.serviceName(), avoid);
+        if (c != null) {
+            c.send(attempt);
+        } else {
+            dispatch(attempt);
+        }
+    }
+
+    /** Whether a usable provider of {@code serviceName} outside {@code avoid} could take a call now. */
+    public boolean anyUsableAvoiding(String serviceName, Collection<String> avoid) {
+        return picker.pickAvoiding(serviceName, avoid) != null;
+    }
+
+    /** Drops an attempt that ended because its call ended elsewhere: from the wait queue or its connection. */
+    public void cancelAttempt(RpcCall attempt) {
+        waiting.remove(attempt);
+        CallHolder holder = attempt.holder();
+        if (holder != null) {
+            holder.forget(attempt);
+        }
+    }
+
+    /**
+     * The client's retry budget crossed its line: {@code allowed} false when retries and hedges are refused from
+     * now on (a {@link RoutingEvent.Kind#THROTTLED} event), true when allowed again ({@code UNTHROTTLED}). Any
+     * thread holding no lock.
+     */
+    public void retryBudgetChanged(boolean allowed, String detail) {
+        emit(allowed ? RoutingEvent.Kind.UNTHROTTLED : RoutingEvent.Kind.THROTTLED, "", detail);
+        events.deliver();
+    }
+
+    /** The event loop the balancer's timers run on; policy calls schedule their backoffs and hedges there. */
+    public EventLoop timers() {
+        return timers;
     }
 
     /** Forgets a call that ended while it waited for a provider (its caller gave up). O(1). */

@@ -3,6 +3,7 @@ package dev.rpcharness.consumer.internal.balancer;
 import dev.rpcharness.consumer.internal.transport.ConnectivityState;
 import dev.rpcharness.consumer.internal.transport.ProviderConnection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,18 @@ final class Picker {
         return c == from ? null : c;
     }
 
+    /**
+     * The next connection for the interface whose provider is not in {@code avoid} (a writable one first), never
+     * one on probation; null when every usable provider of the interface is in {@code avoid}.
+     */
+    ProviderConnection pickAvoiding(String serviceName, Collection<String> avoid) {
+        Ring ring = rings.get(serviceName);
+        if (ring == null) {
+            ring = rings.computeIfAbsent(serviceName, this::build);
+        }
+        return ring.nextAvoiding(avoid);
+    }
+
     /** Whether a usable connection other than {@code from} takes writes now. */
     boolean anyOtherWritable(ProviderConnection from) {
         for (ProviderConnection c : usable) {
@@ -174,6 +187,25 @@ final class Picker {
                     if (takeProbe(probe)) {
                         return c; // its turn and no probe in flight: this call is the probe
                     }
+                    continue;
+                }
+                if (c.isWritable()) {
+                    return c;
+                }
+                if (fallback == null) {
+                    fallback = c;
+                }
+            }
+            return fallback;
+        }
+
+        ProviderConnection nextAvoiding(Collection<String> avoid) {
+            int n = ring.length;
+            int start = n == 0 ? 0 : counter.getAndIncrement();
+            ProviderConnection fallback = null;
+            for (int i = 0; i < n; i++) {
+                ProviderConnection c = ring[Math.floorMod(start + i, n)];
+                if (avoid.contains(c.address()) || (!probes.isEmpty() && probes.containsKey(c.address()))) {
                     continue;
                 }
                 if (c.isWritable()) {

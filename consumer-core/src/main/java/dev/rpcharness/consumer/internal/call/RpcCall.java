@@ -21,6 +21,10 @@ import java.util.concurrent.Future;
  * balancer's wait queue (under its lock); once handed to a connection, to that connection's event loop. The future
  * may be ended from any thread (cancel, client close); every owner checks {@link RpcFuture#isDone()} before use.
  *
+ * <p>A call whose method has a policy of more than one attempt is never sent itself: each attempt is an RpcCall of
+ * its own ({@link #attemptOf}), with its number, its deadline fixed in advance, and the connection holding it
+ * ({@link #holder()}), so that it can be cancelled when another attempt answers (docs/call-policies.md).
+ *
  * <p>The factory methods for failures build the messages every error carries: interface#method, provider
  * address and time spent.
  */
@@ -44,6 +48,17 @@ public final class RpcCall {
     private long requestId;
     private long seq;
     private CallHistory history;
+    /** The attempt's number (from 1) when the call belongs to a policy call, else 0 (no attempt header). */
+    private int attempt;
+    /** Where an attempt waits or is in flight; set by the connection that takes it. Attempts only. */
+    private volatile CallHolder holder;
+    /** The provider's pushback: {@link #NO_PUSHBACK}, {@link #STOP} or milliseconds to wait before a retry. */
+    private long pushbackMillis = NO_PUSHBACK;
+
+    /** {@link #pushbackMillis()} when the answer carried no pushback. */
+    public static final long NO_PUSHBACK = -2;
+    /** {@link #pushbackMillis()} when the provider asked for no retry. */
+    public static final long STOP = -1;
 
     /**
      * @param providerWaitNanos how long, from the call's start, it may wait for a provider in all
@@ -56,6 +71,63 @@ public final class RpcCall {
         this.future = future;
         this.waitDeadlineNanos = future.startNanos() + providerWaitNanos;
         this.callTimeoutNanos = callTimeoutNanos;
+    }
+
+    /**
+     * Attempt number {@code attempt} of {@code parent} (a call with a policy), ending through {@code future}, with
+     * its deadline already fixed at {@code deadlineNanos} (the call's one deadline, or earlier) and its provider
+     * wait ending at {@code waitDeadlineNanos}. It is recorded in the parent's call history under the parent's
+     * number.
+     */
+    public static RpcCall attemptOf(RpcCall parent, RpcFuture future, int attempt, long deadlineNanos,
+                                    long waitDeadlineNanos) {
+        long now = System.nanoTime();
+        RpcCall call = new RpcCall(parent.method, parent.arguments, future,
+                Math.max(0, Math.min(waitDeadlineNanos, deadlineNanos) - future.startNanos()),
+                Math.max(1, deadlineNanos - now));
+        call.deadlineNanos = deadlineNanos;
+        call.attempt = attempt;
+        call.history = parent.history;
+        call.seq = parent.seq;
+        return call;
+    }
+
+    /** The attempt's number (from 1) for an attempt of a call with a policy; 0 for a plain call. */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** The connection an attempt was handed to last (set by it); null for plain calls and before. */
+    public CallHolder holder() {
+        return holder;
+    }
+
+    public void heldBy(CallHolder by) {
+        this.holder = by;
+    }
+
+    /**
+     * Records the answer's {@code X-Rpc-Pushback} header (docs/call-policies.md): a decimal number of milliseconds
+     * to wait before a retry, anything else (such as {@code stop}) no retry. On the connection's event loop, before
+     * the call ends; read after its end.
+     */
+    public void pushback(String header) {
+        String value = header.trim();
+        long millis = STOP;
+        if (!value.isEmpty() && value.length() <= 9 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            millis = Long.parseLong(value);
+        }
+        this.pushbackMillis = millis;
+    }
+
+    /** The provider's pushback: {@link #NO_PUSHBACK}, {@link #STOP} or milliseconds to wait before a retry. */
+    public long pushbackMillis() {
+        return pushbackMillis;
+    }
+
+    /** Whether the call was handed to a channel for writing: it may have reached that provider. */
+    public boolean written() {
+        return providerAddress != null;
     }
 
     /** {@link System#nanoTime()} when the provider wait budget ends (one budget for every wait of this call). */

@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
  * X-Rpc-Deadline-Ms: &lt;now + ms, wall-clock epoch millis&gt;\r\n
  * X-Rpc-Timeout-Ms: &lt;ms&gt;\r\n
  * [X-Rpc-Call-Seq: &lt;seq&gt;\r\n]
+ * [X-Rpc-Attempt: &lt;n&gt;\r\n]
  * \r\n
  * {"requestId":"&lt;id&gt;",&lt;method's constant tail&gt;&lt;encoded arguments&gt;}
  * </pre>
@@ -40,6 +41,7 @@ public final class RequestEncoder {
     private static final byte[] DEADLINE = ascii("\r\n" + WireContract.DEADLINE_HEADER + ": ");
     private static final byte[] HEAD_END = ascii("\r\n\r\n");
     private static final byte[] CALL_SEQ = ascii(WireContract.CALL_SEQ_HEADER + ": ");
+    private static final byte[] ATTEMPT = ascii(WireContract.ATTEMPT_HEADER + ": ");
     private static final byte[] CRLF = ascii("\r\n");
     /** Room for the decimal digits of a long. */
     private static final int MAX_DIGITS = 20;
@@ -96,6 +98,15 @@ public final class RequestEncoder {
      */
     public ByteBuf encode(ByteBufAllocator alloc, long requestId, MethodMetadata method, byte[] arguments,
                           long timeoutMillis, long fullTimeoutMillis, long callSeq) {
+        return encode(alloc, requestId, method, arguments, timeoutMillis, fullTimeoutMillis, callSeq, 0);
+    }
+
+    /**
+     * As {@link #encode(ByteBufAllocator, long, MethodMetadata, byte[], long, long, long)}, plus the optional
+     * {@link WireContract#ATTEMPT_HEADER} when {@code attempt} is above 0 (an attempt of a call with a policy).
+     */
+    public ByteBuf encode(ByteBufAllocator alloc, long requestId, MethodMetadata method, byte[] arguments,
+                          long timeoutMillis, long fullTimeoutMillis, long callSeq, int attempt) {
         if (fullTimeoutMillis != this.fullTimeoutMillis) {
             this.fullTimeoutMillis = fullTimeoutMillis;
             this.fullTimeout = ascii("\r\n" + WireContract.TIMEOUT_HEADER + ": " + fullTimeoutMillis + "\r\n\r\n");
@@ -107,7 +118,8 @@ public final class RequestEncoder {
                 + DEADLINE.length + MAX_DIGITS
                 + (timeoutMillis == fullTimeoutMillis ? fullTimeout.length
                         : TIMEOUT.length + MAX_DIGITS + HEAD_END.length) + length
-                + (callSeq > 0 ? CALL_SEQ.length + MAX_DIGITS + CRLF.length : 0);
+                + (callSeq > 0 ? CALL_SEQ.length + MAX_DIGITS + CRLF.length : 0)
+                + (attempt > 0 ? ATTEMPT.length + MAX_DIGITS + CRLF.length + TIMEOUT.length + MAX_DIGITS : 0);
         ByteBuf buf = alloc.buffer(capacity);
         buf.writeBytes(head);
         buf.writeBytes(CONTENT_LENGTH);
@@ -117,13 +129,20 @@ public final class RequestEncoder {
         // The budget as a wall-clock deadline, which a provider that reads the call late can still compare.
         buf.writeBytes(DEADLINE);
         writeDecimal(buf, wallMillis.getAsLong() + timeoutMillis);
-        if (callSeq > 0) {
-            // The timeout header, then the sequence header, then the blank line.
+        if (callSeq > 0 || attempt > 0) {
+            // The timeout and deadline headers, then the sequence and attempt headers, then the blank line.
             buf.writeBytes(TIMEOUT);
             writeDecimal(buf, timeoutMillis);
-            buf.writeBytes(CRLF);
-            buf.writeBytes(CALL_SEQ);
-            writeDecimal(buf, callSeq);
+            if (callSeq > 0) {
+                buf.writeBytes(CRLF);
+                buf.writeBytes(CALL_SEQ);
+                writeDecimal(buf, callSeq);
+            }
+            if (attempt > 0) {
+                buf.writeBytes(CRLF);
+                buf.writeBytes(ATTEMPT);
+                writeDecimal(buf, attempt);
+            }
             buf.writeBytes(HEAD_END);
         } else if (timeoutMillis == fullTimeoutMillis) {
             buf.writeBytes(fullTimeout);

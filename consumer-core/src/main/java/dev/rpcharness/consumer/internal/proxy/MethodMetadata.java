@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.policy.CallPolicy;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
@@ -27,13 +28,15 @@ public final class MethodMetadata {
     private final ObjectReader resultReader;
     private final JavaType resultType;
     private final boolean returnsVoid;
+    private final CallPolicy policy;
 
     /**
      * @param serviceInterface the interface the proxy was made for: the call's {@code className} and routing key,
      *                         also for a method it inherits from a super-interface
      */
-    MethodMetadata(Class<?> serviceInterface, Method method, ObjectMapper mapper) {
+    MethodMetadata(Class<?> serviceInterface, Method method, ObjectMapper mapper, CallPolicy policy) {
         this.method = method;
+        this.policy = policy;
         this.serviceName = serviceInterface.getName();
         this.label = serviceInterface.getSimpleName() + "#" + method.getName();
         this.bodyTail = bodyTail(serviceInterface, method, mapper);
@@ -145,5 +148,10 @@ public final class MethodMetadata {
     @Override
     public String toString() {
         return label;
+    }
+
+    /** How calls of this method are made (docs/call-policies.md); {@link CallPolicy#ONE_ATTEMPT} by default. */
+    public CallPolicy policy() {
+        return policy;
     }
 }

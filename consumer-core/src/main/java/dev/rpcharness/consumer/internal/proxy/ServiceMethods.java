@@ -1,12 +1,14 @@
 package dev.rpcharness.consumer.internal.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcharness.consumer.policy.CallPolicy;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The callable methods of one service interface, with their {@link MethodMetadata}, built once per interface.
@@ -18,7 +20,14 @@ public final class ServiceMethods {
     private final Map<Method, MethodMetadata> byMethod = new HashMap<>();
     private final Map<String, List<MethodMetadata>> byName = new HashMap<>();
 
+    /** The methods of {@code serviceInterface}, each with the policy its annotations declare. */
     public ServiceMethods(Class<?> serviceInterface, ObjectMapper mapper) {
+        this(serviceInterface, mapper, (type, method) -> CallPolicy.of(method));
+    }
+
+    /** The methods of {@code serviceInterface}, each with the policy {@code policies} gives it. */
+    public ServiceMethods(Class<?> serviceInterface, ObjectMapper mapper,
+                          BiFunction<Class<?>, Method, CallPolicy> policies) {
         if (!serviceInterface.isInterface()) {
             throw new IllegalArgumentException(serviceInterface.getName() + " is not an interface");
         }
@@ -28,7 +37,8 @@ public final class ServiceMethods {
                     || method.isDefault()) {
                 continue;
             }
-            MethodMetadata metadata = new MethodMetadata(serviceInterface, method, mapper);
+            MethodMetadata metadata = new MethodMetadata(serviceInterface, method, mapper,
+                    policies.apply(serviceInterface, method));
             byMethod.put(method, metadata);
             byName.computeIfAbsent(method.getName(), n -> new ArrayList<>()).add(metadata);
         }

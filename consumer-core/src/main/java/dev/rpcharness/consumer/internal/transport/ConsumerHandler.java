@@ -54,6 +54,8 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     private int localPort;
     private boolean closeWhenIdle;
     private boolean violated;
+    /** The pushback header of the response being handled (Netty's decoder path only), else null. */
+    private String pushback;
 
     ConsumerHandler(String address, String clientId, ResponseDecoder decoder, ResponseProgress progress,
                     ProviderConnection owner) {
@@ -98,7 +100,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         ByteBuf request;
         try {
             request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis,
-                    call.callTimeoutMillis(), call.seq());
+                    call.callTimeoutMillis(), call.seq(), call.attempt());
         } catch (RuntimeException e) {
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
             return;
@@ -126,6 +128,14 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             owner.callEnded(true); // also when the caller gave up first: the provider did not answer in time
+            closeIfIdle();
+        }
+    }
+
+    /** Drops an attempt that ended elsewhere from the pending map; its late answer will be dropped. */
+    void forget(RpcCall attempt) {
+        if (attempt.written() && pending.remove(attempt.requestId(), attempt)) {
+            attempt.cancelDeadline();
             closeIfIdle();
         }
     }
@@ -176,8 +186,13 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                             + " not use");
                     return;
                 }
-                onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
-                        response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
+                pushback = response.headers().get(WireContract.PUSHBACK_HEADER);
+                try {
+                    onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
+                            response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
+                } finally {
+                    pushback = null;
+                }
             } finally {
                 response.release();
             }
@@ -219,6 +234,9 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         call.cancelDeadline();
+        if (pushback != null) {
+            call.pushback(pushback);
+        }
         if (!success) {
             call.future().fail(call.protocolError("HTTP " + status));
             owner.callEnded(true);

@@ -1,6 +1,7 @@
 package dev.rpcharness.consumer.internal.transport;
 
 import dev.rpcharness.consumer.RpcException;
+import dev.rpcharness.consumer.internal.call.CallHolder;
 import dev.rpcharness.consumer.internal.call.DeadlineList;
 import dev.rpcharness.consumer.internal.call.RpcCall;
 import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * stops taking calls and closes once the calls in flight end; {@link #shutdownNow} (the client closes) fails
  * them at once.
  */
-public final class ProviderConnection {
+public final class ProviderConnection implements CallHolder {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderConnection.class);
 
@@ -173,6 +174,9 @@ public final class ProviderConnection {
      * refused drain leaves {@code drainScheduled} set, so no later send would schedule one.
      */
     public void send(RpcCall call) {
+        if (call.attempt() != 0) {
+            call.heldBy(this);
+        }
         queue.offer(call);
         if (loopGone) {
             // Left in the inbox, which nothing reads any more: only the sender below ever polls it.
@@ -239,6 +243,25 @@ public final class ProviderConnection {
      */
     public void evacuate() {
         moves.scheduleEvacuation();
+    }
+
+    /**
+     * Drops an attempt whose call ended elsewhere: unsent, it leaves the backlog; written, the pending map and the
+     * deadline timer, so its late answer is dropped. Neither counts for outlier detection. Any thread.
+     */
+    @Override
+    public void forget(RpcCall attempt) {
+        try {
+            eventLoop.execute(() -> {
+                if (queue.remove(attempt)) {
+                    attempt.cancelDeadline();
+                } else if (handler != null) {
+                    handler.forget(attempt);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // the client closes: everything here ends anyway
+        }
     }
 
     private void deadlineReached(RpcCall call) {

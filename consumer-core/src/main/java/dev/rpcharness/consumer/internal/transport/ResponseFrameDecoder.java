@@ -41,6 +41,8 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
     private static final byte[] CONTENT_LENGTH = HttpBytes.lowerCaseAscii("Content-Length");
     private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
     private static final byte[] REQUEST_ID = HttpBytes.lowerCaseAscii(WireContract.REQUEST_ID_HEADER);
+    /** A pushback answer is rare: it takes Netty's decoder, which keeps every header. */
+    private static final byte[] PUSHBACK = HttpBytes.lowerCaseAscii(WireContract.PUSHBACK_HEADER);
 
     /** Bytes of a response's beginning copied first: a contract provider's head fits in about 120. */
     static final int FIRST_COPY = 256;
@@ -250,7 +252,8 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
                     return FALL_BACK;
                 }
                 contentLength = n;
-            } else if (equalsLowerCase(in, nameStart, nameEnd - nameStart, TRANSFER_ENCODING)) {
+            } else if (equalsLowerCase(in, nameStart, nameEnd - nameStart, TRANSFER_ENCODING)
+                    || equalsLowerCase(in, nameStart, nameEnd - nameStart, PUSHBACK)) {
                 return FALL_BACK;
             } else if (equalsLowerCase(in, nameStart, nameEnd - nameStart, REQUEST_ID)) {
                 if (idStart >= 0) {

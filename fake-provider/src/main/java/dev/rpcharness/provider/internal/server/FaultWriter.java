@@ -43,6 +43,7 @@ final class FaultWriter {
         switch (fault.kind()) {
             case ERROR:
             case HTTP_STATUS:
+            case PUSHBACK:
             case RESET:
             case CLOSE_WITHOUT_ANSWER:
             case HANG:
@@ -96,6 +97,17 @@ final class FaultWriter {
                         .getBytes(StandardCharsets.UTF_8);
                 answered();
                 send(c, "text/plain; charset=utf-8", fault.httpStatus(), text);
+                return;
+            }
+            case PUSHBACK: {
+                byte[] text = ("injected pushback " + fault.pushbackHeader() + " for " + call.label())
+                        .getBytes(StandardCharsets.UTF_8);
+                String head = new String(WireAnswer.head(fault.httpStatus(), id, "text/plain; charset=utf-8",
+                        text.length, false), StandardCharsets.ISO_8859_1);
+                head = head.substring(0, head.length() - 2) + WireContract.PUSHBACK_HEADER + ": "
+                        + fault.pushbackHeader() + "\r\n\r\n";
+                answered();
+                c.writeNow(new WireAnswer(head.getBytes(StandardCharsets.ISO_8859_1), text));
                 return;
             }
             case RESET:
