@@ -49,6 +49,8 @@ class FaultKindsTest {
                 Arguments.of(Fault.error("java.lang.IllegalStateException", "boom"),
                         RemoteInvocationException.class, "as answered"),
                 Arguments.of(Fault.httpStatus(503), RpcProtocolException.class, "at once"),
+                // Without a call policy there is no retry to push back on: the status ends the call as above.
+                Arguments.of(Fault.pushback(503, null), RpcProtocolException.class, "at once"),
                 Arguments.of(Fault.reset(), ConnectionLostException.class, "at once"),
                 Arguments.of(Fault.closeWithoutAnswer(), ConnectionLostException.class, "at once"),
                 Arguments.of(Fault.hang(), RpcTimeoutException.class, "at the timeout"),
