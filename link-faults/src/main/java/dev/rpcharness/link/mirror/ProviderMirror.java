@@ -62,6 +62,8 @@ public final class ProviderMirror implements AutoCloseable {
 
     /** Connects to ZooKeeper, starts the API and mirrors the current providers; returns this. */
     public ProviderMirror start() {
+        ServiceDiscovery watching;
+        int boundApiPort;
         synchronized (this) {
             if (state != State.NEW) {
                 throw new IllegalStateException("provider mirror is " + state + ", start() needs NEW");
@@ -71,6 +73,8 @@ public final class ProviderMirror implements AutoCloseable {
                 registry = new MirrorRegistry(options);
                 api = new ToxiproxyApiServer(links, options.apiHost(), options.apiPort(), options.apiToken()).start();
                 source = new ServiceDiscovery(options.zookeeper(), options.basePath(), options.connectTimeout());
+                watching = source;
+                boundApiPort = api.port();
             } catch (RuntimeException e) {
                 state = State.CLOSED;
                 release();
@@ -78,9 +82,10 @@ public final class ProviderMirror implements AutoCloseable {
             }
         }
         // Outside the lock: the discovery calls listeners under its own lock, and so does this at once.
-        source.addListener(this::mirror);
-        log.info("mirroring {} to {} on ZooKeeper {}; link API on {}:{}", source.providersPath(),
-                WireContract.providersPath(options.mirrorBasePath()), options.zookeeper(), options.apiHost(), apiPort());
+        watching.addListener(this::mirror);
+        log.info("mirroring {} to {} on ZooKeeper {}; link API on {}:{}", watching.providersPath(),
+                WireContract.providersPath(options.mirrorBasePath()), options.zookeeper(), options.apiHost(),
+                boundApiPort);
         return this;
     }
 
@@ -167,6 +172,7 @@ public final class ProviderMirror implements AutoCloseable {
     @Override
     public void close() {
         ServiceDiscovery watching;
+        int boundApiPort;
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;
