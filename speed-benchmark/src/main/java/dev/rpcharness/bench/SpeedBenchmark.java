@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  *
  * Each stack first gets a short search over connection count and calls in flight (closed loop); the best
  * setting is kept (the consumer's defaults fix the connection count, so C0 and E0 search calls in flight only).
- * Then the stacks run alternately F A B C C0 D E E0 L over several rounds, and the medians are reported with
+ * Then the stacks run alternately F A B C C0 D E L E0 over several rounds, and the medians are reported with
  * allocation and CPU per call (client and server threads apart). Then an open loop at 50% load, half of F's
  * open-loop capacity (the highest rate, from its closed-loop median down by fifths, that F keeps up with: the
  * sending thread needs a core the closed loop does not), gives p50/p99/p99.9 from each call's intended start, after
@@ -140,19 +140,19 @@ public final class SpeedBenchmark {
                     provider.port(), n), mode.grid()));
             add(entries, new BenchEntry("E", "consumer-core+fake-provider",
                     n -> new ConsumerStack(provider.address(), bestOptions(n)), mode.grid()));
-            add(entries, new BenchEntry("E0", "consumer-core defaults+fake-provider",
-                    n -> new ConsumerStack(provider.address(), ConsumerOptions.defaults()), defaults));
+            // L right after E, so that the load of the machine's neighbours drifts as little as possible between them.
             add(entries, new BenchEntry("L", "consumer-core+link+fake-provider",
                     n -> new ConsumerStack(link.address(), bestOptions(n)), mode.grid()));
+            add(entries, new BenchEntry("E0", "consumer-core defaults+fake-provider",
+                    n -> new ConsumerStack(provider.address(), ConsumerOptions.defaults()), defaults));
             try {
                 out.println("-- search: connections x calls in flight, closed loop, "
                         + mode.searchNanos() / 1_000_000 + " ms each after warm-up");
                 for (BenchEntry e : entries.values()) {
                     search(e);
                 }
-                out.println("-- rounds: F A B C C0 D E E0 L (C0/E0: consumer core with its default options; L: E through a "
-                        + "link without toxics), "
-                        + mode.roundNanos() / 1_000_000 + " ms each");
+                out.println("-- rounds: F A B C C0 D E L E0 (C0/E0: consumer core with its default options; L: E "
+                        + "through a link without toxics), " + mode.roundNanos() / 1_000_000 + " ms each");
                 for (int r = 1; r <= mode.rounds(); r++) {
                     for (BenchEntry e : entries.values()) {
                         LoopDriver.Result res = driver.closed(e.stack, e.window, ms(300), mode.roundNanos());

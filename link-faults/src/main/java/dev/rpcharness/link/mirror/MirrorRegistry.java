@@ -82,7 +82,8 @@ final class MirrorRegistry implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
-                log.warn("mirror node {}: rewriting its data failed ({}); creating it again", pathOf(node), e.toString());
+                log.warn("mirror node {}: rewriting its data failed ({}); creating it again", pathOf(node),
+                        e.toString());
             }
             remove(node.address());
         }

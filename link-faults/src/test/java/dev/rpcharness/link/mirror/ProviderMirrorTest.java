@@ -135,7 +135,7 @@ class ProviderMirrorTest {
             assertThat(mirror.linkOf(real.address()).port()).as("the same link").isEqualTo(linkPort);
 
             reader.delete().forPath("/rpc/providers/" + real.address());
-            await().atMost(WAIT).until(() -> reader.checkExists().forPath("/mirror/providers/" + mirrorAddress) == null);
+            await().atMost(WAIT).until(() -> mirrorNode(mirrorAddress) == null);
             assertThat(mirror.mirrored()).isEmpty();
             assertThat(mirror.links().all()).isEmpty();
         }
