@@ -2,6 +2,7 @@ package dev.rpcharness.check;
 
 import dev.rpcharness.run.CallStream;
 import dev.rpcharness.run.ExecutedCallLog;
+import dev.rpcharness.run.HistoryReader;
 import dev.rpcharness.run.TimelineEvent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,10 @@ public final class HistoryChecker {
     public CheckReport check(Path history) {
         ReportTally tally = new ReportTally(sampleLimit);
         CallRules rules = new CallRules(timeline, providers, originNanos, slack.toNanos(), runOver, tally);
-        long calls = CallStream.read(history, slack, rules);
+        CallStream stream = new CallStream(rules, slack, CallStream.MAX_LINGERING);
+        HistoryReader.read(history, new BudgetReplay(stream, new TimeLabels(originNanos), tally));
+        stream.finish();
+        long calls = stream.calls();
         if (rules.lost() > 0) {
             tally.violation(new Violation(Rule.COMPLETE, 0, history + ": the recorder lost " + rules.lost()
                     + " events (its queue stayed full); the history cannot be checked call by call"));
