@@ -97,7 +97,7 @@ final class BudgetReplay implements HistoryReader.Handler {
 
     @Override
     public void write(long seq, long nanos, String provider, int port, long requestId, int attempt) {
-        CallBudget call = attempt > 0 && attempt < 32 ? calls.get(seq) : null;
+        CallBudget call = attempt > 0 && attempt < 32 && !calls.isEmpty() ? calls.get(seq) : null;
         if (call != null) {
             call.writtenMask |= 1 << attempt;
         }
@@ -127,7 +127,7 @@ final class BudgetReplay implements HistoryReader.Handler {
 
     @Override
     public void end(long seq, long nanos, String error) {
-        CallBudget call = calls.get(seq);
+        CallBudget call = calls.isEmpty() ? null : calls.get(seq); // most calls have no attempts: no boxing
         if (call != null) {
             call.callEnded = true;
             forgetIfDone(seq, call);

@@ -170,7 +170,8 @@ final class CallRules implements CallStream.Listener {
             return;
         }
         long total = end.nanos() - call.startNanos();
-        if (total < timeoutNanos - 1_000_000L) {
+        // A call with attempts may time out sooner: its policy's attempt timeout ends each attempt early.
+        if (total < timeoutNanos - 1_000_000L && call.attempts().isEmpty()) {
             tally.violation(new Violation(Rule.TIMEOUT_BOUNDS, call.seq(), call.label() + " timed out after "
                     + millis(total) + ", less than the call timeout of " + callTimeoutMs + " ms"));
         }
