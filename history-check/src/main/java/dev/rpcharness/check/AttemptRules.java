@@ -21,8 +21,15 @@ final class AttemptRules {
     private final Map<String, CallRules.ProviderView> providers;
     private final TimeLabels times;
     private final ReportTally tally;
+    private final boolean runOver;
 
-    AttemptRules(Map<String, CallRules.ProviderView> providers, TimeLabels times, ReportTally tally) {
+    /**
+     * @param runOver whether the run is over: only then is an attempt of an ended hedged call that has not ended a
+     *                violation (while it runs, the loser's cancellation may not be written yet)
+     */
+    AttemptRules(Map<String, CallRules.ProviderView> providers, TimeLabels times, ReportTally tally,
+                 boolean runOver) {
+        this.runOver = runOver;
         this.providers = providers;
         this.times = times;
         this.tally = tally;
@@ -122,7 +129,7 @@ final class AttemptRules {
             }
         }
         perAttempt.forEach((attempt, counts) -> {
-            if (counts[0] == 1 && counts[1] != 1) {
+            if (counts[0] == 1 && (counts[1] > 1 || (counts[1] == 0 && runOver))) {
                 tally.violation(new Violation(Rule.HEDGED_ENDS_ONCE, call.seq(), call.label() + " (hedged): attempt "
                         + attempt + " ended " + counts[1] + " times though the call ended at "
                         + times.at(end.nanos())));

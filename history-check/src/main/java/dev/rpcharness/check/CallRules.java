@@ -43,7 +43,7 @@ final class CallRules implements CallStream.Listener {
         this.timeline = timeline;
         this.providers = providers;
         this.times = new TimeLabels(originNanos);
-        this.attempts = new AttemptRules(providers, times, tally);
+        this.attempts = new AttemptRules(providers, times, tally, runOver);
         this.slackNanos = slackNanos;
         this.runOver = runOver;
         this.tally = tally;

@@ -17,8 +17,9 @@ import java.util.Objects;
  * thread-safe once built. All times are {@link System#nanoTime()} readings of one JVM: the history, the timeline
  * and the providers must have lived in the same process (as in {@code @WithRpcCluster} tests and the scenarios).
  *
- * <p>Memory: {@link #check(Path)} reads the history once, in order ({@link CallStream}), holding only the calls
- * still open or within the slack of their end, and keeps the first {@link Builder#sampleLimit} violations and
+ * <p>Memory: {@link #check(Path)} reads the history once, in order ({@link CallStream}, behind the retry budget's
+ * replay), holding only the calls still open or within the slack of their end (and a few counters per call with
+ * attempts until they all ended), and keeps the first {@link Builder#sampleLimit} violations and
  * flagged calls with exact counts; the timeline is indexed once at build time, keeping only the events the rules
  * ask about. So a history of any length is checked in the same memory.
  */

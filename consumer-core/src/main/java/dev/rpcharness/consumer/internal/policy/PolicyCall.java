@@ -68,14 +68,9 @@ public final class PolicyCall {
     private boolean stopped;
 
     /**
-     * @param live the client's policy calls not yet ended: this one is in it from {@link #start()} to its end, so
-     *             that closing the client can end a call waiting for its backoff ({@link #clientClosed()})
-     */
-    public PolicyCall(RpcCall call, Balancer balancer, RetryThrottle budget, Set<PolicyCall> live) {
-        this(call, balancer, budget, live, false);
-    }
-
-    /**
+     * @param live               the client's policy calls not yet ended: this one is in it from {@link #start()} to
+     *                           its end, so that closing the client can end a call waiting for its backoff
+     *                           ({@link #clientClosed()})
      * @param retryNonIdempotent test only (the client's {@code rpcharness.consumer.brokenCall} switch,
      *                           docs/history.md): retry as if the method were idempotent, breaking the policy on
      *                           purpose so that the history checker can be shown to catch it
