@@ -93,6 +93,14 @@ public final class InjectorRun implements AutoCloseable {
         log.info("run {}: {} joined ({} of {})", spec.runId(), id, index + 1, spec.injectors());
     }
 
+    CuratorFramework client() {
+        return client;
+    }
+
+    RunPaths paths() {
+        return paths;
+    }
+
     /** This injector's name, {@code injector-<index>}. */
     public String id() {
         return id;
