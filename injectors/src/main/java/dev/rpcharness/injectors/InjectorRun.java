@@ -221,8 +221,9 @@ public final class InjectorRun implements AutoCloseable {
 
     private void memberGone(ChildData data) {
         String name = ZKPaths.getNodeFromPath(data.getPath());
-        if (data.getPath().equals(paths.members()) || closed) {
-            return;
+        if (data.getPath().equals(paths.members()) || closed
+                || client.getState() != CuratorFrameworkState.STARTED) {
+            return; // this injector's own client closed: it is the one gone, it cannot judge the others
         }
         try {
             if (client.checkExists().forPath(ZKPaths.makePath(paths.finished(), name)) == null) {

@@ -99,6 +99,25 @@ class InjectorRunTest {
     }
 
     @Test
+    void endBarrierFailsWithinItsBoundNamingTheLiveInjectorThatNeverFinished() throws Exception {
+        Duration bound = Duration.ofSeconds(2);
+        RunSpec spec = RunSpec.of("run-slow-end", "CrashOne", 7, 2).withBarrierTimeout(bound);
+        new Coordinator(fleet.client()).publish(spec);
+        try (InjectorRun slow = InjectorRun.join(new Coordinator(fleet.client()), spec, 1);
+                InjectorRun done = InjectorRun.join(new Coordinator(fleet.client()), spec, 0)) {
+            Future<Long> slowStart = fleet.threads.submit(slow::awaitStart);
+            done.awaitStart();
+            slowStart.get(20, TimeUnit.SECONDS);
+            Future<RunOutcome> end = fleet.threads.submit(done::finish);
+            assertThatThrownBy(() -> end.get(bound.toSeconds() + 10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).cause()
+                    .isInstanceOf(BarrierTimeoutException.class)
+                    .hasMessageContaining("end barrier").hasMessageContaining("missing: injector-1");
+            assertThat(done.lost()).as("alive, only slow: not lost").isEmpty();
+        }
+    }
+
+    @Test
     void deadInjectorIsNamedAndFailsTheRunByDefault() throws Exception {
         RunSpec spec = RunSpec.of("run-dies", "CrashOne", 7, 3).withBarrierTimeout(Duration.ofSeconds(20));
         assertThatThrownBy(() -> runWhereInjector2Dies(spec))
