@@ -29,7 +29,7 @@ public record RunSpec(String runId, String scenario, long seed, int injectors, D
         LostInjectorPolicy onLost, Map<String, String> options) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Validates and copies. */
     public RunSpec {

@@ -37,6 +37,9 @@ class ProcessInjectorsTest {
                 String conductor = (String) new ObjectMapper().readValue(observer.getData().forPath(step0), Map.class)
                         .get("injector");
                 int killed = Integer.parseInt(conductor.substring("injector-".length()));
+                // Mid-run, between steps: after it ran step 1 (at 2 s), before step 2 (at 4 s).
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Files.readString(launcher.log(killed)).contains("EXECUTED step-1 by"));
                 launcher.process(killed).destroyForcibly().waitFor();
 
                 List<Integer> codes = launcher.awaitExit(Duration.ofSeconds(120));
