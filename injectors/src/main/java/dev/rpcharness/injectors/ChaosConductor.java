@@ -199,7 +199,25 @@ public final class ChaosConductor implements AutoCloseable {
             timeline.record(TimelineAction.CHAOS_FAILED, step.name(), String.valueOf(e));
             log.warn("run {}: chaos step {} ({}) failed on {}", run.spec().runId(), index, step.name(), run.id(), e);
         }
-        client.setData().forPath(paths.chaosStep(index), claimJson(step, state));
+        settle(index, step, state);
+    }
+
+    /** Records the step's end state, retrying through a short ZooKeeper outage (up to 10 s): it ran, whatever. */
+    private void settle(int index, ChaosStep step, String state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                client.setData().forPath(paths.chaosStep(index), claimJson(step, state));
+                return;
+            } catch (KeeperException.ConnectionLossException | KeeperException.SessionMovedException e) {
+                if (closed || System.nanoTime() > deadline) {
+                    log.warn("run {}: step {} ({}) ran on {} but its state stays 'claimed': {}", run.spec().runId(),
+                            index, step.name(), run.id(), e.toString());
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     private byte[] claimJson(ChaosStep step, String state) throws IOException {
