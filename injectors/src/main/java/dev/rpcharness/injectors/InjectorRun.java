@@ -130,7 +130,8 @@ public final class InjectorRun implements AutoCloseable {
      * Waits until every injector of the run is at the start barrier, at most the spec's barrier timeout.
      *
      * @return {@link System#nanoTime()} when this injector passed the barrier: the run's start, for this injector
-     * @throws BarrierTimeoutException naming the injectors that did not arrive in time
+     * @throws BarrierTimeoutException naming the injectors that did not arrive in time; the run is then over for
+     *     this injector: close it and its client (its barrier node lives as long as its session)
      * @throws InjectorRunException when ZooKeeper fails
      */
     public long awaitStart() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.rpcharness.injectors;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -15,7 +16,7 @@ public record RunOutcome(String runId, String injectorId, SortedSet<String> lost
 
     /** Copies the lost set. */
     public RunOutcome {
-        lost = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(lost));
+        lost = Collections.unmodifiableSortedSet(new TreeSet<>(lost));
     }
 
     /** Whether every injector finished. */
