@@ -179,7 +179,8 @@ public final class ChaosConductor implements AutoCloseable {
         try {
             client.transaction().forOperations(
                     client.transactionOp().check().forPath(ours),
-                    client.transactionOp().create().forPath(paths.chaosStep(index), claimJson(step, StepClaim.CLAIMED)));
+                    client.transactionOp().create()
+                            .forPath(paths.chaosStep(index), claimJson(step, StepClaim.CLAIMED)));
             return true;
         } catch (KeeperException.NodeExistsException e) {
             return false;
