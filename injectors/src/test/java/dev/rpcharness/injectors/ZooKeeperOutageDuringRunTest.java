@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** docs/injectors.md: ZooKeeper down for less than the session timeout during a run is not noticed. */
-class ZooKeeperOutageTest {
+class ZooKeeperOutageDuringRunTest {
 
     private static final int STEPS = 5;
 
