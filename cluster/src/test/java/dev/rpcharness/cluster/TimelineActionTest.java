@@ -34,7 +34,8 @@ class TimelineActionTest {
             TimelineAction.CLIENT_LISTED, TimelineAction.CLIENT_DELISTED, TimelineAction.CLIENT_CONNECTED,
             TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED,
             TimelineAction.CLIENT_THROTTLED, TimelineAction.CLIENT_UNTHROTTLED,
-            TimelineAction.INJECTOR_START, TimelineAction.INJECTOR_STOP);
+            TimelineAction.INJECTOR_START, TimelineAction.INJECTOR_STOP,
+            TimelineAction.CHAOS_CLAIMED);
 
     @Test
     void everyRoutingEventKindOfAClientHasATimelineAction() {
