@@ -51,6 +51,8 @@ public final class LatencyRecorder implements AutoCloseable {
     private final Path logFile;
     private final ConcurrentHashMap<String, Recorder> recorders = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** The hot path's way to the recorders and counts above, without building a tag per call. */
+    private final TagSlots slots = new TagSlots(this::recorder, this::counter);
     /** Totals per tag, written only under the lock of {@code this}. */
     private final Map<String, Histogram> totals = new TreeMap<>();
     private final PrintStream out;
@@ -108,15 +110,7 @@ public final class LatencyRecorder implements AutoCloseable {
      * @param latencyNanos from the call's intended start to its end; negative values count as 0
      */
     public void record(String method, String provider, Outcome outcome, long latencyNanos) {
-        long micros = Math.max(0, latencyNanos / 1_000L);
-        String tag = method + "/" + outcome.label();
-        recorder(tag).recordValue(micros);
-        counter(tag).increment();
-        if (provider != null) {
-            String providerTag = method + "@" + provider + "/" + outcome.label();
-            recorder(providerTag).recordValue(micros);
-            counter(providerTag).increment();
-        }
+        slots.record(method, provider, outcome, Math.max(0, latencyNanos / 1_000L));
     }
 
     private static OutputStream open(Path logFile) {
