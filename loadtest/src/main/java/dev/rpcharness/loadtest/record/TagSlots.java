@@ -40,7 +40,7 @@ final class TagSlots {
         if (slots == null) {
             slots = byMethod.computeIfAbsent(method, m -> new Slot[OUTCOMES]);
         }
-        slot(slots, outcome, method).record(micros);
+        slot(slots, outcome, method, null).record(micros);
         if (provider != null) {
             ConcurrentHashMap<String, Slot[]> providers = byProvider.get(method);
             if (providers == null) {
@@ -50,18 +50,19 @@ final class TagSlots {
             if (forProvider == null) {
                 forProvider = providers.computeIfAbsent(provider, p -> new Slot[OUTCOMES]);
             }
-            slot(forProvider, outcome, method + "@" + provider).record(micros);
+            slot(forProvider, outcome, method, provider).record(micros);
         }
     }
 
     /**
-     * The slot of {@code outcome} in {@code slots}, made on first use for the tag {@code prefix/<outcome>}. Two
-     * threads may both make it; both get the tag's one recorder and count, so either slot serves.
+     * The slot of {@code outcome} in {@code slots}, made on first use for the tag {@code method/<outcome>}, or
+     * {@code method@provider/<outcome>} when {@code provider} is not null (the tag is built then only). Two threads
+     * may both make it; both get the tag's one recorder and count, so either slot serves.
      */
-    private Slot slot(Slot[] slots, Outcome outcome, String prefix) {
+    private Slot slot(Slot[] slots, Outcome outcome, String method, String provider) {
         Slot s = slots[outcome.ordinal()];
         if (s == null) {
-            String tag = prefix + "/" + outcome.label();
+            String tag = (provider == null ? method : method + "@" + provider) + "/" + outcome.label();
             s = new Slot(recorders.apply(tag), counters.apply(tag));
             slots[outcome.ordinal()] = s;
         }

@@ -96,6 +96,19 @@ class LatencyRecorderTest {
     }
 
     @Test
+    void aLatencyOverAnHourIsRecordedAsAnHour() {
+        try (LatencyRecorder recorder = new LatencyRecorder(dir.resolve("long.hlog"), Duration.ofHours(1))) {
+            recorder.record("echo", "127.0.0.1:20881", Outcome.TIMEOUT, TimeUnit.HOURS.toNanos(5));
+            recorder.record("echo", null, Outcome.OK, 0);
+            Histogram timeouts = recorder.totalSoFar("echo@127.0.0.1:20881/timeout");
+            assertThat(timeouts.getTotalCount()).isEqualTo(1);
+            assertThat(timeouts.getMaxValue()).isBetween(LatencyRecorder.MAX_MICROS * 999 / 1000,
+                    LatencyRecorder.MAX_MICROS * 1001 / 1000);
+            assertThat(recorder.totalSoFar("echo/ok").getMaxValue()).isZero();
+        }
+    }
+
+    @Test
     void totalsAddUpEveryIntervalAndSummariesGivePercentilesInMicroseconds() {
         try (LatencyRecorder recorder = new LatencyRecorder(dir.resolve("t.hlog"), Duration.ofHours(1))) {
             recorder.record("echo", null, Outcome.OK, 1_000_000L);
