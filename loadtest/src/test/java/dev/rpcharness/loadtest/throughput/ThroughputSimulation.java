@@ -73,7 +73,7 @@ public class ThroughputSimulation extends RpcSimulation {
         if (reference.isPresent()) {
             report.append("Gatling's own HTTP on this machine (reference, same ramp and rule): ")
                     .append(reference.get().describe(ramp.start())).append('\n')
-                    .append("consumer core / Gatling HTTP: ").append(core.ratioTo(reference.get())).append('\n');
+                    .append("consumer core / Gatling HTTP: ").append(core.ratioTo(reference.get(), ramp.start())).append('\n');
         } else {
             report.append("Gatling's own HTTP (reference): not run in this build (mvn verify -Pload runs it)\n");
         }
