@@ -69,11 +69,16 @@ abstract class JavaAction implements Action {
         try {
             work.run();
         } catch (RuntimeException e) {
-            org.slf4j.Logger log = logger.underlying();
-            log.error("'{}' crashed on user {} of {}, going on to the next action", name, session.userId(),
-                    session.scenario(), e);
-            proceed(session.markAsFailed());
+            crashed(session, e);
         }
+    }
+
+    /** Logs that the action's work for {@code session} threw {@code e}, and sends the user on, marked as failed. */
+    final void crashed(Session session, RuntimeException e) {
+        org.slf4j.Logger log = logger.underlying();
+        log.error("'{}' crashed on user {} of {}, going on to the next action", name, session.userId(),
+                session.scenario(), e);
+        proceed(session.markAsFailed());
     }
 
     /** The action's work, on the virtual user's event loop. It must not block. */

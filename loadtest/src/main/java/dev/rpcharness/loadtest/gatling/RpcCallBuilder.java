@@ -17,16 +17,19 @@ public final class RpcCallBuilder implements ActionBuilder {
     private final Class<?> service;
     private final String method;
     private final Function<Session, Object[]> args;
+    /** The arguments of every call when they do not depend on the session, else null. */
+    private final Object[] constantArgs;
     private final List<RpcCheck> checks;
     private final String saveAs;
     private final Function<Object, String> providerOfResult;
 
     RpcCallBuilder(String requestName, Class<?> service, String method, Function<Session, Object[]> args,
-            List<RpcCheck> checks, String saveAs, Function<Object, String> providerOfResult) {
+            Object[] constantArgs, List<RpcCheck> checks, String saveAs, Function<Object, String> providerOfResult) {
         this.requestName = requestName;
         this.service = service;
         this.method = method;
         this.args = args;
+        this.constantArgs = constantArgs;
         this.checks = List.copyOf(checks);
         this.saveAs = saveAs;
         this.providerOfResult = providerOfResult;
@@ -38,12 +41,12 @@ public final class RpcCallBuilder implements ActionBuilder {
         for (RpcCheck c : more) {
             all.add(Objects.requireNonNull(c, "check"));
         }
-        return new RpcCallBuilder(requestName, service, method, args, all, saveAs, providerOfResult);
+        return new RpcCallBuilder(requestName, service, method, args, constantArgs, all, saveAs, providerOfResult);
     }
 
     /** Saves a successful call's result in the session under {@code key}. */
     public RpcCallBuilder saveAs(String key) {
-        return new RpcCallBuilder(requestName, service, method, args, checks, Objects.requireNonNull(key, "key"),
+        return new RpcCallBuilder(requestName, service, method, args, constantArgs, checks, Objects.requireNonNull(key, "key"),
                 providerOfResult);
     }
 
@@ -52,7 +55,7 @@ public final class RpcCallBuilder implements ActionBuilder {
      * whose answers name their provider. Failures name their provider themselves.
      */
     public RpcCallBuilder providerFromResult(Function<Object, String> extractor) {
-        return new RpcCallBuilder(requestName, service, method, args, checks, saveAs,
+        return new RpcCallBuilder(requestName, service, method, args, constantArgs, checks, saveAs,
                 Objects.requireNonNull(extractor, "extractor"));
     }
 
@@ -76,6 +79,11 @@ public final class RpcCallBuilder implements ActionBuilder {
 
     Function<Session, Object[]> args() {
         return args;
+    }
+
+    /** The same arguments for every call (never modified), or null when {@link #args()} computes them. */
+    Object[] constantArgs() {
+        return constantArgs;
     }
 
     List<RpcCheck> checks() {

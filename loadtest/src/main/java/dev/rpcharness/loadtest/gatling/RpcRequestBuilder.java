@@ -25,18 +25,26 @@ public final class RpcRequestBuilder {
      * @param args    the arguments, from the virtual user's session; runs on the user's event loop
      */
     public RpcCallBuilder call(Class<?> service, String method, Function<Session, Object[]> args) {
+        return build(service, method, args, null);
+    }
+
+    /**
+     * Calls {@code method} of {@code service} with the same arguments for every user (copied now; the action then
+     * needs no view of the session to compute them).
+     */
+    public RpcCallBuilder call(Class<?> service, String method, Object... constantArgs) {
+        Object[] copy = constantArgs.clone();
+        return build(service, method, session -> copy, copy);
+    }
+
+    private RpcCallBuilder build(Class<?> service, String method, Function<Session, Object[]> args,
+            Object[] constantArgs) {
         Objects.requireNonNull(service, "service");
         if (!service.isInterface()) {
             throw new IllegalArgumentException(service.getName() + " is not an interface");
         }
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(args, "args");
-        return new RpcCallBuilder(requestName, service, method, args, List.of(), null, null);
-    }
-
-    /** Calls {@code method} of {@code service} with the same arguments for every user. */
-    public RpcCallBuilder call(Class<?> service, String method, Object... constantArgs) {
-        Object[] copy = constantArgs.clone();
-        return call(service, method, session -> copy);
+        return new RpcCallBuilder(requestName, service, method, args, constantArgs, List.of(), null, null);
     }
 }

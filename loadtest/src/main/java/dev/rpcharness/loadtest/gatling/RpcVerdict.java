@@ -22,8 +22,7 @@ final class RpcVerdict {
      * call is KO with {@link #koMessage}; then every check runs in order and the first failure is the message.
      */
     static String judge(List<RpcCheck> checks, RpcResult result) {
-        boolean outcomeJudged = checks.stream().anyMatch(RpcCheck::judgesOutcome);
-        if (!outcomeJudged && result.outcome() != Outcome.OK) {
+        if (result.outcome() != Outcome.OK && !anyJudgesOutcome(checks)) {
             return koMessage(result);
         }
         for (RpcCheck check : checks) {
@@ -38,6 +37,16 @@ final class RpcVerdict {
             }
         }
         return null;
+    }
+
+    /** Whether one of {@code checks} judges the outcome (a loop: this runs for every call). */
+    static boolean anyJudgesOutcome(List<RpcCheck> checks) {
+        for (RpcCheck check : checks) {
+            if (check.judgesOutcome()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -36,6 +36,9 @@ public enum Outcome {
      */
     CHECK_FAILED;
 
+    /** {@link #label()}, made once: it is read for every call recorded. */
+    private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** The outcome of a call that ended with {@code error} on the wire; null means success. */
     public static Outcome of(Throwable error) {
         if (error == null) {
@@ -64,6 +67,6 @@ public enum Outcome {
 
     /** Lower-case, dash-separated name used in histogram tags and Gatling's status codes, e.g. {@code no-provider}. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return label;
     }
 }

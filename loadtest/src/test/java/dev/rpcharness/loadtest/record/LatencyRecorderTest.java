@@ -57,6 +57,58 @@ class LatencyRecorderTest {
     }
 
     @Test
+    void callsFromManyThreadsWithEqualButDistinctNamesLandInOneTagPerMethodProviderAndOutcome() throws Exception {
+        int threads = 4;
+        int calls = 5_000;
+        try (LatencyRecorder recorder = new LatencyRecorder(dir.resolve("many.hlog"), Duration.ofHours(1))) {
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int provider = t % 2;
+                workers.add(new Thread(() -> {
+                    for (int i = 0; i < calls; i++) {
+                        // new String instances: the recorder must match tags by value, not by reference
+                        String method = new String("echo");
+                        String address = new String("127.0.0.1:2088" + provider);
+                        Outcome outcome = i % 5 == 0 ? Outcome.TIMEOUT : Outcome.OK;
+                        recorder.record(method, i % 10 == 9 ? null : address, outcome, 1_000_000L);
+                    }
+                }));
+            }
+            workers.forEach(Thread::start);
+            for (Thread w : workers) {
+                w.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            int perThreadTimeouts = calls / 5;
+            int perThreadOk = calls - perThreadTimeouts;
+            // calls with i % 10 == 9 name no provider; none of them is a timeout (i % 5 == 4 there)
+            int perThreadOkWithProvider = perThreadOk - calls / 10;
+            assertThat(recorder.counts()).containsOnly(
+                    Map.entry("echo/ok", (long) threads * perThreadOk),
+                    Map.entry("echo/timeout", (long) threads * perThreadTimeouts),
+                    Map.entry("echo@127.0.0.1:20880/ok", 2L * perThreadOkWithProvider),
+                    Map.entry("echo@127.0.0.1:20881/ok", 2L * perThreadOkWithProvider),
+                    Map.entry("echo@127.0.0.1:20880/timeout", 2L * perThreadTimeouts),
+                    Map.entry("echo@127.0.0.1:20881/timeout", 2L * perThreadTimeouts));
+            assertThat(recorder.totalSoFar("echo/ok").getTotalCount()).isEqualTo((long) threads * perThreadOk);
+            assertThat(recorder.totalSoFar("echo@127.0.0.1:20881/timeout").getTotalCount())
+                    .isEqualTo(2L * perThreadTimeouts);
+        }
+    }
+
+    @Test
+    void aLatencyOverAnHourIsRecordedAsAnHour() {
+        try (LatencyRecorder recorder = new LatencyRecorder(dir.resolve("long.hlog"), Duration.ofHours(1))) {
+            recorder.record("echo", "127.0.0.1:20881", Outcome.TIMEOUT, TimeUnit.HOURS.toNanos(5));
+            recorder.record("echo", null, Outcome.OK, 0);
+            Histogram timeouts = recorder.totalSoFar("echo@127.0.0.1:20881/timeout");
+            assertThat(timeouts.getTotalCount()).isEqualTo(1);
+            assertThat(timeouts.getMaxValue()).isBetween(LatencyRecorder.MAX_MICROS * 999 / 1000,
+                    LatencyRecorder.MAX_MICROS * 1001 / 1000);
+            assertThat(recorder.totalSoFar("echo/ok").getMaxValue()).isZero();
+        }
+    }
+
+    @Test
     void totalsAddUpEveryIntervalAndSummariesGivePercentilesInMicroseconds() {
         try (LatencyRecorder recorder = new LatencyRecorder(dir.resolve("t.hlog"), Duration.ofHours(1))) {
             recorder.record("echo", null, Outcome.OK, 1_000_000L);

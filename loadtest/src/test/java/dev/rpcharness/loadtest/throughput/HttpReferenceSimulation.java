@@ -6,6 +6,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.core.Simulation;
 import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,20 @@ public class HttpReferenceSimulation extends Simulation {
                         .maxConnectionsPerHost(Integer.getInteger("rpc.bench.httpConnections", 64)));
     }
 
+    private BenchProfile profile;
+
+    /** Starts the profile when {@code rpc.bench.jfr=true}. */
+    @Override
+    public void before() {
+        profile = BenchProfile.forLine("reference", List.of("io.gatling.http.", "io.gatling.", "io.netty."));
+    }
+
     @Override
     public void after() {
+        String profiled = ThroughputSimulation.finishProfile(profile);
+        if (!profiled.isEmpty()) {
+            log.info("throughput benchmark, reference line's {}", profiled);
+        }
         server.close();
         LineResult result = line.finish();
         log.info("throughput benchmark, reference line:\n{}", line.report());

@@ -125,9 +125,13 @@ class LevelMeterTest {
         LineResult reference = new LineResult(40_000, 2.0, false, 64_000);
         LineResult top = new LineResult(64_000, 2.0, true, 64_000);
 
-        assertThat(exact.ratioTo(reference)).isEqualTo("0.50, per core 0.50");
-        assertThat(exact.ratioTo(top)).isEqualTo("at most 0.31, per core at most 0.31");
-        assertThat(top.ratioTo(top)).startsWith("not found: both lines held the ramp's top");
+        assertThat(exact.ratioTo(reference, 4_000)).isEqualTo("0.50, per core 0.50");
+        assertThat(exact.ratioTo(top, 4_000)).isEqualTo("at most 0.31, per core at most 0.31");
+        assertThat(top.ratioTo(top, 4_000)).startsWith("not found: both lines held the ramp's top");
+        LineResult none = new LineResult(0, 0, false, 64_000);
+        assertThat(exact.ratioTo(none, 4_000))
+                .isEqualTo("at least 5.00 (the reference held no level, not even 4000 calls/s)");
+        assertThat(none.ratioTo(exact, 4_000)).startsWith("not found: this line's first level was not clean");
     }
 
     /**

@@ -44,11 +44,16 @@ record LineResult(double limit, double cpuCores, boolean atLeast, double top) {
 
     /**
      * This line's limit over {@code reference}'s, in words: the ratio of calls/s, then of calls/s per core; a bound
-     * when one line only has a lower bound; nothing when neither bounds it.
+     * when one line only has a lower bound, or when the reference held no level (its limit is below {@code start},
+     * the ramp's first level); nothing when neither bounds it.
      */
-    String ratioTo(LineResult reference) {
-        if (limit == 0 || reference.limit == 0) {
-            return "not found: a line's first level was not clean (lower rpc.bench.start)";
+    String ratioTo(LineResult reference, double start) {
+        if (limit == 0) {
+            return "not found: this line's first level was not clean (lower rpc.bench.start)";
+        }
+        if (reference.limit == 0) {
+            return String.format(Locale.ROOT, "at least %.2f (the reference held no level, not even %.0f calls/s)",
+                    limit / start, start);
         }
         if (atLeast && reference.atLeast) {
             return "not found: both lines held the ramp's top (raise rpc.bench.levels and rpc.bench.calls)";

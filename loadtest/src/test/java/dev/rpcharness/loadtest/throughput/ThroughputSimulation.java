@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,16 @@ import org.slf4j.LoggerFactory;
  * rate); the last clean level is the highest rate sustained, printed with the process CPU per second it used, or
  * "at least" the ramp's top when every level was clean. When {@link HttpReferenceSimulation} ran just before in the
  * same build, its limit (Gatling's own HTTP, same ramp, same rule) is printed beside it with their ratio. The
- * report is logged and written to {@code rpc-throughput.txt} in the run folder. No assertion: this measures, it
- * does not judge.
+ * report is logged and written to {@code rpc-throughput.txt} in the run folder. With {@code -Drpc.bench.jfr=true}
+ * the load is recorded with JFR ({@link BenchProfile}) and the report ends with the profile's top frames and the
+ * RPC action's share of the samples. No assertion: this measures, it does not judge.
  */
 public class ThroughputSimulation extends RpcSimulation {
 
     private static final Logger log = LoggerFactory.getLogger(ThroughputSimulation.class);
+    /** The Gatling action that makes the calls, whose share of the samples the profile states. */
+    private static final String RPC_ACTION = "dev.rpcharness.loadtest.gatling.RpcCallAction";
+    private static final int TOP_FRAMES = 15;
 
     private final LoadTarget target = target(LoadTarget.builder(ThroughputSimulation.class)
             .providers(3)
@@ -41,14 +46,24 @@ public class ThroughputSimulation extends RpcSimulation {
             .build());
     private final BenchRamp ramp = BenchRamp.from(System.getProperties());
     private final BenchLine line = new BenchLine("consumer core", ramp, BenchLine.p99LimitMicros());
+    private BenchProfile profile;
 
     {
         setUp(line.population(exec(rpc("echo").call(EchoService.class, "echo", "ping"))))
                 .protocols(rpcProtocol(target));
     }
 
+    /** Starts the target, then the profile when {@code rpc.bench.jfr=true}, so it records the load only. */
+    @Override
+    public void before() {
+        super.before();
+        profile = BenchProfile.forLine("core", List.of(RPC_ACTION, "dev.rpcharness.loadtest.",
+                "dev.rpcharness.consumer.", "io.gatling.", "io.netty."));
+    }
+
     @Override
     public void after() {
+        String profiled = finishProfile(profile);
         super.after();
         LineResult core = line.finish();
         StringBuilder report = new StringBuilder(line.report());
@@ -58,16 +73,30 @@ public class ThroughputSimulation extends RpcSimulation {
         if (reference.isPresent()) {
             report.append("Gatling's own HTTP on this machine (reference, same ramp and rule): ")
                     .append(reference.get().describe(ramp.start())).append('\n')
-                    .append("consumer core / Gatling HTTP: ").append(core.ratioTo(reference.get())).append('\n');
+                    .append("consumer core / Gatling HTTP: ").append(core.ratioTo(reference.get(), ramp.start())).append('\n');
         } else {
             report.append("Gatling's own HTTP (reference): not run in this build (mvn verify -Pload runs it)\n");
         }
+        report.append(profiled);
         log.info("throughput benchmark:\n{}", report);
         Path dir = target.runDir();
         try {
             Files.writeString(dir.resolve("rpc-throughput.txt"), report.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             log.warn("cannot write rpc-throughput.txt to {}", dir, e);
+        }
+    }
+
+    /** The profile's summary for the report, or an empty string when it was off; a failure is logged, not thrown. */
+    static String finishProfile(BenchProfile profile) {
+        if (profile == null) {
+            return "";
+        }
+        try (profile) {
+            return profile.finish().map(s -> s.describe(TOP_FRAMES)).orElse("");
+        } catch (IOException e) {
+            log.warn("cannot write or read the profile {}", profile.file(), e);
+            return "profile: not written (" + e.getMessage() + ")\n";
         }
     }
 
