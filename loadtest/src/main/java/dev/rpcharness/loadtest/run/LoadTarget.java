@@ -8,7 +8,6 @@ import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.loadtest.gatling.RpcTarget;
 import dev.rpcharness.loadtest.record.AttemptLog;
 import dev.rpcharness.loadtest.record.LatencyRecorder;
-import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.run.RunFolder;
 import dev.rpcharness.run.TimelineAction;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -123,7 +121,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             }
             replay.loadStarted();
             attempts = new AttemptLog(files.runDir().resolve(AttemptLog.FILE), Duration.ofSeconds(1),
-                    recorder::callCount, client::retryBudget, this::receivedByProvider).start();
+                    recorder::callCount, client::retryBudget, fleet::receivedByProvider).start();
         } catch (RuntimeException e) {
             try {
                 recorder.close();
@@ -173,18 +171,6 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             throw new IllegalStateException(this + " is not started");
         }
         return e;
-    }
-
-    /** Calls each embedded provider received so far, by {@code host:port}; empty for an external fleet. */
-    private Map<String, Long> receivedByProvider() {
-        RpcCluster c = cluster;
-        Map<String, Long> received = new LinkedHashMap<>();
-        if (c != null) {
-            for (FakeProvider p : c.providers()) {
-                received.put(p.address(), p.stats().received());
-            }
-        }
-        return received;
     }
 
     /**
