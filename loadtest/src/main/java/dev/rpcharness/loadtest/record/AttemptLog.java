@@ -107,6 +107,15 @@ public final class AttemptLog implements AutoCloseable {
             }
             out.write(header.append('\n').toString());
         } catch (IOException e) {
+            thread.shutdown();
+            closed = true;
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
             throw new UncheckedIOException("cannot create attempt log " + file, e);
         }
         long ms = interval.toMillis();

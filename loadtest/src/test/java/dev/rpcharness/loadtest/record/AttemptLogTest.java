@@ -71,6 +71,16 @@ class AttemptLogTest {
     }
 
     @Test
+    void aFileThatCannotBeCreatedIsRefusedNamingIt() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
+        AttemptLog log = new AttemptLog(blocker.resolve("rpc-attempts.csv"), Duration.ofHours(1), calls::get,
+                budget::get, Map::of);
+        assertThatThrownBy(log::start).isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("not-a-folder");
+        log.close(); // nothing left running
+    }
+
+    @Test
     void anUnlimitedBudgetWritesMinusOneTokens() throws Exception {
         budget.set(new RetryBudgetState(Double.POSITIVE_INFINITY, Integer.MAX_VALUE, true, 0, 0));
         AttemptLog log = new AttemptLog(dir.resolve("rpc-attempts.csv"), Duration.ofHours(1), calls::get,
