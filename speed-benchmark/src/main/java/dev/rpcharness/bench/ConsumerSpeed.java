@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * The consumer core's half of the speed benchmark, quick to repeat while working on the consumer: only the floor
  * (F, {@link FloorClient} and {@link FloorServer}) and the consumer core against the same floor server, with its
  * best options (C), with its default options (C0) and with them and a retry policy under no fault (CR),
- * alternately over several rounds, medians with allocation and CPU per call. Ends with COST lines (client CPU per call against F's client) and three RATIO lines. {@code only=C0}
+ * alternately over several rounds, medians with allocation and CPU per call. Ends with COST lines (client CPU per
+ * call against F's client) and three RATIO lines. {@code only=C0}
  * (or F, C) runs one stack for the whole time instead, for a profiler.
  * Prints figures; asserts nothing.
  *

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start()} in the simulation's {@code before()}, {@link #close()} in its {@code after()}.
  * Close writes, next to Gatling's report of the run: the HdrHistogram interval log ({@code rpc-latency.hlog}), the
  * cluster timeline ({@code rpc-timeline.jsonl}), a summary ({@code rpc-summary.txt}, {@code rpc-summary.json}) and
- * the attempts per call over time ({@code rpc-attempts.csv}, {@link AttemptLog}), then closes the client, the cluster and the chaos thread. Its parts: {@link LoadProperties} (the system
+ * the attempts per call over time ({@code rpc-attempts.csv}, {@link AttemptLog}), then closes the client, the
+ * cluster and the chaos thread. Its parts: {@link LoadProperties} (the system
  * properties), {@link LoadFleet} (the cluster or external fleet, and the client), {@link WarmUp},
  * {@link ChaosExecutor} and {@link RunFiles}. Threading: {@link RpcTarget} methods are thread-safe; start and close
  * are called once each, by one thread.

@@ -54,7 +54,10 @@ final class RunFiles {
         return resultsDir.resolve(".rpc-history-" + runId);
     }
 
-    /** Moves the latency log and the attempt log next to Gatling's report and writes the timeline and the summary there. */
+    /**
+     * Moves the latency log and the attempt log next to Gatling's report and writes the timeline and the summary
+     * there.
+     */
     void writeLatencyAndTimeline(LatencyRecorder recorder, RpcCluster cluster) {
         Path dir = gatlingRunDir().orElse(runDir);
         try {

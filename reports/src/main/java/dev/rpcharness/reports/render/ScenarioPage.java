@@ -12,7 +12,8 @@ import java.time.Instant;
 
 /**
  * One scenario's self-contained HTML page: facts, four charts (latency, throughput and errors, traffic per provider,
- * percentile distribution; a fifth, attempts per call, when the run recorded them) with the chaos steps drawn on the time charts, the recovery table, the assertions and
+ * percentile distribution; a fifth, attempts per call, when the run recorded them) with the chaos steps drawn on
+ * the time charts, the recovery table, the assertions and
  * the timeline. The chart library, script, style and data are all inside the page, so it works offline from the
  * file system. Stateless.
  */
