@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 /**
  * The consumer core's half of the speed benchmark, quick to repeat while working on the consumer: only the floor
  * (F, {@link FloorClient} and {@link FloorServer}) and the consumer core against the same floor server, with its
- * best options (C) and with its default options (C0), alternately over several rounds, medians with allocation and
- * CPU per call. Ends with COST lines (client CPU per call against F's client) and two RATIO lines. {@code only=C0}
+ * best options (C), with its default options (C0) and with them and a retry policy under no fault (CR),
+ * alternately over several rounds, medians with allocation and CPU per call. Ends with COST lines (client CPU per
+ * call against F's client) and three RATIO lines. {@code only=C0}
  * (or F, C) runs one stack for the whole time instead, for a profiler.
  * Prints figures; asserts nothing.
  *
@@ -51,7 +52,7 @@ public final class ConsumerSpeed {
             Map<String, BenchStack> stacks = new LinkedHashMap<>();
             Map<String, List<LoopDriver.Result>> results = new LinkedHashMap<>();
             try {
-                for (String key : List.of("F", "C", "C0")) {
+                for (String key : List.of("F", "C", "C0", "CR")) {
                     stacks.put(key, stack(key, address, floor.port(), connections));
                     results.put(key, new ArrayList<>());
                     driver.closed(stacks.get(key), window, TimeUnit.MILLISECONDS.toNanos(1500), roundNanos / 2);
@@ -82,7 +83,7 @@ public final class ConsumerSpeed {
                         median(rs, LoopDriver.Result::processCpuMicrosPerCall));
             }
             double cpuF = median(results.get("F"), LoopDriver.Result::clientCpuMicrosPerCall);
-            for (String k : List.of("C", "C0")) {
+            for (String k : List.of("C", "C0", "CR")) {
                 out.printf(Locale.ROOT, "COST %s/F client cpu per call = %.2f%n", k,
                         median(results.get(k), LoopDriver.Result::clientCpuMicrosPerCall) / cpuF);
             }
@@ -90,6 +91,8 @@ public final class ConsumerSpeed {
                     median(results.get("C"), LoopDriver.Result::callsPerSecond) / a);
             out.printf(Locale.ROOT, "RATIO consumer-core (default options)/floor throughput = %.2f%n",
                     median(results.get("C0"), LoopDriver.Result::callsPerSecond) / a);
+            out.printf(Locale.ROOT, "RATIO consumer-core (default options, retries on, no fault)/floor throughput = "
+                    + "%.2f%n", median(results.get("CR"), LoopDriver.Result::callsPerSecond) / a);
         }
     }
 
@@ -99,7 +102,9 @@ public final class ConsumerSpeed {
             case "C" -> () -> new ConsumerStack(address, SpeedBenchmark.bestOptions(connections));
             case "C0" -> () -> new ConsumerStack(address, ConsumerOptions.defaults().toBuilder()
                     .connectionsPerProvider(connections).build());
-            default -> throw new IllegalArgumentException("stack '" + key + "': expected F, C or C0");
+            case "CR" -> () -> new ConsumerStack(address, SpeedBenchmark.retryingDefaults().toBuilder()
+                    .connectionsPerProvider(connections).build());
+            default -> throw new IllegalArgumentException("stack '" + key + "': expected F, C, C0 or CR");
         };
         return s.get();
     }

@@ -1,6 +1,7 @@
 package dev.rpcharness.bench;
 
 import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.policy.CallPolicy;
 import dev.rpcharness.link.Link;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.ImplementationThreads;
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  *       sides;</li>
  *   <li>C and C0: the consumer core against F's server, with its best options and with its default options (the
  *       client side measured against F's client);</li>
+ *   <li>CR: C0 with a retry policy on the echo (idempotent, 3 attempts: {@link #retryingDefaults()}), under no
+ *       fault, so every call takes the policy path and one attempt: what turning retries on costs;</li>
  *   <li>D: F's client against {@link FakeProvider} (the server side measured against F's server);</li>
  *   <li>E and E0: the consumer core against {@link FakeProvider}, what the project ships, with the consumer's best
  *       and default options (the whole stack measured against F);</li>
@@ -42,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  *
  * Each stack first gets a short search over connection count and calls in flight (closed loop); the best
  * setting is kept (the consumer's defaults fix the connection count, so C0 and E0 search calls in flight only).
- * Then the stacks run alternately F A B C C0 D E L E0 over several rounds, and the medians are reported with
+ * Then the stacks run alternately F A B C C0 CR D E L E0 over several rounds, and the medians are reported with
  * allocation and CPU per call (client and server threads apart). Then an open loop at 50% load, half of F's
  * open-loop capacity (the highest rate, from its closed-loop median down by fifths, that F keeps up with: the
  * sending thread needs a core the closed loop does not), gives p50/p99/p99.9 from each call's intended start, after
@@ -136,6 +139,8 @@ public final class SpeedBenchmark {
                     bestOptions(n)), mode.grid()));
             add(entries, new BenchEntry("C0", "consumer-core defaults->floor",
                     n -> new ConsumerStack(floorAddress, ConsumerOptions.defaults()), defaults));
+            add(entries, new BenchEntry("CR", "consumer-core retries on->floor",
+                    n -> new ConsumerStack(floorAddress, retryingDefaults()), defaults));
             add(entries, new BenchEntry("D", "floor->fake-provider", n -> new FloorClient("127.0.0.1",
                     provider.port(), n), mode.grid()));
             add(entries, new BenchEntry("E", "consumer-core+fake-provider",
@@ -151,8 +156,9 @@ public final class SpeedBenchmark {
                 for (BenchEntry e : entries.values()) {
                     search(e);
                 }
-                out.println("-- rounds: F A B C C0 D E L E0 (C0/E0: consumer core with its default options; L: E "
-                        + "through a link without toxics), " + mode.roundNanos() / 1_000_000 + " ms each");
+                out.println("-- rounds: F A B C C0 CR D E L E0 (C0/E0: consumer core with its default options; CR: "
+                        + "the same with retries on, no fault; L: E through a link without toxics), "
+                        + mode.roundNanos() / 1_000_000 + " ms each");
                 for (int r = 1; r <= mode.rounds(); r++) {
                     for (BenchEntry e : entries.values()) {
                         LoopDriver.Result res = driver.closed(e.stack, e.window, ms(300), mode.roundNanos());
@@ -166,7 +172,7 @@ public final class SpeedBenchmark {
                 out.printf(Locale.ROOT, "-- open loop at 50%% load: half of F's open-loop capacity (%.0f calls/s), "
                         + "latency from intended start over answered calls, failed calls counted apart, %d ms each "
                         + "after %d ms unrecorded; each stack at its best connection count from the search (consumer "
-                        + "core: %s; C0 and E0 with its default options)%n", rate, mode.openNanos() / 1_000_000,
+                        + "core: %s; C0, CR and E0 with its default options)%n", rate, mode.openNanos() / 1_000_000,
                         mode.openWarmNanos() / 1_000_000, BEST_OPTIONS_TEXT);
                 for (BenchEntry e : entries.values()) {
                     e.open = openLoop(e, rate);
@@ -260,6 +266,16 @@ public final class SpeedBenchmark {
     static ConsumerOptions bestOptions(int connections) {
         return ConsumerOptions.builder().callTimeout(Duration.ofSeconds(5)).ioThreads(1)
                 .connectionsPerProvider(connections).callbackExecutor(Runnable::run).build();
+    }
+
+    /**
+     * The consumer's default options with a retry policy on the echo: idempotent, 3 attempts (retries on a lost
+     * connection or a non-2xx answer, the default budget). Under no fault each call takes one attempt through the
+     * policy call.
+     */
+    static ConsumerOptions retryingDefaults() {
+        return ConsumerOptions.defaults().toBuilder().methodPolicy(EchoService.class, BenchPayload.METHOD,
+                CallPolicy.builder().idempotent(true).maxAttempts(3).build()).build();
     }
 
     private void search(BenchEntry e) {

@@ -25,6 +25,7 @@ final class SpeedLines {
     private static final List<Against> COMPARED = List.of(
             new Against("C", "client consumer-core (best options)", Side.CLIENT),
             new Against("C0", "client consumer-core (default options)", Side.CLIENT),
+            new Against("CR", "client consumer-core (default options, retries on, no fault)", Side.CLIENT),
             new Against("D", "server fake-provider", Side.SERVER),
             new Against("E", "stack consumer-core (best options)+fake-provider", Side.STACK),
             new Against("E0", "stack consumer-core (default options)+fake-provider", Side.STACK),

@@ -152,6 +152,17 @@ public final class LatencyRecorder implements AutoCloseable {
         return count(method + "/" + outcome.label());
     }
 
+    /** Live count of every call recorded so far, over every method, provider and outcome. */
+    public long callCount() {
+        long sum = 0;
+        for (Map.Entry<String, LongAdder> e : counts.entrySet()) {
+            if (e.getKey().indexOf('@') < 0) {
+                sum += e.getValue().sum();
+            }
+        }
+        return sum;
+    }
+
     /** A snapshot of every live count, by tag, sorted. */
     public Map<String, Long> counts() {
         Map<String, Long> snapshot = new TreeMap<>();

@@ -4,8 +4,11 @@ import dev.rpcharness.cluster.ClusterSpec;
 import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ServiceDiscovery;
+import dev.rpcharness.provider.FakeProvider;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,17 @@ final class LoadFleet implements AutoCloseable {
     /** The embedded cluster, or null for an external fleet. */
     RpcCluster cluster() {
         return cluster;
+    }
+
+    /** Calls each embedded provider received so far, by {@code host:port}; empty for an external fleet. */
+    Map<String, Long> receivedByProvider() {
+        Map<String, Long> received = new LinkedHashMap<>();
+        if (cluster != null) {
+            for (FakeProvider p : cluster.providers()) {
+                received.put(p.address(), p.stats().received());
+            }
+        }
+        return received;
     }
 
     /** The client under load (the embedded cluster tracks and closes it). */

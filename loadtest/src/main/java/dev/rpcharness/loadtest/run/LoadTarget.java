@@ -6,6 +6,7 @@ import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.loadtest.gatling.RpcTarget;
+import dev.rpcharness.loadtest.record.AttemptLog;
 import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.run.RunFolder;
@@ -47,8 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #start()} in the simulation's {@code before()}, {@link #close()} in its {@code after()}.
  * Close writes, next to Gatling's report of the run: the HdrHistogram interval log ({@code rpc-latency.hlog}), the
- * cluster timeline ({@code rpc-timeline.jsonl}) and a summary ({@code rpc-summary.txt}, {@code rpc-summary.json}),
- * then closes the client, the cluster and the chaos thread. Its parts: {@link LoadProperties} (the system
+ * cluster timeline ({@code rpc-timeline.jsonl}), a summary ({@code rpc-summary.txt}, {@code rpc-summary.json}) and
+ * the attempts per call over time ({@code rpc-attempts.csv}, {@link AttemptLog}), then closes the client, the
+ * cluster and the chaos thread. Its parts: {@link LoadProperties} (the system
  * properties), {@link LoadFleet} (the cluster or external fleet, and the client), {@link WarmUp},
  * {@link ChaosExecutor} and {@link RunFiles}. Threading: {@link RpcTarget} methods are thread-safe; start and close
  * are called once each, by one thread.
@@ -70,6 +72,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private volatile RpcCluster cluster;
     private volatile ConsumerClient client;
     private volatile LatencyRecorder recorder;
+    private volatile AttemptLog attempts;
     private volatile ChaosExecutor chaos;
     private volatile RunFiles files;
     private volatile boolean closed;
@@ -118,6 +121,8 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                 }
             }
             replay.loadStarted();
+            attempts = new AttemptLog(files.runDir().resolve(AttemptLog.FILE), Duration.ofSeconds(1),
+                    recorder::callCount, client::retryBudget, fleet::receivedByProvider).start();
         } catch (RuntimeException e) {
             try {
                 recorder.close();
@@ -169,6 +174,20 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         return e;
     }
 
+    /**
+     * Attempts per call over time ({@value AttemptLog#FILE}, docs/call-policies.md), sampled every second from
+     * the start of the load.
+     *
+     * @throws IllegalStateException when the load has not started
+     */
+    public AttemptLog attempts() {
+        AttemptLog a = attempts;
+        if (a == null) {
+            throw new IllegalStateException(this + " is not started");
+        }
+        return a;
+    }
+
     /** The consumer client under load. */
     public ConsumerClient client() {
         ConsumerClient c = client;
@@ -202,6 +221,10 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         ChaosExecutor c = chaos;
         if (c != null) {
             c.stopAndAwait();
+        }
+        AttemptLog a = attempts;
+        if (a != null) {
+            a.close();
         }
         LatencyRecorder r = recorder;
         if (r != null) {

@@ -3,6 +3,7 @@ package dev.rpcharness.loadtest.run;
 import dev.rpcharness.cluster.ClusterSpec;
 import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.cluster.RunHistoryCheck;
+import dev.rpcharness.loadtest.record.AttemptLog;
 import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.run.RunFolder;
 import java.io.IOException;
@@ -53,7 +54,10 @@ final class RunFiles {
         return resultsDir.resolve(".rpc-history-" + runId);
     }
 
-    /** Moves the latency log next to Gatling's report and writes the timeline and the summary there. */
+    /**
+     * Moves the latency log and the attempt log next to Gatling's report and writes the timeline and the summary
+     * there.
+     */
     void writeLatencyAndTimeline(LatencyRecorder recorder, RpcCluster cluster) {
         Path dir = gatlingRunDir().orElse(runDir);
         try {
@@ -62,6 +66,10 @@ final class RunFiles {
             Path hlog = folder.file(RunFolder.LATENCY_LOG);
             if (!dir.equals(runDir)) {
                 Files.move(recorder.logFile(), hlog, StandardCopyOption.REPLACE_EXISTING);
+                Path attempts = runDir.resolve(AttemptLog.FILE);
+                if (Files.isRegularFile(attempts)) {
+                    Files.move(attempts, dir.resolve(AttemptLog.FILE), StandardCopyOption.REPLACE_EXISTING);
+                }
                 deleteIfEmpty(runDir);
                 runDir = dir;
             }

@@ -9,6 +9,7 @@ import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,13 @@ class LoadTargetTest {
         assertThat(Files.readString(dir.resolve("rpc-summary.txt"))).contains("echo/ok");
         assertThat(Files.readString(dir.resolve("rpc-summary.json"))).contains("\"tag\" : \"echo/ok\"");
         assertThat(Files.readString(dir.resolve("rpc-timeline.jsonl"))).contains("warm-up");
+        // Attempts per call from the start of the load: the warm-up is not in it, the one call is, on its provider.
+        List<String> attempts = Files.readAllLines(dir.resolve("rpc-attempts.csv"));
+        assertThat(attempts.get(0)).startsWith("epoch_ms,calls,attempts,refused,tokens,received@127.0.0.1:");
+        assertThat(attempts.subList(1, attempts.size()).stream().mapToLong(l -> Long.parseLong(l.split(",")[1]))
+                .sum()).isEqualTo(1);
+        assertThat(attempts.subList(1, attempts.size()).stream().mapToLong(l -> Long.parseLong(l.split(",")[5]))
+                .sum()).isEqualTo(1);
         assertThatThrownBy(() -> target.proxy(EchoService.class)).isInstanceOf(IllegalStateException.class);
     }
 }

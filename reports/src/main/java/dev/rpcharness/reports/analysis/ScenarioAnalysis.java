@@ -1,12 +1,14 @@
 package dev.rpcharness.reports.analysis;
 
 import dev.rpcharness.reports.run.Assertion;
+import dev.rpcharness.reports.run.AttemptSeries;
 import dev.rpcharness.reports.run.Bucket;
 import dev.rpcharness.reports.run.ScenarioRun;
 import dev.rpcharness.reports.run.Tag;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -31,6 +33,7 @@ public final class ScenarioAnalysis {
 
     private final ScenarioRun run;
     private final SecondSeries series;
+    private final Optional<AttemptSeries> attempts;
     private final List<ChaosStep> steps;
     private final List<Recovery> recoveries;
     private final Map<String, String> providerNames;
@@ -42,6 +45,7 @@ public final class ScenarioAnalysis {
     private ScenarioAnalysis(ScenarioRun run) {
         this.run = run;
         this.series = SecondSeries.of(run);
+        this.attempts = AttemptSeries.read(run.folders(), run.t0Millis(), run.buckets().size());
         this.steps = ChaosSteps.of(run);
         this.recoveries = RecoveryAnalysis.of(run, steps);
         this.providerNames = ChaosSteps.providerNames(run);
@@ -82,6 +86,11 @@ public final class ScenarioAnalysis {
 
     public SecondSeries series() {
         return series;
+    }
+
+    /** Attempts per call over time, when the run recorded them (rpc-attempts.csv). */
+    public Optional<AttemptSeries> attempts() {
+        return attempts;
     }
 
     public List<ChaosStep> steps() {

@@ -77,6 +77,15 @@ final class ChartData {
             }
         }
 
+        if (a.attempts().isPresent()) {
+            ObjectNode at = chart(root, "attempts", "Attempts per call per second (left axis: amplification) and "
+                    + "retries the budget refused per second (right axis)", "attempts per call", "", s.x());
+            at.put("y2Label", "refused retries/s");
+            series(at, "attempts per call", Palette.P99, a.attempts().get().perCall(), null);
+            series(at, "refused retries", Palette.MAX, a.attempts().get().refusedPerSecond(), new int[] {6, 4})
+                    .put("scale", "err");
+        }
+
         Distribution all = a.distribution();
         Distribution ok = a.okDistribution();
         ObjectNode dist = chart(root, "distribution", "Latency by percentile, whole run (log scales)", "ms", " ms",

@@ -40,6 +40,20 @@ public final class MarkdownSummary {
                 }
             }
         }
+        boolean amplified = false;
+        for (ScenarioAnalysis a : scenarios) {
+            if (a.attempts().isPresent()) {
+                if (!amplified) {
+                    m.append("\nAttempts per call (amplification: attempts sent per call ended; docs/call-policies.md):"
+                            + "\n\n");
+                    amplified = true;
+                }
+                var at = a.attempts().get();
+                m.append("- ").append(a.run().title()).append(": ").append(Html.num(at.amplification(), 3))
+                        .append(" over the run, peak second ").append(Html.num(at.peak(10), 2)).append(", ")
+                        .append(at.refused()).append(" retries refused by the budget\n");
+            }
+        }
         boolean histories = false;
         for (ScenarioAnalysis a : scenarios) {
             Optional<HistoryCounts> counts = HistoryCounts.read(a.run().folders());

@@ -12,7 +12,8 @@ import java.time.Instant;
 
 /**
  * One scenario's self-contained HTML page: facts, four charts (latency, throughput and errors, traffic per provider,
- * percentile distribution) with the chaos steps drawn on the time charts, the recovery table, the assertions and
+ * percentile distribution; a fifth, attempts per call, when the run recorded them) with the chaos steps drawn on
+ * the time charts, the recovery table, the assertions and
  * the timeline. The chart library, script, style and data are all inside the page, so it works offline from the
  * file system. Stateless.
  */
@@ -66,6 +67,8 @@ public final class ScenarioPage {
         fact(h, "p99.9", Html.ms(a.percentileMillis(99.9)) + " ms");
         fact(h, "max", Html.ms(a.maxMillis()) + " ms");
         fact(h, "errors by class", Pages.errors(a.errorsByClass()));
+        a.attempts().ifPresent(at -> fact(h, "attempts per call", Html.num(at.amplification(), 3) + " (peak second "
+                + Html.num(at.peak(10), 2) + ")"));
         h.append("</div>\n");
         h.append("<p class=\"note\">Shaded bands are chaos steps with a duration (crash to restart, freeze to thaw, "
                 + "ZooKeeper down to up, a fault plan until replaced); dashed lines are instant steps. Each point is "
@@ -73,6 +76,9 @@ public final class ScenarioPage {
         chart(h, "chart-latency", "Latency over time");
         chart(h, "chart-throughput", "Throughput and errors");
         chart(h, "chart-providers", "Traffic per provider");
+        if (a.attempts().isPresent()) {
+            chart(h, "chart-attempts", "Attempts per call (amplification)");
+        }
         chart(h, "chart-distribution", "Percentile distribution");
         recoveryTable(h, a);
         assertionTable(h, a);

@@ -74,6 +74,11 @@ public final class SummaryJson {
         n.put("p99Ms", ChartData.round(a.percentileMillis(99)));
         n.put("p999Ms", ChartData.round(a.percentileMillis(99.9)));
         n.put("maxMs", ChartData.round(a.maxMillis()));
+        a.attempts().ifPresent(at -> {
+            n.put("attemptsPerCall", ChartData.round(at.amplification()));
+            n.put("attemptsPerCallPeak", ChartData.round(at.peak(10)));
+            n.put("retriesRefused", at.refused());
+        });
         ObjectNode byClass = n.putObject("errorsByClass");
         a.errorsByClass().forEach(byClass::put);
         ArrayNode assertions = n.putArray("assertions");

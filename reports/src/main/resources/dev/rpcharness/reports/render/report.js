@@ -153,6 +153,9 @@
   timeChart('chart-latency', data.latency, true);
   timeChart('chart-throughput', data.throughput, false);
   timeChart('chart-providers', data.providers, false);
+  if (data.attempts) {
+    timeChart('chart-attempts', data.attempts, false);
+  }
   if (data.distribution.x.length > 0) {
     distributionChart('chart-distribution', data.distribution);
   }
