@@ -144,7 +144,10 @@ public final class ConsumerOptions {
         return ioThreads;
     }
 
-    /** Where callbacks run; null means a pool the client owns and stops on close. */
+    /**
+     * Where callbacks run; null means threads the client owns and stops on close (one drainer awake at a time, and a
+     * watcher that hands the queue to another thread when a callback blocks; docs/api.md, "Where callbacks run").
+     */
     public Executor callbackExecutor() {
         return callbackExecutor;
     }

@@ -98,6 +98,69 @@ class CallbackTest {
     }
 
     @Test
+    void aBlockingCallbackStallsNeitherOtherCallbacksNorTheConnectionWithDefaultOptions() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        try (ConsumerClient client = new ConsumerClient(peer.address(),
+                ConsumerOptions.builder().connectionsPerProvider(1).build())) {
+            AsyncObjectProxy async = client.createAsync(HelloService.class);
+            async.call("hello", "blocker").addCallback(new AsyncRpcCallback() {
+                @Override
+                public void success(Object result) {
+                    blocking.countDown();
+                    awaitQuietly(release);
+                }
+
+                @Override
+                public void fail(Exception e) {
+                    blocking.countDown();
+                    awaitQuietly(release);
+                }
+            });
+            assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+            Recorder recorder = new Recorder(200);
+            for (int i = 0; i < 200; i++) {
+                async.call("hello", "n" + i).addCallback(recorder);
+            }
+            assertThat(recorder.done.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(recorder.successes.get()).isEqualTo(200);
+            assertThat(peer.connectionsAccepted()).isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void synchronousCallsInsideCallbacksCompleteWithDefaultOptions() throws Exception {
+        try (ConsumerClient client = new ConsumerClient(peer.address(),
+                ConsumerOptions.builder().connectionsPerProvider(1).build())) {
+            AsyncObjectProxy async = client.createAsync(HelloService.class);
+            HelloService sync = client.create(HelloService.class);
+            Map<String, String> answers = new ConcurrentHashMap<>();
+            CountDownLatch done = new CountDownLatch(20);
+            for (int i = 0; i < 20; i++) {
+                String name = "n" + i;
+                async.call("hello", name).addCallback(new AsyncRpcCallback() {
+                    @Override
+                    public void success(Object result) {
+                        answers.put(name, sync.hello("inner-" + name)); // blocks this callback until answered
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void fail(Exception e) {
+                        answers.put(name, e.toString());
+                        done.countDown();
+                    }
+                });
+            }
+            assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(answers).hasSize(20).allSatisfy((name, answer) ->
+                    assertThat(answer).isEqualTo("Hello inner-" + name));
+        }
+    }
+
+    @Test
     void throwingCallbackBreaksNeitherTheConnectionNorOtherCalls() throws Exception {
         try (ConsumerClient client = new ConsumerClient(peer.address(),
                 ConsumerOptions.builder().connectionsPerProvider(1).build())) {

@@ -10,10 +10,12 @@ import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
 import dev.rpcharness.consumer.internal.transport.ResponseFrameDecoder.ResponseFrame;
 import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -51,6 +53,11 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     private final ProviderConnection owner;
     private final PendingCalls pending = new PendingCalls();
     private ChannelHandlerContext ctx;
+    /** The promise of each request write: it reports nothing; the batch's own promise does (see flush). */
+    private ChannelPromise silent;
+    /** Ids of the calls written since the last flush, from the first to the last; 0 when none. */
+    private long batchFirstId;
+    private long batchLastId;
     private int localPort;
     private boolean closeWhenIdle;
     private boolean violated;
@@ -69,6 +76,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.silent = new VoidChannelPromise(ctx.channel(), false);
     }
 
     /** This channel's local port (names the connection in a call history); 0 when unknown. Event loop only. */
@@ -105,13 +113,42 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
             return;
         }
-        ChannelPromise promise = ctx.newPromise();
-        promise.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                end(id, call, call.connectionLost("write failed: " + f.cause()));
+        if (batchFirstId == 0) {
+            batchFirstId = id;
+        }
+        batchLastId = id;
+        ctx.write(request, silent);
+    }
+
+    /**
+     * Flushes the calls written since the last flush. The batch shares one promise, on an empty buffer written
+     * after them (it completes once the bytes before it are written): when the write fails, exactly the calls of
+     * this batch still in flight fail. Event loop only.
+     */
+    void flush() {
+        if (batchFirstId != 0) {
+            long first = batchFirstId;
+            long last = batchLastId;
+            batchFirstId = 0;
+            ChannelPromise promise = ctx.newPromise();
+            promise.addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    failWritten(first, last, f.cause());
+                }
+            });
+            ctx.write(Unpooled.EMPTY_BUFFER, promise);
+        }
+        ctx.flush();
+    }
+
+    /** Fails the calls with ids {@code first..last} that are still in flight: their write failed. */
+    private void failWritten(long first, long last, Throwable cause) {
+        for (long id = first; id <= last; id++) {
+            RpcCall call = pending.get(id);
+            if (call != null) {
+                end(id, call, call.connectionLost("write failed: " + cause));
             }
-        });
-        ctx.write(request, promise);
+        }
     }
 
     /** The call's deadline passed while it was in flight here: it times out. Event loop only. */

@@ -31,6 +31,11 @@ final class PendingCalls {
         return id > 0 && id <= lastId;
     }
 
+    /** The call held under {@code id}, or null. */
+    RpcCall get(long id) {
+        return calls.get(key(id));
+    }
+
     /** Removes and returns the call held under {@code id}, or null. */
     RpcCall remove(long id) {
         return calls.remove(key(id));

@@ -216,7 +216,7 @@ public final class ProviderConnection implements CallHolder {
             written++;
         }
         if (written > 0) {
-            ch.flush();
+            h.flush(); // one promise for the batch
         }
         setWritable(ch.isWritable());
         if (!writable) {

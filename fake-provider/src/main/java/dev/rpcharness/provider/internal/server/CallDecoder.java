@@ -16,7 +16,9 @@ import java.util.function.Supplier;
  * Reads a call body in one pass, straight from the request's buffer: the envelope fields as they stream by, and
  * the arguments bound directly to the declared parameter types of the method the call names (a cached reader per
  * parameter; no JSON tree, no copy of the body). A body whose {@code parameters} come before the fields naming the
- * method is buffered as a tree and bound afterwards, with the same result.
+ * method is buffered as a tree and bound afterwards, with the same result. A body of the contract's fixed shape
+ * (the order and spelling the consumer core sends, plain strings) is read first by {@link FixedEnvelope}, with no
+ * parser at all; anything it does not take is read here in full, with the same decisions.
  *
  * <p>Only declared types are ever bound, with plain data binding: a class name in a payload (a polymorphic type
  * id, {@code parameterTypes} naming a class that is not a parameter of a served method) is never loaded or
@@ -37,10 +39,18 @@ final class CallDecoder {
     private final ObjectMapper mapper;
     private final Supplier<String> providerName;
 
+    private final FixedEnvelope fixed;
+
     CallDecoder(ServiceTable services, ObjectMapper mapper, Supplier<String> providerName) {
+        this(services, mapper, providerName, true);
+    }
+
+    /** @param fixedShape whether bodies of the contract's fixed shape are read by hand ({@link FixedEnvelope}) */
+    CallDecoder(ServiceTable services, ObjectMapper mapper, Supplier<String> providerName, boolean fixedShape) {
         this.services = services;
         this.mapper = mapper;
         this.providerName = providerName;
+        this.fixed = fixedShape ? new FixedEnvelope(services, providerName) : null;
     }
 
     /** Bodies up to this size are parsed from the caller's scratch array; larger ones stream from the buffer. */
@@ -56,14 +66,25 @@ final class CallDecoder {
      */
     DecodedCall decode(ByteBuf body, byte[] scratch, boolean bodyIdNeeded) throws NotACallException {
         int length = body.readableBytes();
+        byte[] array = null;
+        int offset = 0;
+        if (body.hasArray()) {
+            array = body.array();
+            offset = body.arrayOffset() + body.readerIndex();
+        } else if (length <= scratch.length) {
+            body.getBytes(body.readerIndex(), scratch, 0, length);
+            array = scratch;
+        }
+        if (array != null && fixed != null) {
+            DecodedCall call = fixed.decode(array, offset, length, bodyIdNeeded);
+            if (call != null) {
+                return call; // the contract's fixed shape, read with no parser
+            }
+        }
         JsonParser parser;
         try {
-            if (body.hasArray()) {
-                parser = mapper.getFactory().createParser(body.array(), body.arrayOffset() + body.readerIndex(),
-                        length);
-            } else if (length <= scratch.length) {
-                body.getBytes(body.readerIndex(), scratch, 0, length);
-                parser = mapper.getFactory().createParser(scratch, 0, length);
+            if (array != null) {
+                parser = mapper.getFactory().createParser(array, offset, length);
             } else {
                 parser = mapper.getFactory().createParser((java.io.InputStream) new ByteBufInputStream(body));
             }
