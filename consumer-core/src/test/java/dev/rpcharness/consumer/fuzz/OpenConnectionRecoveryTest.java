@@ -44,11 +44,18 @@ class OpenConnectionRecoveryTest {
         }
     }
 
-    /** Answers call tag 0 with {@code bytes(id)}, every other call with "ok"; keeps the connection open. */
+    /**
+     * Answers call tag 0 with {@code bytes(id)} after a third of the call timeout, every other call with "ok" at
+     * once; keeps the connection open.
+     */
     private AsyncObjectProxy peerAnsweringFirstCallWith(Function<String, String> bytes) {
         peer = new WirePeer(new Object()).start();
         peer.script(exchange -> {
             if (exchange.request().parameters().get(0).asInt() == 0) {
+                // A third of the call timeout late: when call 0's timer fires (late, on a loaded machine), its
+                // partial response has not yet waited a whole call timeout, so that timeout alone never ends the
+                // connection; the calls written behind it do.
+                Thread.sleep(CALL_TIMEOUT.toMillis() / 3);
                 exchange.raw(bytes.apply(exchange.id()));
             } else {
                 exchange.result("ok");

@@ -50,6 +50,8 @@ public final class RpcCall {
     private CallHistory history;
     /** The attempt's number (from 1) when the call belongs to a policy call, else 0 (no attempt header). */
     private int attempt;
+    /** The call this one is an attempt of; null for a plain call. */
+    private RpcCall parent;
     /** Where an attempt waits or is in flight; set by the connection that takes it. Attempts only. */
     private volatile CallHolder holder;
     /** The provider's pushback: {@link #NO_PUSHBACK}, {@link #STOP} or milliseconds to wait before a retry. */
@@ -87,9 +89,20 @@ public final class RpcCall {
                 Math.max(1, deadlineNanos - now));
         call.deadlineNanos = deadlineNanos;
         call.attempt = attempt;
+        call.parent = parent;
         call.history = parent.history;
         call.seq = parent.seq;
         return call;
+    }
+
+    /**
+     * Whether this is an attempt whose call has already ended (another attempt answered it, its deadline came, its
+     * caller cancelled). Its own future may not be done yet: the call cancels its running attempts from a callback,
+     * so a connection about to write one asks this first. Any thread.
+     */
+    public boolean callAlreadyEnded() {
+        RpcCall p = parent;
+        return p != null && p.future.isDone();
     }
 
     /** The attempt's number (from 1) for an attempt of a call with a policy; 0 for a plain call. */

@@ -100,6 +100,10 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         if (call.future().isDone()) {
             return; // ended while queued (cancelled, client closed, deadline)
         }
+        if (call.callAlreadyEnded()) {
+            call.future().cancel(false); // a hedge or retry whose call another attempt ended: never sent
+            return;
+        }
         long id = pending.add(call);
         call.sentTo(address, localPort());
         // The remaining budget, rounded up: a call written at once announces its whole timeout.
