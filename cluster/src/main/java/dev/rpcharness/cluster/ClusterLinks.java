@@ -104,8 +104,7 @@ public final class ClusterLinks implements AutoCloseable {
      */
     public void addToxic(Link link, Toxic toxic) {
         Link own = own(link);
-        TimelineAction action = closesConnections(toxic) ? TimelineAction.LINK_RESET : TimelineAction.LINK_TOXIC;
-        step(action, own, toxic.name() + " on " + own.name() + ": " + toxic, () -> own.addToxic(toxic));
+        step(actionOf(toxic), own, toxic.name() + " on " + own.name() + ": " + toxic, () -> own.addToxic(toxic));
     }
 
     /** Chaos step: removes the toxic named {@code toxicName} from {@code link}; returns whether there was one. */
@@ -173,9 +172,14 @@ public final class ClusterLinks implements AutoCloseable {
         return name;
     }
 
-    private static boolean closesConnections(Toxic toxic) {
-        return toxic.type() == ToxicType.RESET_PEER || toxic.type() == ToxicType.LIMIT_DATA
+    /**
+     * The timeline action adding {@code toxic} is recorded as: {@code link-reset} for a toxic that closes
+     * connections ({@code reset_peer}, {@code limit_data}, {@code timeout} above 0), else {@code link-toxic}.
+     */
+    public static TimelineAction actionOf(Toxic toxic) {
+        boolean closes = toxic.type() == ToxicType.RESET_PEER || toxic.type() == ToxicType.LIMIT_DATA
                 || (toxic.type() == ToxicType.TIMEOUT && toxic.attribute("timeout") > 0);
+        return closes ? TimelineAction.LINK_RESET : TimelineAction.LINK_TOXIC;
     }
 
     private static String clientLinkName(String provider) {
