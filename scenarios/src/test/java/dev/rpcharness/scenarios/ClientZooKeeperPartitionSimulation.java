@@ -1,0 +1,50 @@
+package dev.rpcharness.scenarios;
+
+import static dev.rpcharness.loadtest.gatling.RpcDsl.chaos;
+import static dev.rpcharness.loadtest.gatling.RpcDsl.latency;
+import static dev.rpcharness.loadtest.gatling.RpcDsl.noCallLeftPending;
+import static dev.rpcharness.loadtest.gatling.RpcDsl.passes;
+import static dev.rpcharness.loadtest.gatling.RpcDsl.verify;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import dev.rpcharness.loadtest.gatling.RpcDsl;
+import dev.rpcharness.loadtest.gatling.VerifyActionBuilder;
+import dev.rpcharness.loadtest.record.Outcome;
+import java.time.Duration;
+
+/**
+ * The client partitioned from ZooKeeper: from a third of the run to two thirds the link from the client to
+ * ZooKeeper passes nothing, longer than the client's 2 s session, while every provider stays reachable. The client
+ * keeps the providers it knew. A user's SLOs: no failed call, the rate holds, p99 of the successful calls under
+ * 100 ms, nothing pending. Tightened: the rate ten times what was offered.
+ */
+public class ClientZooKeeperPartitionSimulation extends ResilienceSimulation {
+
+    private static final Duration SESSION = Duration.ofSeconds(2);
+
+    public ClientZooKeeperPartitionSimulation() {
+        super(30, 200, b -> b.links(true).clientSessionTimeout(SESSION));
+        VerifyActionBuilder p99 = latency(ECHO, Outcome.OK).percentile(99).lt(Duration.ofMillis(100));
+        VerifyActionBuilder nothingPending = noCallLeftPending();
+        setUp(
+                echoLoad(),
+                scenario("chaos: client cut from ZooKeeper")
+                        .pause(at(1.0 / 3))
+                        .exec(chaos().cutClientFromZooKeeper())
+                        .pause(at(1.0 / 3))
+                        .exec(chaos().heal())
+                        .pause(at(1.0 / 3).minusSeconds(1))
+                        .exec(verify(p99))
+                        .exec(verify(nothingPending))
+                        .injectOpen(atOnceUsers(1)))
+                .protocols(RpcDsl.rpcProtocol(target))
+                .assertions(
+                        global().failedRequests().count().is(0L),
+                        details(ECHO).requestsPerSec().gt(threshold(rate * 0.8, rate * 10)),
+                        passes(p99),
+                        passes(nothingPending));
+    }
+}
