@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rpcharness.check.CheckReport;
+import dev.rpcharness.cluster.LinkCut;
 import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.consumer.AsyncObjectProxy;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.RpcTimeoutException;
+import dev.rpcharness.link.Link;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.demo.EchoService;
 import java.nio.file.Path;
@@ -107,6 +110,48 @@ class LinkPartitionClusterTest {
                 assertThat(r.open()).isZero();
             });
         }
+    }
+
+    @Test
+    void oneWayCutsLoseRequestsBeforeTheProviderOrAnswersAfterIt() throws Exception {
+        try (RpcCluster cluster = RpcCluster.builder().providers(1).links(true).serve(EchoService.class, () -> t -> t)
+                .clientOptions(ConsumerOptions.builder().callTimeout(Duration.ofMillis(500))
+                        .outlierConsecutiveFailures(0).build()).build()) {
+            AsyncObjectProxy async = cluster.client().createAsync(EchoService.class);
+            async.call("echo", "warm").get(5, TimeUnit.SECONDS);
+            Link link = cluster.links().clientToProvider("p0");
+
+            long ranBefore = cluster.provider(0).executedCalls().count();
+            cluster.links().cut(link, LinkCut.REQUESTS_VANISH);
+            List<RpcFuture> lost = calls(async, "request lost ", 5);
+            for (RpcFuture f : lost) {
+                assertThat(Calls.outcome(f, Duration.ofSeconds(5))).isInstanceOf(RpcTimeoutException.class);
+            }
+            assertThat(cluster.provider(0).executedCalls().count()).as("requests never reached p0")
+                    .isEqualTo(ranBefore);
+            cluster.links().heal();
+
+            cluster.links().cut(link, LinkCut.ANSWERS_VANISH);
+            long ranBeforeAnswersCut = cluster.provider(0).executedCalls().count();
+            List<RpcFuture> unanswered = calls(async, "answer lost ", 5);
+            for (RpcFuture f : unanswered) {
+                assertThat(Calls.outcome(f, Duration.ofSeconds(5))).isInstanceOf(RpcTimeoutException.class);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    cluster.provider(0).executedCalls().count() >= ranBeforeAnswersCut + 5);
+            cluster.links().heal();
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> "healed".equals(async.call("echo", "healed").get(2, TimeUnit.SECONDS)));
+            assertThat(cluster.timeline().events("link-cut")).hasSize(2);
+        }
+    }
+
+    private static List<RpcFuture> calls(AsyncObjectProxy async, String prefix, int n) {
+        List<RpcFuture> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            calls.add(async.call("echo", prefix + i));
+        }
+        return calls;
     }
 
     /** The provider that answers the next call. */
