@@ -37,6 +37,7 @@ class TimelineActionTest {
             TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED,
             TimelineAction.CLIENT_THROTTLED, TimelineAction.CLIENT_UNTHROTTLED,
             TimelineAction.INJECTOR_START, TimelineAction.INJECTOR_STOP,
+            TimelineAction.CHAOS_CLAIMED,
             // the link steps: everyLinkStepIsRecordedUnderItsDocumentedName
             TimelineAction.LINK_TOXIC, TimelineAction.LINK_RESET, TimelineAction.LINK_TOXIC_REMOVED,
             TimelineAction.LINK_CUT, TimelineAction.LINK_HEAL);

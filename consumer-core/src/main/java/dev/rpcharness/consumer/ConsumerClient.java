@@ -80,6 +80,8 @@ public final class ConsumerClient implements AutoCloseable {
     private final RetryThrottle retryBudget;
     /** Policy calls not yet ended; closing the client ends them (one waiting for a backoff has no other way). */
     private final java.util.Set<PolicyCall> policyCalls = ConcurrentHashMap.newKeySet();
+    /** Methods whose policy the history was told (once each). */
+    private final java.util.Set<String> recordedPolicies = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** A client of the providers at {@code serverAddress}: "host:port", or several comma separated. */
@@ -113,6 +115,7 @@ public final class ConsumerClient implements AutoCloseable {
         this.clientId = options.clientId() != null ? options.clientId()
                 : String.format("%016x", ThreadLocalRandom.current().nextLong());
         history.client(clientId);
+        history.retryBudget(options.retryBudget().maxTokens(), options.retryBudget().tokenRatio());
         this.transport = new Transport(id, clientId, options.ioThreads(), options.connectTimeout(),
                 options.maxResponseBytes(), options.reconnectBackoffMin(), options.reconnectBackoffMax(),
                 new ResponseDecoder(mapper));
@@ -309,7 +312,12 @@ public final class ConsumerClient implements AutoCloseable {
             if (call.method().policy().singleAttempt()) {
                 balancer.dispatch(call);
             } else {
-                new PolicyCall(call, balancer, retryBudget, policyCalls).start();
+                if (history != CallHistory.NONE && recordedPolicies.add(call.method().label())) {
+                    var policy = call.method().policy();
+                    history.policy(call.method().label(), policy.maxAttempts(), policy.idempotent(),
+                            policy.hedgeDelay() != null);
+                }
+                new PolicyCall(call, balancer, retryBudget, policyCalls, broken.retriesNonIdempotent()).start();
             }
         }
 

@@ -29,7 +29,8 @@ final class CallRules implements CallStream.Listener {
 
     private final TimelineIndex timeline;
     private final Map<String, ProviderView> providers;
-    private final long originNanos;
+    private final TimeLabels times;
+    private final AttemptRules attempts;
     private final long slackNanos;
     private final boolean runOver;
     private final ReportTally tally;
@@ -41,7 +42,8 @@ final class CallRules implements CallStream.Listener {
               boolean runOver, ReportTally tally) {
         this.timeline = timeline;
         this.providers = providers;
-        this.originNanos = originNanos;
+        this.times = new TimeLabels(originNanos);
+        this.attempts = new AttemptRules(providers, times, tally, runOver);
         this.slackNanos = slackNanos;
         this.runOver = runOver;
         this.tally = tally;
@@ -65,6 +67,20 @@ final class CallRules implements CallStream.Listener {
     @Override
     public void closed(long lostEvents) {
         this.lost = lostEvents;
+    }
+
+    @Override
+    public void policy(String method, int maxAttempts, boolean idempotent, boolean hedged) {
+        attempts.policy(method, new MethodPolicy(maxAttempts, idempotent, hedged));
+    }
+
+    @Override
+    public void lateAttempt(long seq, CallRecord.AttemptEvent event) {
+        if (!event.ended()) {
+            tally.violation(new Violation(Rule.HEDGED_ENDS_ONCE, seq, "call #" + seq + ": attempt " + event.attempt()
+                    + " started at " + at(event.nanos()) + ", after the call had ended (more than the slack of "
+                    + millis(slackNanos) + " before)"));
+        }
     }
 
     @Override
@@ -92,14 +108,11 @@ final class CallRules implements CallStream.Listener {
                     + " times, at " + call.ends().stream().map(e -> at(e.nanos())).toList() + " (" + call.ends()
                     + ")"));
         }
-        if (call.writes().size() > 1) {
-            tally.violation(new Violation(Rule.WRITTEN_ONCE, call.seq(), call.label() + " was written "
-                    + call.writes().size() + " times: " + call.writes()));
-        }
+        attempts.check(call, callTimeoutMs, clientId);
         CallRecord.End end = call.firstEnd();
         CallRecord.Write write = call.firstWrite();
-        if (write != null) {
-            flagIfDown(call, write);
+        for (CallRecord.Write w : call.writes()) {
+            flagIfDown(call, w);
         }
         if (end == null) {
             tally.open++;
@@ -111,7 +124,8 @@ final class CallRules implements CallStream.Listener {
             return;
         }
         CallOutcome outcome = CallOutcome.of(call);
-        if (outcome == CallOutcome.INFO && droppedUnrun(write)) {
+        CallRecord.Write last = call.lastWrite();
+        if (outcome == CallOutcome.INFO && droppedUnrun(last)) {
             outcome = CallOutcome.FAIL; // the provider read it after the caller's deadline and never ran it
         }
         switch (outcome) {
@@ -137,16 +151,16 @@ final class CallRules implements CallStream.Listener {
         if (TIMEOUT.equals(end.error())) {
             timeoutBounds(call, write, end);
         }
-        if (LOST.equals(end.error()) && write != null && !lossExplained(write, end)) {
-            ProviderView p = providers.get(write.provider());
+        if (LOST.equals(end.error()) && last != null && !lossExplained(last, end)) {
+            ProviderView p = providers.get(last.provider());
             tally.violation(new Violation(Rule.CONNECTION_LOST_HAS_CAUSE, call.seq(), call.label()
-                    + " lost its connection at " + at(end.nanos()) + " (written at " + at(write.nanos())
-                    + "), but the timeline shows " + (p == null ? "provider " + write.provider() : p.name())
+                    + " lost its connection at " + at(end.nanos()) + " (written at " + at(last.nanos())
+                    + "), but the timeline shows " + (p == null ? "provider " + last.provider() : p.name())
                     + " neither crashing, stopping, restarting, closing nor its link resetting within " + millis(slackNanos)
                     + ", and no fault plan able to end connections in force on it then"));
         }
         if (outcome == CallOutcome.INFO) {
-            ranOrNot(write);
+            ranOrNot(call.writes());
         }
     }
 
@@ -156,7 +170,8 @@ final class CallRules implements CallStream.Listener {
             return;
         }
         long total = end.nanos() - call.startNanos();
-        if (total < timeoutNanos - 1_000_000L) {
+        // A call with attempts may time out sooner: its policy's attempt timeout ends each attempt early.
+        if (total < timeoutNanos - 1_000_000L && call.attempts().isEmpty()) {
             tally.violation(new Violation(Rule.TIMEOUT_BOUNDS, call.seq(), call.label() + " timed out after "
                     + millis(total) + ", less than the call timeout of " + callTimeoutMs + " ms"));
         }
@@ -172,13 +187,21 @@ final class CallRules implements CallStream.Listener {
         return p != null && p.executed() != null && p.executed().expired(clientId, write.localPort(), write.requestId());
     }
 
-    private void ranOrNot(CallRecord.Write write) {
-        ProviderView p = write == null ? null : providers.get(write.provider());
-        if (p == null || p.executed() == null) {
-            tally.infoUnknown++;
-        } else if (p.executed().ran(clientId, write.localPort(), write.requestId())) {
-            tally.infoRan++;
-        } else if (p.executed().complete()) {
+    /** An info call ran when any of its writes ran; did not run when none did in complete logs. */
+    private void ranOrNot(List<CallRecord.Write> writes) {
+        boolean known = !writes.isEmpty();
+        for (CallRecord.Write write : writes) {
+            ProviderView p = providers.get(write.provider());
+            if (p == null || p.executed() == null) {
+                known = false;
+            } else if (p.executed().ran(clientId, write.localPort(), write.requestId())) {
+                tally.infoRan++;
+                return;
+            } else if (!p.executed().complete()) {
+                known = false;
+            }
+        }
+        if (known) {
             tally.infoNotRan++;
         } else {
             tally.infoUnknown++;
@@ -211,10 +234,10 @@ final class CallRules implements CallStream.Listener {
     }
 
     private String at(long nanos) {
-        return String.format("%+.3fs", (nanos - originNanos) / 1e9);
+        return times.at(nanos);
     }
 
     private static String millis(long nanos) {
-        return nanos / 1_000_000L + " ms";
+        return TimeLabels.millis(nanos);
     }
 }

@@ -2,6 +2,7 @@ package dev.rpcharness.check;
 
 import dev.rpcharness.run.CallStream;
 import dev.rpcharness.run.ExecutedCallLog;
+import dev.rpcharness.run.HistoryReader;
 import dev.rpcharness.run.TimelineEvent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +17,9 @@ import java.util.Objects;
  * thread-safe once built. All times are {@link System#nanoTime()} readings of one JVM: the history, the timeline
  * and the providers must have lived in the same process (as in {@code @WithRpcCluster} tests and the scenarios).
  *
- * <p>Memory: {@link #check(Path)} reads the history once, in order ({@link CallStream}), holding only the calls
- * still open or within the slack of their end, and keeps the first {@link Builder#sampleLimit} violations and
+ * <p>Memory: {@link #check(Path)} reads the history once, in order ({@link CallStream}, behind the retry budget's
+ * replay), holding only the calls still open or within the slack of their end (and a few counters per call with
+ * attempts until they all ended), and keeps the first {@link Builder#sampleLimit} violations and
  * flagged calls with exact counts; the timeline is indexed once at build time, keeping only the events the rules
  * ask about. So a history of any length is checked in the same memory.
  */
@@ -55,7 +57,10 @@ public final class HistoryChecker {
     public CheckReport check(Path history) {
         ReportTally tally = new ReportTally(sampleLimit);
         CallRules rules = new CallRules(timeline, providers, originNanos, slack.toNanos(), runOver, tally);
-        long calls = CallStream.read(history, slack, rules);
+        CallStream stream = new CallStream(rules, slack, CallStream.MAX_LINGERING);
+        HistoryReader.read(history, new BudgetReplay(stream, new TimeLabels(originNanos), tally));
+        stream.finish();
+        long calls = stream.calls();
         if (rules.lost() > 0) {
             tally.violation(new Violation(Rule.COMPLETE, 0, history + ": the recorder lost " + rules.lost()
                     + " events (its queue stayed full); the history cannot be checked call by call"));

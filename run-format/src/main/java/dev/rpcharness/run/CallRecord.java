@@ -5,12 +5,24 @@ import java.util.List;
 
 /**
  * Everything a history file says about one call: its start, every write and every end (a correct client has at
- * most one write and exactly one end). Built by {@link HistoryFile}; not thread-safe, read-only once returned.
+ * most one write per attempt and exactly one end), and its attempts' starts and ends. Built by {@link HistoryFile}; not thread-safe, read-only once returned.
  */
 public final class CallRecord {
 
-    /** One write of the call to a provider. */
-    public record Write(String provider, int localPort, long requestId, long nanos) {
+    /** One write of the call to a provider; {@code attempt} is its attempt's number, 0 for a call without any. */
+    public record Write(String provider, int localPort, long requestId, long nanos, int attempt) {
+
+        /** A write of a call without attempts of its own. */
+        public Write(String provider, int localPort, long requestId, long nanos) {
+            this(provider, localPort, requestId, nanos, 0);
+        }
+    }
+
+    /**
+     * One attempt's start, or its end ({@code ended}: {@code error} is the failure's class name, null for a
+     * result).
+     */
+    public record AttemptEvent(int attempt, long nanos, boolean ended, String error) {
     }
 
     /** One end of the call; {@code error} is the failure's class name, null for a result. */
@@ -22,6 +34,8 @@ public final class CallRecord {
     private long startNanos = -1;
     private final List<Write> writes = new ArrayList<>(1);
     private final List<End> ends = new ArrayList<>(1);
+    /** Attempt starts and ends in file order; null while there is none (a call without a policy). */
+    private List<AttemptEvent> attempts;
 
     CallRecord(long seq) {
         this.seq = seq;
@@ -38,6 +52,23 @@ public final class CallRecord {
 
     void end(End end) {
         ends.add(end);
+    }
+
+    void attempt(AttemptEvent event) {
+        if (attempts == null) {
+            attempts = new ArrayList<>(4);
+        }
+        attempts.add(event);
+    }
+
+    /** Its attempts' starts and ends in file order; empty for a call without attempts of its own. */
+    public List<AttemptEvent> attempts() {
+        return attempts == null ? List.of() : attempts;
+    }
+
+    /** The last write, or null if it was never written. */
+    public Write lastWrite() {
+        return writes.isEmpty() ? null : writes.get(writes.size() - 1);
     }
 
     public long seq() {

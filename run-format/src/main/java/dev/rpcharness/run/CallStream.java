@@ -49,6 +49,18 @@ public final class CallStream implements HistoryReader.Handler {
         /** The recorder closed the file having dropped {@code lost} events. */
         default void closed(long lost) {
         }
+
+        /** The client's retry budget line. */
+        default void budget(int maxTokens, double tokenRatio) {
+        }
+
+        /** A method's policy line: before any attempt of its calls, so before any of them is handed on. */
+        default void policy(String method, int maxAttempts, boolean idempotent, boolean hedged) {
+        }
+
+        /** An attempt's start or end of call {@code seq}, handed on before (its end lingered out). */
+        default void lateAttempt(long seq, CallRecord.AttemptEvent event) {
+        }
     }
 
     /** Ended calls waiting out their linger, at most, by default. */
@@ -122,8 +134,43 @@ public final class CallStream implements HistoryReader.Handler {
     }
 
     @Override
+    public void budget(int maxTokens, double tokenRatio) {
+        listener.budget(maxTokens, tokenRatio);
+    }
+
+    @Override
+    public void policy(String method, int maxAttempts, boolean idempotent, boolean hedged) {
+        listener.policy(method, maxAttempts, idempotent, hedged);
+    }
+
+    @Override
+    public void attemptStart(long seq, int attempt, long nanos) {
+        attempt(seq, new CallRecord.AttemptEvent(attempt, nanos, false, null));
+    }
+
+    @Override
+    public void attemptEnd(long seq, int attempt, long nanos, String error) {
+        attempt(seq, new CallRecord.AttemptEvent(attempt, nanos, true, error));
+    }
+
+    private void attempt(long seq, CallRecord.AttemptEvent event) {
+        CallRecord call = live.get(seq);
+        if (call == null && seen.contains(seq)) {
+            listener.lateAttempt(seq, event);
+        } else {
+            (call == null ? track(seq) : call).attempt(event);
+        }
+        advance(event.nanos());
+    }
+
+    @Override
     public void write(long seq, long nanos, String provider, int port, long requestId) {
-        CallRecord.Write write = new CallRecord.Write(provider, port, requestId, nanos);
+        write(seq, nanos, provider, port, requestId, 0);
+    }
+
+    @Override
+    public void write(long seq, long nanos, String provider, int port, long requestId, int attempt) {
+        CallRecord.Write write = new CallRecord.Write(provider, port, requestId, nanos, attempt);
         CallRecord call = live.get(seq);
         if (call == null && seen.contains(seq)) {
             listener.lateWrite(seq, write);

@@ -17,6 +17,12 @@ final class FlatJsonLine extends LineCursor {
     private static final byte[] PROVIDER = ascii("provider");
     private static final byte[] CLIENT_ID = ascii("clientId");
     private static final byte[] CALL_TIMEOUT = ascii("callTimeoutMs");
+    private static final byte[] ATTEMPT = ascii("attempt");
+    private static final byte[] HEDGED = ascii("hedged");
+    private static final byte[] MAX_TOKENS = ascii("maxTokens");
+    private static final byte[] IDEMPOTENT = ascii("idempotent");
+    private static final byte[] MAX_ATTEMPTS = ascii("maxAttempts");
+
 
     private final StringCache strings;
     private HistoryLine out;
@@ -86,8 +92,12 @@ final class FlatJsonLine extends LineCursor {
             case 3 -> is(key, SEQ) ? 's' : 0;
             case 4 -> is(key, PORT) ? 'p' : is(key, LOST) ? 'l' : 0;
             case 5 -> is(key, ERROR) ? 'x' : 0;
-            case 6 -> is(key, METHOD) ? 'm' : 0;
+            case 6 -> is(key, METHOD) ? 'm' : is(key, HEDGED) ? 'h' : 0;
+            case 7 -> is(key, ATTEMPT) ? 'a' : 0;
             case 8 -> is(key, PROVIDER) ? 'v' : is(key, CLIENT_ID) ? 'k' : 0;
+            case 9 -> is(key, MAX_TOKENS) ? 'T' : 0;
+            case 10 -> is(key, IDEMPOTENT) ? 'd' : 0;
+            case 11 -> is(key, MAX_ATTEMPTS) ? 'M' : 0;
             case 13 -> is(key, CALL_TIMEOUT) ? 'c' : 0;
             default -> 0;
         };
@@ -135,6 +145,12 @@ final class FlatJsonLine extends LineCursor {
         }
         for (byte[] literal : LITERALS) {
             if (skip(literal)) {
+                boolean yes = literal == LITERALS[1];
+                if (field == 'd') {
+                    out.idempotent = yes;
+                } else if (field == 'h') {
+                    out.hedged = yes;
+                }
                 return true;
             }
         }
@@ -149,6 +165,9 @@ final class FlatJsonLine extends LineCursor {
             case 'i' -> out.id = v;
             case 'c' -> out.callTimeoutMs = v;
             case 'l' -> out.lost = v;
+            case 'a' -> out.attempt = (int) v;
+            case 'M' -> out.maxAttempts = (int) v;
+            case 'T' -> out.maxTokens = (int) v;
             default -> {
                 // a number the checker does not read (origin)
             }

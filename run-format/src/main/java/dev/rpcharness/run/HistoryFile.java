@@ -65,7 +65,22 @@ public record HistoryFile(Path file, long callTimeoutMs, String clientId, List<C
 
         @Override
         public void write(long seq, long nanos, String provider, int port, long requestId) {
-            call(seq).write(new CallRecord.Write(provider, port, requestId, nanos));
+            write(seq, nanos, provider, port, requestId, 0);
+        }
+
+        @Override
+        public void write(long seq, long nanos, String provider, int port, long requestId, int attempt) {
+            call(seq).write(new CallRecord.Write(provider, port, requestId, nanos, attempt));
+        }
+
+        @Override
+        public void attemptStart(long seq, int attempt, long nanos) {
+            call(seq).attempt(new CallRecord.AttemptEvent(attempt, nanos, false, null));
+        }
+
+        @Override
+        public void attemptEnd(long seq, int attempt, long nanos, String error) {
+            call(seq).attempt(new CallRecord.AttemptEvent(attempt, nanos, true, error));
         }
 
         @Override

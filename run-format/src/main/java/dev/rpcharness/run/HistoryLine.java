@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The fields of one line of a history file. A start, write or end line as the recorder writes it is read by
+ * The fields of one line of a history file (an attempt's, a policy's or the budget's too: docs/history.md). A start, write or end line as the recorder writes it is read by
  * matching its bytes ({@link RecorderLine}); any other flat JSON object without a tree ({@link FlatJsonLine}); a
  * line of another shape (nested values, fractions) through Jackson, so any valid JSON line is read.
  *
@@ -21,6 +21,10 @@ final class HistoryLine {
     static final String WRITE = "write";
     static final String END = "end";
     static final String CLOSED = "closed";
+    static final String ATTEMPT = "attempt";
+    static final String ATTEMPT_END = "attemptEnd";
+    static final String POLICY = "policy";
+    static final String BUDGET = "budget";
 
     String kind;
     long seq;
@@ -33,6 +37,12 @@ final class HistoryLine {
     long callTimeoutMs;
     String clientId;
     long lost;
+    int attempt;
+    int maxAttempts;
+    boolean idempotent;
+    boolean hedged;
+    int maxTokens;
+    double tokenRatio;
 
     private final StringCache strings = new StringCache();
     private final RecorderLine recorderLine = new RecorderLine(strings);
@@ -69,6 +79,12 @@ final class HistoryLine {
         callTimeoutMs = -1;
         clientId = null;
         lost = 0;
+        attempt = 0;
+        maxAttempts = 0;
+        idempotent = false;
+        hedged = false;
+        maxTokens = 0;
+        tokenRatio = 0;
     }
 
     private void slowParse(String line) throws IOException {
@@ -87,5 +103,11 @@ final class HistoryLine {
         callTimeoutMs = n.path("callTimeoutMs").asLong(-1);
         clientId = n.hasNonNull("clientId") ? n.get("clientId").asText() : null;
         lost = n.path("lost").asLong();
+        attempt = n.path("attempt").asInt();
+        maxAttempts = n.path("maxAttempts").asInt();
+        idempotent = n.path("idempotent").asBoolean();
+        hedged = n.path("hedged").asBoolean();
+        maxTokens = n.path("maxTokens").asInt();
+        tokenRatio = n.path("tokenRatio").asDouble();
     }
 }

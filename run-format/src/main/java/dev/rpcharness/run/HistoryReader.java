@@ -41,6 +41,30 @@ public final class HistoryReader {
         /** The recorder closed the file; {@code lost} events were dropped. */
         default void closed(long lost) {
         }
+
+        /** The client's retry budget ({@code maxTokens} {@link Integer#MAX_VALUE}: unlimited). */
+        default void budget(int maxTokens, double tokenRatio) {
+        }
+
+        /** The policy of {@code method}, once, before its first call's attempts. */
+        default void policy(String method, int maxAttempts, boolean idempotent, boolean hedged) {
+        }
+
+        /** Attempt {@code attempt} (from 1) of call {@code seq} started at {@code nanos}. */
+        default void attemptStart(long seq, int attempt, long nanos) {
+        }
+
+        /**
+         * Attempt {@code attempt} of call {@code seq} was written (0: the call has no attempts of its own); by
+         * default told as a write of the call.
+         */
+        default void write(long seq, long nanos, String provider, int port, long requestId, int attempt) {
+            write(seq, nanos, provider, port, requestId);
+        }
+
+        /** Attempt {@code attempt} of call {@code seq} ended at {@code nanos}; {@code error} null for a result. */
+        default void attemptEnd(long seq, int attempt, long nanos, String error) {
+        }
     }
 
     private static final int CHUNK = 1 << 20;
@@ -122,7 +146,12 @@ public final class HistoryReader {
         switch (kind) {
             case HistoryLine.START -> handler.start(line.seq, line.t, line.method == null ? "" : line.method);
             case HistoryLine.WRITE -> handler.write(line.seq, line.t, line.provider == null ? "" : line.provider,
-                    line.port, line.id);
+                    line.port, line.id, line.attempt);
+            case HistoryLine.ATTEMPT -> handler.attemptStart(line.seq, line.attempt, line.t);
+            case HistoryLine.ATTEMPT_END -> handler.attemptEnd(line.seq, line.attempt, line.t, line.error);
+            case HistoryLine.POLICY -> handler.policy(line.method == null ? "" : line.method, line.maxAttempts,
+                    line.idempotent, line.hedged);
+            case HistoryLine.BUDGET -> handler.budget(line.maxTokens, line.tokenRatio);
             case HistoryLine.END -> handler.end(line.seq, line.t, line.error);
             case HistoryLine.HISTORY -> handler.header(line.callTimeoutMs);
             case HistoryLine.CLIENT -> handler.client(line.clientId);

@@ -1,7 +1,7 @@
 package dev.rpcharness.run;
 
 /**
- * Reads a start, write or end line written exactly as the recorder writes it (its keys in its order, no blanks, no
+ * Reads a start, write (with or without its attempt number) or end line written exactly as the recorder writes it (its keys in its order, no blanks, no
  * escapes) by matching its bytes: the common case, and the cheapest. Any other line is left to {@link FlatJsonLine}.
  * Not thread-safe: one per reader.
  */
@@ -16,6 +16,7 @@ final class RecorderLine extends LineCursor {
     private static final byte[] PROVIDER_KEY = ascii(",\"provider\":\"");
     private static final byte[] PORT_KEY = ascii("\",\"port\":");
     private static final byte[] ID_KEY = ascii(",\"id\":");
+    private static final byte[] ATTEMPT_KEY = ascii(",\"attempt\":");
     private static final byte[] ERROR_KEY = ascii(",\"error\":\"");
     private static final byte[] CLOSE_STRING = ascii("\"}");
 
@@ -72,7 +73,17 @@ final class RecorderLine extends LineCursor {
             }
             out.port = (int) port;
             out.id = digits();
-            return out.id >= 0 && p == end - 1 && b[p] == '}';
+            if (out.id < 0) {
+                return false;
+            }
+            if (p < end && b[p] == ',') {
+                long attempt = skip(ATTEMPT_KEY) ? digits() : -1;
+                if (attempt < 0 || attempt > Integer.MAX_VALUE) {
+                    return false;
+                }
+                out.attempt = (int) attempt;
+            }
+            return p == end - 1 && b[p] == '}';
         }
         if (p == end - 1 && b[p] == '}') {
             return true;

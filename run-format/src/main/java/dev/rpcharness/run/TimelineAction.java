@@ -114,7 +114,12 @@ public enum TimelineAction {
     /** A stand-alone injector starts its load (subject the injector's name, detail rate and duration). */
     INJECTOR_START("injector-start", Role.BOOKKEEPING),
     /** A stand-alone injector's load ended (subject the injector's name, detail calls sent and failed). */
-    INJECTOR_STOP("injector-stop", Role.BOOKKEEPING);
+    INJECTOR_STOP("injector-stop", Role.BOOKKEEPING),
+    /**
+     * A run of several injectors: the chaos conductor claimed a step in ZooKeeper and runs it (subject the step's
+     * name, detail its index and the injector that runs it).
+     */
+    CHAOS_CLAIMED("chaos-claimed", Role.BOOKKEEPING);
 
     /** Appended to a chaos step's label when the step threw, for example {@code crash-failed}. */
     public static final String FAILED_SUFFIX = "-failed";

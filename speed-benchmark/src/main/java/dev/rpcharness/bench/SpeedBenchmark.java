@@ -1,6 +1,7 @@
 package dev.rpcharness.bench;
 
 import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.link.Link;
 import dev.rpcharness.provider.FakeProvider;
 import dev.rpcharness.provider.ImplementationThreads;
 import dev.rpcharness.provider.demo.EchoService;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The speed benchmark: eight client/server stacks in one JVM on loopback, measured in the same run and compared
+ * The speed benchmark: nine client/server stacks in one JVM on loopback, measured in the same run and compared
  * with the floor.
  *
  * <ul>
@@ -34,18 +35,21 @@ import java.util.concurrent.TimeUnit;
  *       client side measured against F's client);</li>
  *   <li>D: F's client against {@link FakeProvider} (the server side measured against F's server);</li>
  *   <li>E and E0: the consumer core against {@link FakeProvider}, what the project ships, with the consumer's best
- *       and default options (the whole stack measured against F).</li>
+ *       and default options (the whole stack measured against F);</li>
+ *   <li>L: E's consumer core (best options) through a {@link Link} without toxics to the same
+ *       {@link FakeProvider}: the link's own cost, measured against E in the same run.</li>
  * </ul>
  *
  * Each stack first gets a short search over connection count and calls in flight (closed loop); the best
  * setting is kept (the consumer's defaults fix the connection count, so C0 and E0 search calls in flight only).
- * Then the stacks run alternately F A B C C0 D E E0 over several rounds, and the medians are reported with
+ * Then the stacks run alternately F A B C C0 D E L E0 over several rounds, and the medians are reported with
  * allocation and CPU per call (client and server threads apart). Then an open loop at 50% load, half of F's
  * open-loop capacity (the highest rate, from its closed-loop median down by fifths, that F keeps up with: the
  * sending thread needs a core the closed loop does not), gives p50/p99/p99.9 from each call's intended start, after
  * a collection so earlier phases' garbage does not pause it. The full mode also measures the harness's fidelity: a
  * fixed injected 20 ms latency at 1,000 calls/s, as the client sees it. Closes with the COST and RATIO lines of
- * {@link SpeedLines}. Prints figures; asserts nothing.
+ * {@link SpeedLines} (L's against E: {@code RATIO link/direct ...} and {@code COST link/direct ...}). Prints
+ * figures; asserts nothing.
  *
  * <p>Run: {@code mvn -B -pl speed-benchmark -am verify -Pspeed -DskipTests} (short, about three minutes) or with
  * {@code -Drpc.speed.mode=full}; or {@code java -cp ... dev.rpcharness.bench.SpeedBenchmark short|full}.
@@ -117,7 +121,8 @@ public final class SpeedBenchmark {
              GrpcStack.GrpcServer grpc = new GrpcStack.GrpcServer();
              FakeProvider provider = FakeProvider.builder().name("bench-provider")
                      .implementationThreads(IMPLEMENTATIONS)
-                     .serve(EchoService.class, new EchoServiceImpl()).build().start()) {
+                     .serve(EchoService.class, new EchoServiceImpl()).build().start();
+             Link link = Link.builder().name("bench-link").upstream("127.0.0.1", provider.port()).build().start()) {
             out.println(implementationsLine(provider));
             String floorAddress = "127.0.0.1:" + floor.port();
             int[][] defaults = mode.atConnections(ConsumerOptions.defaults().connectionsPerProvider());
@@ -135,6 +140,9 @@ public final class SpeedBenchmark {
                     provider.port(), n), mode.grid()));
             add(entries, new BenchEntry("E", "consumer-core+fake-provider",
                     n -> new ConsumerStack(provider.address(), bestOptions(n)), mode.grid()));
+            // L right after E, so that the load of the machine's neighbours drifts as little as possible between them.
+            add(entries, new BenchEntry("L", "consumer-core+link+fake-provider",
+                    n -> new ConsumerStack(link.address(), bestOptions(n)), mode.grid()));
             add(entries, new BenchEntry("E0", "consumer-core defaults+fake-provider",
                     n -> new ConsumerStack(provider.address(), ConsumerOptions.defaults()), defaults));
             try {
@@ -143,8 +151,8 @@ public final class SpeedBenchmark {
                 for (BenchEntry e : entries.values()) {
                     search(e);
                 }
-                out.println("-- rounds: F A B C C0 D E E0 (C0/E0: consumer core with its default options), "
-                        + mode.roundNanos() / 1_000_000 + " ms each");
+                out.println("-- rounds: F A B C C0 D E L E0 (C0/E0: consumer core with its default options; L: E "
+                        + "through a link without toxics), " + mode.roundNanos() / 1_000_000 + " ms each");
                 for (int r = 1; r <= mode.rounds(); r++) {
                     for (BenchEntry e : entries.values()) {
                         LoopDriver.Result res = driver.closed(e.stack, e.window, ms(300), mode.roundNanos());
@@ -181,7 +189,9 @@ public final class SpeedBenchmark {
                 }
                 // On a machine shared with other work, throughput swings with the neighbours; CPU per call does not.
                 SpeedLines.costs(out, entries);
+                SpeedLines.linkCost(out, entries.get("L"), entries.get("E"));
                 SpeedLines.ratios(out, entries);
+                SpeedLines.linkRatios(out, entries.get("L"), entries.get("E"));
             } finally {
                 for (BenchEntry e : entries.values()) {
                     if (e.stack != null) {

@@ -75,6 +75,35 @@ final class SpeedLines {
         }
     }
 
+    /** The link's COST line: the process's CPU per call through a link (L) against direct (E), and what it adds. */
+    static void linkCost(PrintStream out, BenchEntry link, BenchEntry direct) {
+        double l = cpu(link, Side.STACK);
+        double d = cpu(direct, Side.STACK);
+        out.printf(Locale.ROOT, "COST link/direct process cpu per call = %.2f (%.2f us / %.2f us, %+.2f us per call "
+                        + "added by the link), alloc per call %.0f B / %.0f B%n", l / d, l, d, l - d,
+                bytes(link, Side.STACK), bytes(direct, Side.STACK));
+    }
+
+    /**
+     * The link's RATIO lines: throughput through a link (L) against direct (E), then p50 and p99 at 50% load with
+     * the time the link adds.
+     */
+    static void linkRatios(PrintStream out, BenchEntry link, BenchEntry direct) {
+        out.printf(Locale.ROOT, "RATIO link/direct throughput = %.2f%n",
+                link.callsPerSecond() / direct.callsPerSecond());
+        LoopDriver.Result l = link.open;
+        LoopDriver.Result d = direct.open;
+        if (l == null || d == null) {
+            return;
+        }
+        for (double p : new double[] {50, 99}) {
+            out.printf(Locale.ROOT, "RATIO link/direct p%.0f at 50%% load = %.2f (%.3f ms / %.3f ms, %+.3f ms added by "
+                            + "the link)%s%n", p, l.p(p) / d.p(p), l.p(p), d.p(p), l.p(p) - d.p(p),
+                    strained(l) || strained(d) ? "; calls shed or failed in L's or E's open loop: see the open lines"
+                            : "");
+        }
+    }
+
     /** Whether an open loop shed or failed calls, so its p99 covers only the calls that were answered. */
     private static boolean strained(LoopDriver.Result open) {
         return open.shed() > 0 || open.failures() > 0;

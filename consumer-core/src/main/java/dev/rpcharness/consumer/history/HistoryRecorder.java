@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CallHistory} that writes every event to a JSON-lines file (format in docs/history.md), one line per
- * start, write and end, plus a header, the client's id (the {@code client} line, once the client it is given to
+ * start, write and end (and per attempt's start and end, each method's policy and the retry budget), plus a header, the client's id (the {@code client} line, once the client it is given to
  * announces it, before its first call) and a closing line.
  *
  * <p>Threading: {@link #started}, {@link #written} and {@link #ended} may be called from any thread; each appends
@@ -48,9 +48,19 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
     private volatile boolean closing;
     private volatile IOException failure;
 
-    /** One event; immutable once queued. */
-    private record Event(char kind, long seq, long nanos, String text, int port, long requestId) {
+    /**
+     * One event; immutable once queued. {@code attempt} is the attempt's number (0 for a call's own event); a
+     * policy keeps its max attempts in {@code port} and its flags in {@code requestId}, a budget its max tokens in
+     * {@code port} and its ratio in {@code text}.
+     */
+    private record Event(char kind, long seq, long nanos, String text, int port, long requestId, int attempt) {
+        Event(char kind, long seq, long nanos, String text, int port, long requestId) {
+            this(kind, seq, nanos, text, port, requestId, 0);
+        }
     }
+
+    private static final int IDEMPOTENT = 1;
+    private static final int HEDGED = 2;
 
     /**
      * Opens {@code file} (replacing it; parent folders are made) and starts the writer thread.
@@ -117,6 +127,32 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
     @Override
     public void ended(long seq, long endNanos, Throwable failure) {
         append(new Event('e', seq, endNanos, failure == null ? null : failure.getClass().getName(), 0, 0));
+    }
+
+    @Override
+    public void retryBudget(int maxTokens, double tokenRatio) {
+        append(new Event('b', 0, 0, Double.toString(tokenRatio), maxTokens, 0));
+    }
+
+    @Override
+    public void policy(String method, int maxAttempts, boolean idempotent, boolean hedged) {
+        append(new Event('p', 0, 0, Objects.requireNonNull(method, "method"), maxAttempts,
+                (idempotent ? IDEMPOTENT : 0) | (hedged ? HEDGED : 0)));
+    }
+
+    @Override
+    public void attemptStarted(long seq, int attempt, long nanos) {
+        append(new Event('a', seq, nanos, null, 0, 0, attempt));
+    }
+
+    @Override
+    public void written(long seq, int attempt, String provider, int localPort, long requestId, long nanos) {
+        append(new Event('w', seq, nanos, provider, localPort, requestId, attempt));
+    }
+
+    @Override
+    public void attemptEnded(long seq, int attempt, long nanos, Throwable failure) {
+        append(new Event('f', seq, nanos, failure == null ? null : failure.getClass().getName(), 0, 0, attempt));
     }
 
     private void append(Event event) {
@@ -230,7 +266,28 @@ public final class HistoryRecorder implements CallHistory, AutoCloseable {
                         .append(",\"provider\":");
                 quote(line, event.text()).append(",\"port\":").append(event.port()).append(",\"id\":")
                         .append(event.requestId());
+                if (event.attempt() > 0) {
+                    line.append(",\"attempt\":").append(event.attempt());
+                }
             }
+            case 'a' -> line.append("attempt\",\"seq\":").append(event.seq()).append(",\"t\":").append(event.nanos())
+                    .append(",\"attempt\":").append(event.attempt());
+            case 'f' -> {
+                line.append("attemptEnd\",\"seq\":").append(event.seq()).append(",\"t\":").append(event.nanos())
+                        .append(",\"attempt\":").append(event.attempt());
+                if (event.text() != null) {
+                    line.append(",\"error\":");
+                    quote(line, event.text());
+                }
+            }
+            case 'p' -> {
+                line.append("policy\",\"method\":");
+                quote(line, event.text()).append(",\"maxAttempts\":").append(event.port())
+                        .append(",\"idempotent\":").append((event.requestId() & IDEMPOTENT) != 0)
+                        .append(",\"hedged\":").append((event.requestId() & HEDGED) != 0);
+            }
+            case 'b' -> line.append("budget\",\"maxTokens\":").append(event.port()).append(",\"tokenRatio\":")
+                    .append(event.text());
             default -> {
                 line.append("end\",\"seq\":").append(event.seq()).append(",\"t\":").append(event.nanos());
                 if (event.text() != null) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.rpcharness.consumer.AsyncObjectProxy;
+import dev.rpcharness.consumer.ConnectionLostException;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.HelloService;
@@ -17,6 +18,7 @@ import dev.rpcharness.consumer.testing.FrozenPeer;
 import dev.rpcharness.consumer.testing.WirePeer;
 import dev.rpcharness.run.CallRecord;
 import dev.rpcharness.run.HistoryFile;
+import dev.rpcharness.run.HistoryReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,5 +193,58 @@ class HistoryRecorderTest {
             }
             assertThat(seqById).hasSize(5).allSatisfy((id, seq) -> assertThat(seq).isEqualTo("null"));
         }
+    }
+
+    @Test
+    void attemptPolicyAndBudgetLinesAreWrittenAndReadBackInOrder() throws Exception {
+        Path file = dir.resolve("attempts.jsonl");
+        try (HistoryRecorder history = new HistoryRecorder(file, 1000, "attempts")) {
+            history.client("c1");
+            history.retryBudget(10, 0.1);
+            history.policy("S#m", 3, true, false);
+            history.started(1, "S#m", 100);
+            history.attemptStarted(1, 1, 101);
+            history.written(1, 1, "h:1", 5000, 7, 102);
+            history.attemptEnded(1, 1, 103, new ConnectionLostException("lost"));
+            history.attemptStarted(1, 2, 104);
+            history.written(1, 2, "h:2", 5001, 1, 105);
+            history.attemptEnded(1, 2, 106, null);
+            history.ended(1, 106, null);
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.subList(2, 4)).containsExactly("{\"e\":\"budget\",\"maxTokens\":10,\"tokenRatio\":0.1}",
+                "{\"e\":\"policy\",\"method\":\"S#m\",\"maxAttempts\":3,\"idempotent\":true,\"hedged\":false}");
+        assertThat(lines).contains("{\"e\":\"write\",\"seq\":1,\"t\":105,\"provider\":\"h:2\",\"port\":5001,\"id\":1,"
+                + "\"attempt\":2}");
+        CallRecord call = HistoryFile.read(file).calls().get(0);
+        assertThat(call.writes()).extracting(CallRecord.Write::attempt).containsExactly(1, 2);
+        assertThat(call.attempts()).containsExactly(new CallRecord.AttemptEvent(1, 101, false, null),
+                new CallRecord.AttemptEvent(1, 103, true, "dev.rpcharness.consumer.ConnectionLostException"),
+                new CallRecord.AttemptEvent(2, 104, false, null), new CallRecord.AttemptEvent(2, 106, true, null));
+        List<String> read = new ArrayList<>();
+        HistoryReader.read(file, new HistoryReader.Handler() {
+            @Override
+            public void budget(int maxTokens, double tokenRatio) {
+                read.add("budget " + maxTokens + " " + tokenRatio);
+            }
+
+            @Override
+            public void policy(String method, int maxAttempts, boolean idempotent, boolean hedged) {
+                read.add("policy " + method + " " + maxAttempts + " " + idempotent + " " + hedged);
+            }
+
+            @Override
+            public void start(long seq, long nanos, String method) {
+            }
+
+            @Override
+            public void write(long seq, long nanos, String provider, int port, long requestId) {
+            }
+
+            @Override
+            public void end(long seq, long nanos, String error) {
+            }
+        });
+        assertThat(read).containsExactly("budget 10 0.1", "policy S#m 3 true false");
     }
 }

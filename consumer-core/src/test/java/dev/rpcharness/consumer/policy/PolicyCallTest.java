@@ -87,7 +87,8 @@ class PolicyCallTest {
     @Test
     void aNonIdempotentMethodIsNeverExecutedTwiceWhateverTheFault() {
         List<WirePeer> three = peers(3, WirePeer.Exchange::reset);
-        ConsumerClient client = client(options(Duration.ofMillis(400)));
+        // 1.5 s: long enough for a peer on a loaded machine to read the request before the call times out.
+        ConsumerClient client = client(options(Duration.ofMillis(1500)));
         PolicyService service = client.create(PolicyService.class);
         List<WirePeer.Script> faults = List.of(WirePeer.Exchange::reset, WirePeer.Exchange::close,
                 exchange -> { /* hang: the call times out */ },
@@ -193,7 +194,7 @@ class PolicyCallTest {
         WirePeer slow = two.get(0);
         AtomicInteger lateAnswers = new AtomicInteger();
         slow.script(counted(exchange -> {
-            Thread.sleep(300); // on the peer's pool: the answer comes after the hedge has won
+            Thread.sleep(1_200); // on the peer's pool: far after the 100 ms hedge, even on a loaded machine
             exchange.invoke();
             lateAnswers.incrementAndGet();
         }));
@@ -252,8 +253,10 @@ class PolicyCallTest {
         assertThatThrownBy(() -> service.poll("k")).isInstanceOf(RpcTimeoutException.class);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         // 300 ms, then 300 ms, then what is left of 700 ms: three attempts, the last one cut at the deadline.
-        assertThat(executions.get()).isEqualTo(3);
         assertThat(took).isLessThan(Duration.ofMillis(850));
+        // The third attempt was written before the deadline; a loaded peer may read it a little after the call ended.
+        await().atMost(Duration.ofSeconds(2)).until(() -> executions.get() >= 3);
+        assertThat(executions.get()).isEqualTo(3);
     }
 
     @Test

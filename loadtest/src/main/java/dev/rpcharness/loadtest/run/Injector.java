@@ -6,6 +6,7 @@ import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.consumer.ServiceDiscovery;
+import dev.rpcharness.injectors.LoadSplit;
 import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.loadtest.record.Outcome;
 import dev.rpcharness.protocol.WireContract;
@@ -13,6 +14,8 @@ import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.run.RunFolder;
 import dev.rpcharness.run.Timeline;
 import dev.rpcharness.run.TimelineAction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *   options: --zk HOST:PORT[,...] | --direct HOST:PORT[,...]   where the providers are
  *            --base-path /rpc  --rate 200 (calls/s)  --seconds 10  --timeout-ms 1000  --max-in-flight 2000
  *            --name injector  --out DIR (the run folder to write)
+ *            --run ID --index I --injectors N   one of N injectors of a run coordinated through --zk
+ *                                               (docs/injectors.md): exact stripe of the rate, shared start/end
  * </pre>
  *
  * <p>Lifecycle: {@link #run()} once; it starts the client and the recorder, sends {@code rate * seconds} calls at
@@ -57,9 +63,14 @@ public final class Injector {
     private final int maxInFlight;
     private final String name;
     private final Path out;
+    private final RunPlace place;
+
+    /** Where this injector stands in a coordinated run ({@code --run}), or null alone. */
+    record RunPlace(String runId, int index, int injectors) {
+    }
 
     private Injector(String zooKeeper, String direct, String basePath, double rate, Duration duration,
-            Duration callTimeout, int maxInFlight, String name, Path out) {
+            Duration callTimeout, int maxInFlight, String name, Path out, RunPlace place) {
         if ((zooKeeper == null) == (direct == null)) {
             throw new IllegalArgumentException("give exactly one of --zk HOST:PORT and --direct HOST:PORT[,...]");
         }
@@ -81,6 +92,16 @@ public final class Injector {
         this.maxInFlight = maxInFlight;
         this.name = Objects.requireNonNull(name, "name");
         this.out = Objects.requireNonNull(out, "--out");
+        if (place != null) {
+            if (zooKeeper == null) {
+                throw new IllegalArgumentException("--run needs --zk HOST:PORT: the run is coordinated there");
+            }
+            if (place.injectors() < 1 || place.index() < 0 || place.index() >= place.injectors()) {
+                throw new IllegalArgumentException("--index must be in [0, --injectors), was " + place.index()
+                        + " of " + place.injectors());
+            }
+        }
+        this.place = place;
     }
 
     public static void main(String[] args) {
@@ -104,6 +125,9 @@ public final class Injector {
         int maxInFlight = 2000;
         String name = "injector";
         Path out = null;
+        String runId = null;
+        int index = 0;
+        int injectors = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -121,6 +145,9 @@ public final class Injector {
                     case "--max-in-flight" -> maxInFlight = Integer.parseInt(v);
                     case "--name" -> name = v;
                     case "--out" -> out = Paths.get(v);
+                    case "--run" -> runId = v;
+                    case "--index" -> index = Integer.parseInt(v);
+                    case "--injectors" -> injectors = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -131,14 +158,31 @@ public final class Injector {
             throw new IllegalArgumentException("--out DIR is required: the run folder to write");
         }
         return new Injector(zk, direct, basePath, rate, Duration.ofSeconds(seconds), Duration.ofMillis(timeoutMs),
-                maxInFlight, name, out);
+                maxInFlight, name, out, runId == null ? null : new RunPlace(runId, index, injectors));
     }
 
     /** Sends the load and writes the run folder; returns it. */
     public Path run() {
+        if (place == null) {
+            return run(null);
+        }
+        try (RunMembership membership = RunMembership.join(zooKeeper, place.runId(), place.index(),
+                place.injectors(), rate, duration)) {
+            return run(membership);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + " interrupted joining run " + place.runId(), e);
+        }
+    }
+
+    private Path run(RunMembership membership) {
         Timeline timeline = new Timeline();
-        long total = Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+        long alone = Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
         long periodNanos = Math.max(1, Math.round(1e9 / rate));
+        // Alone: every period. In a run: this injector's stripe of the run's arrivals, at the run's arrival times.
+        LoadSplit.OpenShare share = membership == null ? null : membership.share(rate, duration);
+        long total = share == null ? alone : share.arrivals();
+        LongUnaryOperator offset = share == null ? j -> j * periodNanos : share::arrivalNanos;
         ConsumerOptions options = ConsumerOptions.builder().callTimeout(callTimeout).build();
         Semaphore inFlight = new Semaphore(maxInFlight);
         AtomicLong failed = new AtomicLong();
@@ -150,12 +194,14 @@ public final class Injector {
                      : new ConsumerClient(direct, options)) {
             AsyncObjectProxy echo = client.createAsync(EchoService.class);
             awaitFirstAnswer(client);
-            timeline.record(TimelineAction.INJECTOR_START, name, String.format(Locale.ROOT, "%s %.0f calls/s for %d s",
-                    zooKeeper != null ? "zk " + zooKeeper + basePath : "direct " + direct, rate,
-                    duration.toSeconds()));
-            long start = System.nanoTime();
+            long start = membership == null ? System.nanoTime() : membership.awaitStart();
+            String inRun = membership == null ? ""
+                    : ", " + membership.id() + " of run " + place.runId() + ": " + total + " calls";
+            timeline.record(TimelineAction.INJECTOR_START, name, String.format(Locale.ROOT,
+                    "%s %.0f calls/s for %d s%s", zooKeeper != null ? "zk " + zooKeeper + basePath : "direct " + direct,
+                    rate, duration.toSeconds(), inRun));
             for (; sent < total; sent++) {
-                long intended = start + sent * periodNanos;
+                long intended = start + offset.applyAsLong(sent);
                 long wait;
                 while ((wait = intended - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
@@ -193,7 +239,12 @@ public final class Injector {
             folder.writeTimeline(timeline);
             RunSummary.of(name, recorder).writeTo(folder);
             log.info("injector {}: {} calls, {} failed, run folder {}", name, sent, failed.get(), out);
+            if (membership != null) {
+                log.info("injector {}: {}", name, membership.finish(out));
+            }
             return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": writing " + out + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(name + " interrupted after " + sent + " calls", e);

@@ -76,8 +76,8 @@ public final class RpcCall {
     /**
      * Attempt number {@code attempt} of {@code parent} (a call with a policy), ending through {@code future}, with
      * its deadline already fixed at {@code deadlineNanos} (the call's one deadline, or earlier) and its provider
-     * wait ending at {@code waitDeadlineNanos}. It is recorded in the parent's call history under the parent's
-     * number.
+     * wait ending at {@code waitDeadlineNanos}. Its writes are recorded in the parent's call history under the
+     * parent's number and its own attempt number.
      */
     public static RpcCall attemptOf(RpcCall parent, RpcFuture future, int attempt, long deadlineNanos,
                                     long waitDeadlineNanos) {
@@ -201,6 +201,11 @@ public final class RpcCall {
         return seq;
     }
 
+    /** The history the call is recorded in, or null when its client records none. */
+    public CallHistory history() {
+        return history;
+    }
+
     public void sentTo(String address) {
         sentTo(address, 0);
     }
@@ -214,7 +219,11 @@ public final class RpcCall {
         future.providerAddress(address);
         CallHistory h = history;
         if (h != null) {
-            h.written(seq, address, localPort, requestId, System.nanoTime());
+            if (attempt > 0) {
+                h.written(seq, attempt, address, localPort, requestId, System.nanoTime());
+            } else {
+                h.written(seq, address, localPort, requestId, System.nanoTime());
+            }
         }
     }
 

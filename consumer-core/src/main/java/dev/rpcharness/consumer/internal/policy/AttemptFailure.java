@@ -20,6 +20,11 @@ enum AttemptFailure {
     FINAL;
 
     static AttemptFailure of(RpcCall attempt, Throwable failure, CallPolicy policy) {
+        return of(attempt, failure, policy, policy.idempotent());
+    }
+
+    /** As {@link #of(RpcCall, Throwable, CallPolicy)}, with the method taken as idempotent when {@code idempotent}. */
+    static AttemptFailure of(RpcCall attempt, Throwable failure, CallPolicy policy, boolean idempotent) {
         RetryOn kind = kindOf(failure);
         if (kind == null) {
             return FINAL; // cancelled, client closed, no provider within the wait, overload, ...
@@ -27,7 +32,7 @@ enum AttemptFailure {
         if (!attempt.written() && (kind == RetryOn.CONNECTION_LOST || kind == RetryOn.TIMEOUT)) {
             return NOT_SENT;
         }
-        return policy.idempotent() && policy.retryOn().contains(kind) ? RETRYABLE : FINAL;
+        return idempotent && policy.retryOn().contains(kind) ? RETRYABLE : FINAL;
     }
 
     /** The failure's kind, or null for one that is never retried. */

@@ -1,6 +1,7 @@
 package dev.rpcharness.consumer.internal.policy;
 
 import dev.rpcharness.consumer.AsyncRpcCallback;
+import dev.rpcharness.consumer.CallHistory;
 import dev.rpcharness.consumer.RpcFuture;
 import dev.rpcharness.consumer.internal.balancer.Balancer;
 import dev.rpcharness.consumer.internal.call.CallHolder;
@@ -35,8 +36,13 @@ import java.util.concurrent.TimeUnit;
  *   attempts still running: they leave their connection's pending map and their late answers are dropped.</li>
  * </ul>
  *
+ * <p>History: when the client records one, each attempt's start and end are told to it
+ * ({@link CallHistory#attemptStarted}, {@link CallHistory#attemptEnded}); a success's and a counted failure's end
+ * and a hedge's start are recorded inside the {@link RetryThrottle}'s step, in the budget's order.
+ *
  * <p>Threading: attempts end on I/O threads, backoffs and hedges fire on the balancer's timer loop; the state is
- * guarded by this object's lock, and neither the call's future nor the balancer is touched under it.
+ * guarded by this object's lock, and neither the call's future nor the balancer is touched under it. Lock order:
+ * the throttle's lock, then this one.
  */
 public final class PolicyCall {
 
@@ -51,6 +57,8 @@ public final class PolicyCall {
     private final long deadlineNanos;
     private final RpcCall[] attempts;
     private final CallTimer timer;
+    /** Whether a failure that may have reached its provider is retried (the policy's, or the test-only switch's). */
+    private final boolean retriesWhenSent;
     /** Guarded by this. */
     private int started;
     private int running;
@@ -60,10 +68,16 @@ public final class PolicyCall {
     private boolean stopped;
 
     /**
-     * @param live the client's policy calls not yet ended: this one is in it from {@link #start()} to its end, so
-     *             that closing the client can end a call waiting for its backoff ({@link #clientClosed()})
+     * @param live               the client's policy calls not yet ended: this one is in it from {@link #start()} to
+     *                           its end, so that closing the client can end a call waiting for its backoff
+     *                           ({@link #clientClosed()})
+     * @param retryNonIdempotent test only (the client's {@code rpcharness.consumer.brokenCall} switch,
+     *                           docs/history.md): retry as if the method were idempotent, breaking the policy on
+     *                           purpose so that the history checker can be shown to catch it
      */
-    public PolicyCall(RpcCall call, Balancer balancer, RetryThrottle budget, Set<PolicyCall> live) {
+    public PolicyCall(RpcCall call, Balancer balancer, RetryThrottle budget, Set<PolicyCall> live,
+                      boolean retryNonIdempotent) {
+        this.retriesWhenSent = call.method().policy().idempotent() || retryNonIdempotent;
         this.live = live;
         this.call = call;
         this.policy = call.method().policy();
@@ -89,29 +103,56 @@ public final class PolicyCall {
      * attempts are used up, a pushback said stop or the deadline has come. Returns whether one went.
      */
     private boolean launch() {
-        RpcCall attempt;
-        List<String> avoid;
+        Launch next = prepare();
+        if (next == null) {
+            return false;
+        }
+        go(next);
+        return true;
+    }
+
+    /** An attempt made and recorded, not yet handed to the balancer. */
+    private record Launch(RpcCall attempt, List<String> avoid) {
+    }
+
+    /** Makes the next attempt and records its start, or returns null when none may start now. */
+    private Launch prepare() {
         synchronized (this) {
             long now = System.nanoTime();
             if (call.future().isDone() || stopped || started >= attempts.length || now - deadlineNanos >= 0) {
-                return false;
+                return null;
             }
             Duration perAttempt = policy.attemptTimeout();
             long attemptDeadline = perAttempt == null ? deadlineNanos
                     : Math.min(deadlineNanos, now + perAttempt.toNanos());
-            attempt = RpcCall.attemptOf(call, new RpcFuture(DIRECT, now), started + 1, attemptDeadline,
+            RpcCall attempt = RpcCall.attemptOf(call, new RpcFuture(DIRECT, now), started + 1, attemptDeadline,
                     call.waitDeadlineNanos());
-            avoid = triedProviders();
+            List<String> avoid = triedProviders();
             attempts[started] = attempt;
             started++;
             running++;
+            CallHistory history = call.history();
+            if (history != null) {
+                history.attemptStarted(call.seq(), attempt.attempt(), now);
+            }
+            return new Launch(attempt, avoid);
         }
-        attempt.future().addCallback(new AttemptEnded(attempt));
-        balancer.dispatchAvoiding(attempt, avoid);
+    }
+
+    private void go(Launch next) {
+        next.attempt().future().addCallback(new AttemptEnded(next.attempt()));
+        balancer.dispatchAvoiding(next.attempt(), next.avoid());
         if (policy.hedgeDelay() != null) {
             timer.schedule(policy.hedgeDelay().toNanos(), this::hedge);
         }
-        return true;
+    }
+
+    /** Tells the history that {@code attempt} ended. */
+    private void recordEnd(RpcCall attempt, Throwable failure) {
+        CallHistory history = call.history();
+        if (history != null) {
+            history.attemptEnded(call.seq(), attempt.attempt(), System.nanoTime(), failure);
+        }
     }
 
     /** Addresses of the providers earlier attempts went to. Caller holds the lock. */
@@ -135,8 +176,12 @@ public final class PolicyCall {
             }
             tried = triedProviders();
         }
-        if (balancer.anyUsableAvoiding(call.serviceName(), tried) && budget.tryRetry()) {
-            launch();
+        if (!balancer.anyUsableAvoiding(call.serviceName(), tried)) {
+            return;
+        }
+        Launch[] next = new Launch[1];
+        if (budget.tryRetry(() -> next[0] = prepare()) && next[0] != null) {
+            go(next[0]);
         }
     }
 
@@ -161,7 +206,7 @@ public final class PolicyCall {
     }
 
     private void attemptSucceeded(RpcCall attempt, Object value) {
-        budget.success();
+        budget.success(() -> recordEnd(attempt, null));
         endWith(attempt, value, null);
     }
 
@@ -187,16 +232,14 @@ public final class PolicyCall {
 
     private void attemptFailed(RpcCall attempt, Throwable failure) {
         if (call.future().isDone()) {
+            recordEnd(attempt, failure);
             synchronized (this) {
                 running--;
             }
             return;
         }
-        AttemptFailure what = AttemptFailure.of(attempt, failure, policy);
+        AttemptFailure what = AttemptFailure.of(attempt, failure, policy, retriesWhenSent);
         long pushback = attempt.pushbackMillis();
-        if (what != AttemptFailure.NOT_SENT && AttemptFailure.kindOf(failure) != null) {
-            budget.failure();
-        }
         boolean more;
         synchronized (this) {
             running--;
@@ -207,6 +250,12 @@ public final class PolicyCall {
             }
             more = what != AttemptFailure.FINAL && !stopped && started < attempts.length
                     && System.nanoTime() - deadlineNanos < 0;
+        }
+        boolean allowed = false;
+        if (what != AttemptFailure.NOT_SENT && AttemptFailure.kindOf(failure) != null) {
+            allowed = budget.failure(() -> recordEnd(attempt, failure), more && what == AttemptFailure.RETRYABLE);
+        } else {
+            recordEnd(attempt, failure);
         }
         if (what == AttemptFailure.FINAL) {
             endWith(attempt, null, failure);
@@ -220,7 +269,7 @@ public final class PolicyCall {
             retry();
             return;
         }
-        if (!budget.tryRetry()) {
+        if (!allowed) {
             endIfIdle();
             return;
         }

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
  * attempt takes a token, a successful one gives back the budget's ratio; retries and hedges are allowed while more
  * than half the bucket is left. Crossing that line either way is told to the {@link Listener} once.
  *
- * <p>Threading: lock-free, any thread. The listener is called on the thread whose attempt crossed the line, holding
- * no lock; it must not block.
+ * <p>Threading: any thread. Each step (an attempt's end, a retry's or hedge's allowance) runs under this object's
+ * lock together with its call-history record, so a history holds the budget's steps in the order the budget took
+ * them (the checker's {@code RETRY_BUDGET} rule replays them, docs/history.md); {@link #state()} reads without it.
+ * The listener is called on the thread whose attempt crossed the line, holding no lock; it must not block.
  */
 public final class RetryThrottle {
 
@@ -20,6 +22,8 @@ public final class RetryThrottle {
     public interface Listener {
         void changed(boolean allowed, double tokens, int maxTokens);
     }
+
+    private static final Runnable NOTHING = () -> { };
 
     private final RetryBudget budget;
     private final long maxMilli;
@@ -39,25 +43,83 @@ public final class RetryThrottle {
 
     /** An attempt answered: gives back the ratio, up to a full bucket. */
     public void success() {
-        if (!budget.unlimited()) {
-            change(ratioMilli);
+        success(NOTHING);
+    }
+
+    /**
+     * An attempt answered: runs {@code record} (its call-history line) and gives back the ratio, up to a full
+     * bucket, as one step under this throttle's lock, so that the history holds the budget's steps in its order.
+     */
+    public void success(Runnable record) {
+        long before;
+        long after;
+        synchronized (this) {
+            record.run();
+            before = milliTokens.get();
+            after = budget.unlimited() ? before : set(before + ratioMilli);
         }
+        tell(before, after);
     }
 
     /** An attempt failed: takes a token, down to none. */
     public void failure() {
-        if (!budget.unlimited()) {
-            change(-1000);
+        failure(NOTHING, false);
+    }
+
+    /**
+     * An attempt failed: runs {@code record} (its call-history line), takes a token (down to none) and, when
+     * {@code retry}, asks for a retry (counted as {@link #tryRetry()} does), as one step under this throttle's
+     * lock. Returns whether the retry may go (false when none was asked for).
+     */
+    public boolean failure(Runnable record, boolean retry) {
+        long before;
+        long after;
+        boolean allowed;
+        synchronized (this) {
+            record.run();
+            before = milliTokens.get();
+            after = budget.unlimited() ? before : set(before - 1000);
+            allowed = retry && count(allows(after));
+        }
+        tell(before, after);
+        return allowed;
+    }
+
+    /** Whether a retry or hedge may go now; counts it as allowed or refused. */
+    public boolean tryRetry() {
+        return tryRetry(NOTHING);
+    }
+
+    /**
+     * Whether a retry or hedge may go now, counted as allowed or refused; when it may, {@code whenAllowed} (which
+     * starts the attempt and records its start) runs under this throttle's lock, so that the history holds the
+     * start where the budget allowed it. {@code whenAllowed} must be short and must not call back into this
+     * throttle's listener's code.
+     */
+    public boolean tryRetry(Runnable whenAllowed) {
+        synchronized (this) {
+            if (!count(allows(milliTokens.get()))) {
+                return false;
+            }
+            whenAllowed.run();
+            return true;
         }
     }
 
-    private void change(long delta) {
-        long before;
-        long after;
-        do {
-            before = milliTokens.get();
-            after = Math.max(0, Math.min(maxMilli, before + delta));
-        } while (before != after && !milliTokens.compareAndSet(before, after));
+    private boolean count(boolean allowed) {
+        (allowed ? retries : refused).increment();
+        return allowed;
+    }
+
+    /** Sets the bucket to {@code milli} within its bounds; returns what it set. Caller holds the lock. */
+    private long set(long milli) {
+        long after = Math.max(0, Math.min(maxMilli, milli));
+        milliTokens.set(after);
+        return after;
+    }
+
+    /** Tells the listener when a step crossed the half-full line; holding no lock. */
+    private void tell(long before, long after) {
         boolean wasAllowed = allows(before);
         boolean nowAllowed = allows(after);
         if (wasAllowed != nowAllowed && listener != null) {
@@ -67,16 +129,6 @@ public final class RetryThrottle {
 
     private boolean allows(long milli) {
         return budget.unlimited() || milli > maxMilli / 2;
-    }
-
-    /** Whether a retry or hedge may go now; counts it as allowed or refused. */
-    public boolean tryRetry() {
-        if (allows(milliTokens.get())) {
-            retries.increment();
-            return true;
-        }
-        refused.increment();
-        return false;
     }
 
     public RetryBudgetState state() {

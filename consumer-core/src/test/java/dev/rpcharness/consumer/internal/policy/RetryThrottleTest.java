@@ -41,4 +41,21 @@ class RetryThrottleTest {
         assertThat(throttle.tryRetry()).isTrue();
         assertThat(throttle.state().retriesAllowed()).isTrue();
     }
+
+    @Test
+    void eachStepRunsItsRecordAndTheRetryDecisionTakesTheTokenTheFailureLeft() {
+        List<String> steps = new ArrayList<>();
+        RetryThrottle throttle = new RetryThrottle(new RetryBudget(4, 0.5), null);
+        assertThat(throttle.failure(() -> steps.add("end 1"), true)).as("3 left").isTrue();
+        assertThat(throttle.failure(() -> steps.add("end 2"), true)).as("2 left: not above half").isFalse();
+        assertThat(throttle.failure(() -> steps.add("end 3"), false)).as("no retry asked").isFalse();
+        assertThat(throttle.tryRetry(() -> steps.add("hedge refused"))).isFalse();
+        throttle.success(() -> steps.add("answer 1"));
+        throttle.success(() -> steps.add("answer 2")); // 2.0 again
+        throttle.success(() -> steps.add("answer 3")); // 2.5
+        assertThat(throttle.tryRetry(() -> steps.add("hedge"))).isTrue();
+        assertThat(steps).containsExactly("end 1", "end 2", "end 3", "answer 1", "answer 2", "answer 3", "hedge");
+        assertThat(throttle.state().retries()).isEqualTo(2);
+        assertThat(throttle.state().refused()).isEqualTo(2);
+    }
 }

@@ -1,0 +1,269 @@
+package dev.rpcharness.injectors;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
+import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One injector's part in a run of several: it joins (an ephemeral {@code members/<id>} node, its liveness), waits at
+ * the start barrier until every injector is there, runs its share of the load, and {@link #finish() finishes} at
+ * the end barrier. The start and end are one Curator {@link DistributedDoubleBarrier} (enter, leave) sized to the
+ * run's injectors, each wait bounded by the spec's barrier timeout; a barrier that does not fill throws a
+ * {@link BarrierTimeoutException} naming who is missing. A member node that disappears before its injector wrote
+ * {@code finished/<id>} means that injector died: it is logged, told to the {@link #onLost} listeners, and at the
+ * end the run fails ({@link LostInjectorPolicy#FAIL}) or ends partial.
+ *
+ * <p>Threading: {@link #awaitStart()} and {@link #finish()} are called by the injector's driving thread, in that
+ * order, once each. Lost listeners run on the cache's thread, one event at a time, no lock held. {@link #lost()}
+ * may be read by any thread.
+ *
+ * <p>Lifecycle: {@link #join} starts it; {@link #close()} stops watching and deletes the member node (an injector
+ * that closes without finishing is lost to the others). The Curator client belongs to the caller.
+ */
+public final class InjectorRun implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(InjectorRun.class);
+
+    private final CuratorFramework client;
+    private final RunSpec spec;
+    private final RunPaths paths;
+    private final String id;
+    private final int index;
+    private final DistributedDoubleBarrier barrier;
+    private final CuratorCache members;
+    private final Set<String> lost = new ConcurrentSkipListSet<>();
+    private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+    private volatile long startNanos;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private InjectorRun(Coordinator coordinator, RunSpec spec, int index) {
+        this.client = coordinator.client();
+        this.spec = spec;
+        this.paths = RunPaths.of(coordinator.basePath(), spec.runId());
+        this.index = index;
+        this.id = spec.injectorId(index);
+        this.barrier = new DistributedDoubleBarrier(client, paths.barrier(), spec.injectors());
+        this.members = CuratorCache.build(client, paths.members());
+    }
+
+    /**
+     * Joins the run as injector {@code index}: creates its ephemeral member node and starts watching the others.
+     *
+     * @throws InjectorRunException when an injector with this index is already a member, or ZooKeeper fails
+     */
+    public static InjectorRun join(Coordinator coordinator, RunSpec spec, int index) {
+        Objects.requireNonNull(coordinator, "coordinator");
+        Objects.requireNonNull(spec, "spec");
+        InjectorRun run = new InjectorRun(coordinator, spec, index);
+        run.start();
+        return run;
+    }
+
+    private void start() {
+        try {
+            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                    .forPath(paths.member(id));
+        } catch (KeeperException.NodeExistsException e) {
+            throw new InjectorRunException("run " + spec.runId() + ": " + id + " has already joined (another process"
+                    + " with the same index?)", e);
+        } catch (Exception e) {
+            throw new InjectorRunException("run " + spec.runId() + ": " + id + " could not join", e);
+        }
+        members.listenable().addListener(CuratorCacheListener.builder().forDeletes(this::memberGone).build());
+        members.start();
+        log.info("run {}: {} joined ({} of {})", spec.runId(), id, index + 1, spec.injectors());
+    }
+
+    CuratorFramework client() {
+        return client;
+    }
+
+    RunPaths paths() {
+        return paths;
+    }
+
+    /** This injector's name, {@code injector-<index>}. */
+    public String id() {
+        return id;
+    }
+
+    /** This injector's index in {@code [0, injectors)}. */
+    public int index() {
+        return index;
+    }
+
+    /** The run's spec. */
+    public RunSpec spec() {
+        return spec;
+    }
+
+    /** The injectors lost so far (died before they finished), sorted. */
+    public SortedSet<String> lost() {
+        return new TreeSet<>(lost);
+    }
+
+    /** Registers a listener told the name of each injector lost, once per injector. */
+    public void onLost(Consumer<String> listener) {
+        lostListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Waits until every injector of the run is at the start barrier, at most the spec's barrier timeout.
+     *
+     * @return {@link System#nanoTime()} when this injector passed the barrier: the run's start, for this injector
+     * @throws BarrierTimeoutException naming the injectors that did not arrive in time; the run is then over for
+     *     this injector: close it and its client (its barrier node lives as long as its session)
+     * @throws InjectorRunException when ZooKeeper fails
+     */
+    public long awaitStart() throws InterruptedException {
+        long began = System.nanoTime();
+        boolean entered;
+        try {
+            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                    .forPath(ZKPaths.makePath(paths.arrived(), id));
+            entered = barrier.enter(spec.barrierTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InjectorRunException("run " + spec.runId() + ": " + id + " failed at the start barrier", e);
+        }
+        if (!entered) {
+            throw new BarrierTimeoutException(spec.runId(), id, "start", absentFrom(paths.arrived()),
+                    Duration.ofNanos(System.nanoTime() - began));
+        }
+        startNanos = System.nanoTime();
+        started = true;
+        log.info("run {}: {} passed the start barrier after {} ms", spec.runId(), id,
+                (startNanos - began) / 1_000_000);
+        return startNanos;
+    }
+
+    /** When this injector passed the start barrier ({@link System#nanoTime()}). */
+    public long startNanos() {
+        if (!started) {
+            throw new IllegalStateException("run " + spec.runId() + ": " + id + " has not passed the start barrier");
+        }
+        return startNanos;
+    }
+
+    /**
+     * Marks this injector's load done and waits at the end barrier until every other injector finished or died, at
+     * most the spec's barrier timeout.
+     *
+     * @return the outcome: complete, or partial naming the lost injectors under {@link LostInjectorPolicy#PARTIAL}
+     * @throws InjectorLostException when injectors were lost and the policy is {@link LostInjectorPolicy#FAIL}
+     * @throws BarrierTimeoutException naming the live injectors that did not finish in time
+     */
+    public RunOutcome finish() throws InterruptedException {
+        long began = System.nanoTime();
+        boolean left;
+        try {
+            client.create().creatingParentContainersIfNeeded().forPath(ZKPaths.makePath(paths.finished(), id));
+            left = barrier.leave(spec.barrierTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InjectorRunException("run " + spec.runId() + ": " + id + " failed at the end barrier", e);
+        }
+        SortedSet<String> unfinished = absentFrom(paths.finished());
+        if (!left) {
+            unfinished.removeAll(lost);
+            throw new BarrierTimeoutException(spec.runId(), id, "end", unfinished,
+                    Duration.ofNanos(System.nanoTime() - began));
+        }
+        // Past the double barrier every other injector either finished or its session (and barrier node) ended.
+        for (String gone : unfinished) {
+            markLost(gone);
+        }
+        SortedSet<String> lostNow = lost();
+        if (!lostNow.isEmpty() && spec.onLost() == LostInjectorPolicy.FAIL) {
+            throw new InjectorLostException(spec.runId(), id, lostNow);
+        }
+        if (!lostNow.isEmpty()) {
+            log.warn("run {}: ends partial without {}", spec.runId(), lostNow);
+        }
+        return RunOutcome.of(spec.runId(), id, lostNow);
+    }
+
+    /** The run's injectors that have no child under {@code parent}. */
+    private SortedSet<String> absentFrom(String parent) {
+        SortedSet<String> absent = new TreeSet<>();
+        for (int i = 0; i < spec.injectors(); i++) {
+            absent.add(spec.injectorId(i));
+        }
+        try {
+            absent.removeAll(client.getChildren().forPath(parent));
+        } catch (KeeperException.NoNodeException e) {
+            // nobody arrived
+        } catch (Exception e) {
+            throw new InjectorRunException("run " + spec.runId() + ": reading " + parent + " failed", e);
+        }
+        return absent;
+    }
+
+    private void memberGone(ChildData data) {
+        String name = ZKPaths.getNodeFromPath(data.getPath());
+        if (data.getPath().equals(paths.members()) || closed
+                || client.getState() != CuratorFrameworkState.STARTED) {
+            return; // this injector's own client closed: it is the one gone, it cannot judge the others
+        }
+        try {
+            if (client.checkExists().forPath(ZKPaths.makePath(paths.finished(), name)) == null) {
+                markLost(name);
+            }
+        } catch (Exception e) {
+            log.warn("run {}: could not tell whether {} finished", spec.runId(), name, e);
+        }
+    }
+
+    private void markLost(String name) {
+        if (lost.add(name)) {
+            log.warn("run {}: injector {} lost (its ZooKeeper session ended before it finished; seen by {})",
+                    spec.runId(), name, id);
+            for (Consumer<String> listener : lostListeners) {
+                try {
+                    listener.accept(name);
+                } catch (RuntimeException e) {
+                    log.warn("run {}: a lost-injector listener failed on {}", spec.runId(), name, e);
+                }
+            }
+        }
+    }
+
+    /** Stops watching and leaves the run (deleting the member node). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        members.close();
+        if (client.getState() != CuratorFrameworkState.STARTED) {
+            return; // the session ended with the client: the member node is gone already
+        }
+        try {
+            client.delete().quietly().guaranteed().forPath(paths.member(id));
+        } catch (Exception e) {
+            log.warn("run {}: {} could not delete its member node", spec.runId(), id, e);
+        }
+    }
+}

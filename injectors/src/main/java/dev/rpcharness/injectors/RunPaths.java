@@ -1,0 +1,57 @@
+package dev.rpcharness.injectors;
+
+import org.apache.curator.utils.ZKPaths;
+
+/**
+ * The ZooKeeper nodes of one run, under {@code <base>/runs/<runId>}: {@code spec} (the {@link RunSpec}, persistent),
+ * {@code members/<id>} (ephemeral: the injector is alive), {@code arrived/<id>} (ephemeral: it waits at the start
+ * barrier), {@code finished/<id>} (persistent: its load is done), {@code barrier} (Curator's double barrier),
+ * {@code conductor} (Curator's leader latch), {@code chaos/<index>} (persistent: the step's claim),
+ * {@code clock/<id>} (its measured clock offset).
+ */
+record RunPaths(String run) {
+
+    static RunPaths of(String basePath, String runId) {
+        return new RunPaths(ZKPaths.makePath(basePath, "runs", runId));
+    }
+
+    String spec() {
+        return ZKPaths.makePath(run, "spec");
+    }
+
+    String members() {
+        return ZKPaths.makePath(run, "members");
+    }
+
+    String member(String id) {
+        return ZKPaths.makePath(members(), id);
+    }
+
+    String arrived() {
+        return ZKPaths.makePath(run, "arrived");
+    }
+
+    String finished() {
+        return ZKPaths.makePath(run, "finished");
+    }
+
+    String barrier() {
+        return ZKPaths.makePath(run, "barrier");
+    }
+
+    String conductor() {
+        return ZKPaths.makePath(run, "conductor");
+    }
+
+    String chaos() {
+        return ZKPaths.makePath(run, "chaos");
+    }
+
+    String chaosStep(int index) {
+        return ZKPaths.makePath(chaos(), String.format("%06d", index));
+    }
+
+    String clock(String id) {
+        return ZKPaths.makePath(run, "clock", id);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.rpcharness.injectors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * A real ZooKeeper (curator-test) and one Curator client per simulated injector: closing an injector's client ends
+ * its session, as the death of its JVM would. Closes everything it made.
+ */
+final class Fleet implements AutoCloseable {
+
+    final TestingServer zk;
+    private final List<CuratorFramework> clients = new ArrayList<>();
+    final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-injector");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Fleet() throws Exception {
+        zk = new TestingServer(true);
+    }
+
+    /** A new client, as one injector JVM would have, started and connected. */
+    CuratorFramework client() throws InterruptedException {
+        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(zk.getConnectString())
+                .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryOneTime(100)).build();
+        synchronized (clients) {
+            clients.add(client);
+        }
+        client.start();
+        if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("no connection to " + zk.getConnectString());
+        }
+        return client;
+    }
+
+    @Override
+    public void close() throws Exception {
+        threads.shutdownNow();
+        threads.awaitTermination(10, TimeUnit.SECONDS);
+        synchronized (clients) {
+            for (CuratorFramework client : clients) {
+                client.close();
+            }
+        }
+        zk.close();
+    }
+}
