@@ -36,7 +36,7 @@ public class ClientZooKeeperPartitionSimulation extends ResilienceSimulation {
                         .exec(chaos().cutClientFromZooKeeper())
                         .pause(at(1.0 / 3))
                         .exec(chaos().heal())
-                        .pause(at(1.0 / 3).minusSeconds(1))
+                        .pause(at(1.0 / 3).plus(CALL_TIMEOUT).plusSeconds(1)) // after the load, its last calls ended
                         .exec(verify(p99))
                         .exec(verify(nothingPending))
                         .injectOpen(atOnceUsers(1)))

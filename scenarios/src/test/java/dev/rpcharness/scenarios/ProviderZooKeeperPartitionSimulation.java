@@ -43,7 +43,7 @@ public class ProviderZooKeeperPartitionSimulation extends ResilienceSimulation {
                         .exec(chaos().cutProviderFromZooKeeper(CUT))
                         .pause(at(1.0 / 3))
                         .exec(chaos().heal())
-                        .pause(at(1.0 / 3).minusSeconds(1))
+                        .pause(at(1.0 / 3).plus(CALL_TIMEOUT).plusSeconds(1)) // after the load, its last calls ended
                         .exec(verify(delisted))
                         .exec(verify(relisted))
                         .exec(verify(nothingPending))

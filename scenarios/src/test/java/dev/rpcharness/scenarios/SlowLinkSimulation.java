@@ -42,7 +42,7 @@ public class SlowLinkSimulation extends ResilienceSimulation {
                         .exec(chaos().addToxic(SLOW, Toxic.bandwidth(LinkDirection.DOWNSTREAM, 64)))
                         .pause(at(1.0 / 3))
                         .exec(chaos().heal())
-                        .pause(at(1.0 / 3).minusSeconds(1))
+                        .pause(at(1.0 / 3).plus(CALL_TIMEOUT).plusSeconds(1)) // after the load, its last calls ended
                         .exec(verify(p50))
                         .exec(verify(p99))
                         .exec(verify(nothingPending))
