@@ -6,6 +6,7 @@ import dev.rpcharness.consumer.RoutingEvent;
 import dev.rpcharness.consumer.ServiceDiscovery;
 import dev.rpcharness.run.Timeline;
 import dev.rpcharness.run.TimelineAction;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,8 +26,11 @@ import java.util.function.UnaryOperator;
  */
 final class ClusterClients implements AutoCloseable {
 
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(10);
+
     private final String connectString;
     private final String basePath;
+    private final ClusterSpec spec;
     private final Timeline timeline;
     private final ProviderFleet providers;
     private final UnaryOperator<ConsumerOptions> withHistory;
@@ -40,10 +44,11 @@ final class ClusterClients implements AutoCloseable {
      * @param withHistory gives a client's options its id ({@link ClientIds}) and the cluster's call history (when it
      *                    keeps one)
      */
-    ClusterClients(String connectString, String basePath, Timeline timeline, ProviderFleet providers,
+    ClusterClients(String connectString, ClusterSpec spec, Timeline timeline, ProviderFleet providers,
                    UnaryOperator<ConsumerOptions> withHistory) {
         this.connectString = connectString;
-        this.basePath = basePath;
+        this.basePath = spec.basePath();
+        this.spec = spec;
         this.timeline = timeline;
         this.providers = providers;
         this.withHistory = withHistory;
@@ -51,7 +56,9 @@ final class ClusterClients implements AutoCloseable {
 
     ConsumerClient newClient(ConsumerOptions options) {
         requireOpen("newClient");
-        ServiceDiscovery discovery = new ServiceDiscovery(connectString, basePath);
+        ServiceDiscovery discovery = spec.clientSessionTimeout()
+                .map(t -> new ServiceDiscovery(connectString, basePath, CONNECT_WAIT, t))
+                .orElseGet(() -> new ServiceDiscovery(connectString, basePath));
         ConsumerClient client;
         try {
             client = new ConsumerClient(discovery, withHistory.apply(options));

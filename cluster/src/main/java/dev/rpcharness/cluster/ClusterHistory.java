@@ -77,7 +77,7 @@ public final class ClusterHistory implements AutoCloseable {
         List<FakeProvider> providers = cluster.providers();
         for (int i = 0; i < providers.size(); i++) {
             FakeProvider p = providers.get(i);
-            b.provider(p.address(), TimelineAction.providerName(i), p.executedCalls().snapshot(),
+            b.provider(p.advertisedAddress(), TimelineAction.providerName(i), p.executedCalls().snapshot(),
                     p.faultPlanHistory().closingSpans().stream()
                             .map(s -> new FaultSpan(s.fromNanos(), s.toNanos())).toList());
         }

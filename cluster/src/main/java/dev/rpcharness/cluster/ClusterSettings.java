@@ -32,6 +32,8 @@ public abstract class ClusterSettings<B extends ClusterSettings<B>> {
     String externalZooKeeper;
     Path callHistoryDir;
     Duration providerSessionTimeout;
+    Duration clientSessionTimeout;
+    boolean links;
 
     ClusterSettings() {
     }
@@ -138,6 +140,29 @@ public abstract class ClusterSettings<B extends ClusterSettings<B>> {
         return self();
     }
 
+    /**
+     * The ZooKeeper session timeout of the clients' discovery: how long a client cut from ZooKeeper keeps its
+     * session. The discovery's own default (15 s) when not set.
+     */
+    public B clientSessionTimeout(Duration value) {
+        Objects.requireNonNull(value, "clientSessionTimeout");
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("clientSessionTimeout must be positive, was " + value);
+        }
+        this.clientSessionTimeout = value;
+        return self();
+    }
+
+    /**
+     * Puts a link-fault proxy on every link of the cluster (client to each provider, client to ZooKeeper, each
+     * provider to ZooKeeper), reached through {@code RpcCluster.links()}; off by default. Needs a ZooKeeper of one
+     * server. See docs/link-faults.md.
+     */
+    public B links(boolean value) {
+        this.links = value;
+        return self();
+    }
+
     /** Copies every setting of {@code spec} into this builder. */
     B from(ClusterSpec spec) {
         providers = spec.providers();
@@ -154,6 +179,8 @@ public abstract class ClusterSettings<B extends ClusterSettings<B>> {
         externalZooKeeper = spec.externalZooKeeper().orElse(null);
         callHistoryDir = spec.callHistoryDir().orElse(null);
         providerSessionTimeout = spec.providerSessionTimeout().orElse(null);
+        clientSessionTimeout = spec.clientSessionTimeout().orElse(null);
+        links = spec.links();
         return self();
     }
 
@@ -163,6 +190,11 @@ public abstract class ClusterSettings<B extends ClusterSettings<B>> {
      * @throws IllegalArgumentException when a fault plan names a provider the cluster does not have
      */
     ClusterSpec toSpec() {
+        if (links && (zooKeeperEnsemble > 1 || (externalZooKeeper != null && externalZooKeeper.contains(",")))) {
+            throw new IllegalArgumentException("links: a link stands in front of one ZooKeeper server, but the "
+                    + "cluster has " + (externalZooKeeper != null ? "the ensemble " + externalZooKeeper
+                    : zooKeeperEnsemble + " servers"));
+        }
         for (Integer index : faultPlans.keySet()) {
             if (index >= providers) {
                 throw new IllegalArgumentException("faultPlan: fault plan for provider " + index

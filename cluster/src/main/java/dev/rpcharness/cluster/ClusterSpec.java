@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  *   <li>1 provider (0 allowed: the test registers providers of its own), serving the demo {@link EchoService}
  *       when nothing is served;</li>
  *   <li>an embedded ZooKeeper of 1 server, base path {@code /rpc};</li>
- *   <li>seed 0, no fault plan, no call history, the providers' own session timeout;</li>
+ *   <li>seed 0, no fault plan, no call history, the providers' and the clients' own session timeouts, no
+ *       links;</li>
  *   <li>client options {@link ConsumerOptions#defaults()}.</li>
  * </ul>
  *
@@ -47,6 +48,8 @@ public final class ClusterSpec {
     private final String externalZooKeeper;
     private final Path callHistoryDir;
     private final Duration providerSessionTimeout;
+    private final Duration clientSessionTimeout;
+    private final boolean links;
 
     ClusterSpec(ClusterSettings<?> b) {
         this.providers = b.providers;
@@ -60,6 +63,8 @@ public final class ClusterSpec {
         this.externalZooKeeper = b.externalZooKeeper;
         this.callHistoryDir = b.callHistoryDir;
         this.providerSessionTimeout = b.providerSessionTimeout;
+        this.clientSessionTimeout = b.clientSessionTimeout;
+        this.links = b.links;
     }
 
     /** A builder holding the defaults. */
@@ -137,6 +142,16 @@ public final class ClusterSpec {
         return Optional.ofNullable(providerSessionTimeout);
     }
 
+    /** The clients' ZooKeeper session timeout, if not the discovery's own default. */
+    public Optional<Duration> clientSessionTimeout() {
+        return Optional.ofNullable(clientSessionTimeout);
+    }
+
+    /** Whether a link-fault proxy stands on every link of the cluster (docs/link-faults.md); false by default. */
+    public boolean links() {
+        return links;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -150,13 +165,14 @@ public final class ClusterSpec {
                 && faultPlans.equals(other.faultPlans) && clientOptions.equals(other.clientOptions)
                 && Objects.equals(externalZooKeeper, other.externalZooKeeper)
                 && Objects.equals(callHistoryDir, other.callHistoryDir)
-                && Objects.equals(providerSessionTimeout, other.providerSessionTimeout);
+                && Objects.equals(providerSessionTimeout, other.providerSessionTimeout)
+                && Objects.equals(clientSessionTimeout, other.clientSessionTimeout) && links == other.links;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(providers, zooKeeperEnsemble, basePath, services, faultPlans, clientOptions, seed,
-                externalZooKeeper, callHistoryDir, providerSessionTimeout);
+                externalZooKeeper, callHistoryDir, providerSessionTimeout, clientSessionTimeout, links);
     }
 
     @Override
@@ -166,6 +182,8 @@ public final class ClusterSpec {
                 + ", seed=" + seed + ", zooKeeper=" + (externalZooKeeper != null ? externalZooKeeper
                 : "embedded x" + zooKeeperEnsemble) + basePath
                 + (providerSessionTimeout == null ? "" : ", providerSessionTimeout=" + providerSessionTimeout)
+                + (clientSessionTimeout == null ? "" : ", clientSessionTimeout=" + clientSessionTimeout)
+                + (links ? ", links" : "")
                 + (callHistoryDir == null ? "" : ", callHistory=" + callHistoryDir)
                 + ", clientOptions=" + clientOptions + "}";
     }

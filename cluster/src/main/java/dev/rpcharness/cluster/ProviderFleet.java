@@ -24,31 +24,44 @@ final class ProviderFleet {
     private final String connectString;
     private final Timeline timeline;
     private final List<FakeProvider> providers = new CopyOnWriteArrayList<>();
+    private final ClusterLinks links;
 
-    ProviderFleet(ClusterSpec spec, String connectString, Timeline timeline) {
+    /** @param links the cluster's links, or null when the providers are reached directly */
+    ProviderFleet(ClusterSpec spec, String connectString, Timeline timeline, ClusterLinks links) {
         this.spec = spec;
         this.connectString = connectString;
         this.timeline = timeline;
+        this.links = links;
     }
 
     /** Starts the spec's providers in index order; a provider that fails to start stays in the list to be closed. */
     void startAll() {
         for (int i = 0; i < spec.providers(); i++) {
+            String name = TimelineAction.providerName(i);
             FakeProvider.Builder pb = FakeProvider.builder()
                     .host("127.0.0.1")
                     .port(0)
                     .registry(connectString)
                     .basePath(spec.basePath())
-                    .name(TimelineAction.providerName(i))
+                    .name(name)
                     .faultPlan(spec.faultPlan(i).forRun(spec.seed(), i));
             spec.providerSessionTimeout().ifPresent(pb::sessionTimeout);
             spec.services().forEach((iface, supplier) -> serve(pb, iface, supplier));
+            if (links != null) {
+                // Through its own link to ZooKeeper, advertising the clients' link to it.
+                pb.registry(links.prepareProvider(name));
+                pb.advertise("127.0.0.1", links.clientToProvider(name).port());
+            }
             FakeProvider provider = pb.build();
             providers.add(provider);
             // The provider's own events go on as provider-<its action>: each one TimelineAction.PROVIDER_*
             // (TimelineActionTest checks that every event a provider fires is named there).
             provider.addListener(e -> timeline.record("provider-" + e.action(), e.provider(), e.detail()));
             provider.start();
+            if (links != null) {
+                // Clients find the node only through the cluster, after every provider has started.
+                links.pointAt(name, provider.host(), provider.port());
+            }
             timeline.record(TimelineAction.PROVIDER_REGISTERED, provider.name(), provider.address());
         }
     }
@@ -72,10 +85,10 @@ final class ProviderFleet {
         return List.copyOf(providers);
     }
 
-    /** The name ({@code p<i>}) of the provider at {@code address}, or the address itself. */
+    /** The name ({@code p<i>}) of the provider at {@code address} (or advertised there), or the address itself. */
     String nameOf(String address) {
         for (FakeProvider p : providers) {
-            if (address.equals(p.address())) {
+            if (address.equals(p.address()) || address.equals(p.advertisedAddress())) {
                 return p.name();
             }
         }

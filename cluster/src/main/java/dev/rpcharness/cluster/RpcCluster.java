@@ -41,6 +41,8 @@ public final class RpcCluster implements AutoCloseable {
     private final ChaosSteps chaos;
     private final RegistryInspector inspector;
     private final ClusterClients clients;
+    /** The links on every link of the cluster, or null without {@code links(true)}. */
+    private final ClusterLinks links;
     private final Object lock = new Object();
     private boolean closed;
     /** Call histories of the clients, or null when the cluster records none. */
@@ -58,10 +60,12 @@ public final class RpcCluster implements AutoCloseable {
             this.connectString = zooKeeper.connectString();
         }
         ClientIds clientIds = new ClientIds(spec.seed());
-        this.providers = new ProviderFleet(spec, connectString, timeline);
+        this.links = spec.links() ? new ClusterLinks(connectString, spec.seed(), timeline, this::requireOpen) : null;
+        this.providers = new ProviderFleet(spec, connectString, timeline, links);
         this.chaos = new ChaosSteps(timeline, providers, zooKeeper, connectString, spec.seed(), this::requireOpen);
         this.inspector = new RegistryInspector(connectString, spec.basePath());
-        this.clients = new ClusterClients(connectString, spec.basePath(), timeline, providers,
+        this.clients = new ClusterClients(links == null ? connectString : links.clientConnectString(), spec,
+                timeline, providers,
                 options -> {
                     ConsumerOptions identified = clientIds.next(options);
                     return callHistory == null ? identified : callHistory.attach(identified);
@@ -108,6 +112,19 @@ public final class RpcCluster implements AutoCloseable {
     /** The registry base path, {@code /rpc} by default. */
     public String basePath() {
         return spec.basePath();
+    }
+
+    /**
+     * The link-fault proxies on every link of the cluster, with their chaos steps (toxics, partitions, heal).
+     *
+     * @throws IllegalStateException when the cluster was not started with {@code links(true)}
+     */
+    public ClusterLinks links() {
+        if (links == null) {
+            throw new IllegalStateException("links: the cluster at " + connectString
+                    + " was started without links(true)");
+        }
+        return links;
     }
 
     /** The embedded ZooKeeper, or null when the cluster uses an external ensemble. */
@@ -287,6 +304,9 @@ public final class RpcCluster implements AutoCloseable {
             order.add(callHistory); // after the clients, so their last ends are written
         }
         order.addAll(providers.inClosingOrder());
+        if (links != null) {
+            order.add(links);
+        }
         order.add(inspector);
         if (zooKeeper != null) {
             order.add(zooKeeper);

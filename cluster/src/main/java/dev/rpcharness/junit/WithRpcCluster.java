@@ -84,6 +84,19 @@ public @interface WithRpcCluster {
      */
     long providerSessionTimeoutMs() default UNSET;
 
+    /**
+     * The clients' ZooKeeper session timeout in milliseconds: how long a client cut from ZooKeeper keeps its
+     * session. {@link #UNSET} keeps the discovery's default (15 s).
+     */
+    long clientSessionTimeoutMs() default UNSET;
+
+    /**
+     * A link-fault proxy on every link of the cluster (client to each provider, client to ZooKeeper, each provider
+     * to ZooKeeper), reached through {@code cluster.links()}; off, as {@link dev.rpcharness.cluster.ClusterSpec}'s
+     * default. docs/link-faults.md.
+     */
+    boolean links() default false;
+
     /** Registry base path; {@code /rpc}, as {@link dev.rpcharness.cluster.ClusterSpec}'s default. */
     String basePath() default "/rpc";
 

@@ -41,7 +41,11 @@ public final class WithRpcClusterSpec {
                     .providers(config.providers())
                     .zooKeeperEnsemble(config.zooKeeperEnsemble())
                     .basePath(config.basePath())
-                    .clientOptions(clientOptions(config));
+                    .clientOptions(clientOptions(config))
+                    .links(config.links());
+            if (config.clientSessionTimeoutMs() != WithRpcCluster.UNSET) {
+                spec.clientSessionTimeout(Duration.ofMillis(config.clientSessionTimeoutMs()));
+            }
             if (config.providerSessionTimeoutMs() != WithRpcCluster.UNSET) {
                 spec.providerSessionTimeout(Duration.ofMillis(config.providerSessionTimeoutMs()));
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.RoutingEvent;
+import dev.rpcharness.link.LinkDirection;
+import dev.rpcharness.link.Toxic;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlan;
@@ -35,7 +37,14 @@ class TimelineActionTest {
             TimelineAction.CLIENT_DISCONNECTED, TimelineAction.CLIENT_EJECTED, TimelineAction.CLIENT_RETURNED,
             TimelineAction.CLIENT_THROTTLED, TimelineAction.CLIENT_UNTHROTTLED,
             TimelineAction.INJECTOR_START, TimelineAction.INJECTOR_STOP,
-            TimelineAction.CHAOS_CLAIMED);
+            TimelineAction.CHAOS_CLAIMED,
+            // the link steps: everyLinkStepIsRecordedUnderItsDocumentedName
+            TimelineAction.LINK_TOXIC, TimelineAction.LINK_RESET, TimelineAction.LINK_TOXIC_REMOVED,
+            TimelineAction.LINK_CUT, TimelineAction.LINK_HEAL);
+
+    private static final Set<TimelineAction> LINK_STEPS = EnumSet.of(TimelineAction.LINK_TOXIC,
+            TimelineAction.LINK_RESET, TimelineAction.LINK_TOXIC_REMOVED, TimelineAction.LINK_CUT,
+            TimelineAction.LINK_HEAL);
 
     @Test
     void everyRoutingEventKindOfAClientHasATimelineAction() {
@@ -93,6 +102,26 @@ class TimelineActionTest {
         assertThat(recorded).as("every TimelineAction this test exercises was recorded").containsAll(expected);
         assertThat(events).filteredOn(e -> e.action().equals("crash")).extracting(TimelineEvent::subject)
                 .containsExactly(TimelineAction.providerName(0));
+    }
+
+    @Test
+    void everyLinkStepIsRecordedUnderItsDocumentedName() {
+        List<TimelineEvent> events;
+        try (RpcCluster cluster = RpcCluster.builder().providers(1).links(true).build()) {
+            ClusterLinks links = cluster.links();
+            links.addToxic(links.clientToProvider("p0"), Toxic.latency(LinkDirection.DOWNSTREAM,
+                    Duration.ofMillis(1), Duration.ZERO));
+            links.removeToxic(links.clientToProvider("p0"), "latency_downstream");
+            links.addToxic(links.providerToZooKeeper("p0"), Toxic.resetPeer(LinkDirection.UPSTREAM,
+                    Duration.ofSeconds(60)));
+            links.cutClientFromZooKeeper();
+            links.heal();
+            events = cluster.timeline().events();
+        }
+        Set<String> recorded = events.stream().map(TimelineEvent::action).collect(Collectors.toSet());
+        assertThat(recorded).containsAll(LINK_STEPS.stream().map(TimelineAction::label).toList());
+        assertThat(events).filteredOn(e -> e.action().startsWith("link-")).extracting(TimelineEvent::subject)
+                .containsExactly("p0", "p0", "p0-zookeeper", "client-zookeeper", "client-zookeeper", "p0-zookeeper");
     }
 
     @Test

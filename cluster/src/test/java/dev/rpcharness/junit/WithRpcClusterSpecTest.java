@@ -24,6 +24,14 @@ class WithRpcClusterSpecTest {
     static final class Everything {
     }
 
+    @WithRpcCluster(links = true, clientSessionTimeoutMs = 800)
+    static final class Linked {
+    }
+
+    @WithRpcCluster(links = true, zooKeeperEnsemble = 3)
+    static final class LinkedEnsemble {
+    }
+
     @WithRpcCluster(callTimeoutMs = 0)
     static final class ZeroCallTimeout {
     }
@@ -54,6 +62,18 @@ class WithRpcClusterSpecTest {
         assertThat(spec.providerSessionTimeout()).contains(Duration.ofMillis(1_500));
         assertThat(spec.services()).containsOnlyKeys(EchoService.class);
         assertThat(spec.services().get(EchoService.class).get()).isInstanceOf(EchoServiceImpl.class);
+    }
+
+    @Test
+    void linksAndTheClientsSessionTimeoutLandInTheSpecAndLinksRefuseAnEnsemble() {
+        ClusterSpec spec = WithRpcClusterSpec.of(on(Linked.class));
+        assertThat(spec.links()).isTrue();
+        assertThat(spec.clientSessionTimeout()).contains(Duration.ofMillis(800));
+        assertThat(ClusterSpec.defaults().links()).isFalse();
+        assertThat(spec.toBuilder().build()).isEqualTo(spec);
+        assertThatThrownBy(() -> WithRpcClusterSpec.of(on(LinkedEnsemble.class)))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("links").hasMessageContaining("3 servers");
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class ServiceDiscovery implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceDiscovery.class);
     private static final Duration DEFAULT_CONNECT_WAIT = Duration.ofSeconds(10);
+    private static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
 
     private final String connectString;
     private final String providersPath;
@@ -71,6 +72,19 @@ public final class ServiceDiscovery implements AutoCloseable {
      * @throws RegistryException when ZooKeeper cannot be reached within {@code connectWait}
      */
     public ServiceDiscovery(String zkConnectString, String basePath, Duration connectWait) {
+        this(zkConnectString, basePath, connectWait, DEFAULT_SESSION_TIMEOUT);
+    }
+
+    /**
+     * @param sessionTimeout the ZooKeeper session timeout asked for (the server bounds it), 15 s by the other
+     *                       constructors: how long the session outlives a cut from ZooKeeper
+     * @throws RegistryException when ZooKeeper cannot be reached within {@code connectWait}
+     */
+    public ServiceDiscovery(String zkConnectString, String basePath, Duration connectWait, Duration sessionTimeout) {
+        if (sessionTimeout == null || sessionTimeout.isNegative() || sessionTimeout.isZero()
+                || sessionTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("sessionTimeout must be positive, was " + sessionTimeout);
+        }
         if (zkConnectString == null || zkConnectString.isBlank()) {
             throw new IllegalArgumentException("ZooKeeper connect string is empty");
         }
@@ -82,7 +96,7 @@ public final class ServiceDiscovery implements AutoCloseable {
         this.curator = CuratorFrameworkFactory.builder()
                 .runSafeService(notifyExecutor)
                 .connectString(zkConnectString)
-                .sessionTimeoutMs(15_000)
+                .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, connectWait.toMillis()))
                 .retryPolicy(new ExponentialBackoffRetry(100, 20, 1_000))
                 .build();

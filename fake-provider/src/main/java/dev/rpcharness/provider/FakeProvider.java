@@ -49,9 +49,11 @@ public final class FakeProvider implements AutoCloseable {
     /** Calls executed in every life of this provider (131,072 kept), for the call-history checker. */
     private final ExecutedCalls executed = new ExecutedCalls(1 << 17);
     private final ProviderLifecycle lifecycle;
+    private final ProviderEndpoint endpoint;
 
     private FakeProvider(Builder b) {
         ProviderEndpoint endpoint = b.endpoint.build();
+        this.endpoint = endpoint;
         this.host = endpoint.host();
         this.weight = b.weight;
         this.implementationThreads = b.implementationThreads;
@@ -103,7 +105,9 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private byte[] nodeData() {
-        return new ProviderNode(host, lifecycle.port(), services.serviceNames(), weight).toJson(mapper);
+        int bound = lifecycle.port();
+        return new ProviderNode(endpoint.advertisedHost(), endpoint.advertisedPort(bound), services.serviceNames(),
+                weight).toJson(mapper);
     }
 
     public String host() {
@@ -118,6 +122,14 @@ public final class FakeProvider implements AutoCloseable {
     /** "host:port". */
     public String address() {
         return lifecycle.address();
+    }
+
+    /**
+     * "host:port" written into the registry, which consumers connect to: {@link #address()} unless the endpoint
+     * advertises another address (a link in front of the provider).
+     */
+    public String advertisedAddress() {
+        return endpoint.advertisedAddress(lifecycle.port());
     }
 
     /** The configured name, or "provider-&lt;port&gt;". */
@@ -276,6 +288,12 @@ public final class FakeProvider implements AutoCloseable {
         /** Port to listen on; 0 (the default) picks a free one, kept across restarts. */
         public Builder port(int port) {
             endpoint.port(port);
+            return this;
+        }
+
+        /** The address to register instead of where it listens ({@link ProviderEndpoint.Builder#advertise}). */
+        public Builder advertise(String host, int port) {
+            endpoint.advertise(host, port);
             return this;
         }
 

@@ -156,7 +156,7 @@ final class CallRules implements CallStream.Listener {
             tally.violation(new Violation(Rule.CONNECTION_LOST_HAS_CAUSE, call.seq(), call.label()
                     + " lost its connection at " + at(end.nanos()) + " (written at " + at(last.nanos())
                     + "), but the timeline shows " + (p == null ? "provider " + last.provider() : p.name())
-                    + " neither crashing, stopping, restarting nor closing within " + millis(slackNanos)
+                    + " neither crashing, stopping, restarting, closing nor its link resetting within " + millis(slackNanos)
                     + ", and no fault plan able to end connections in force on it then"));
         }
         if (outcome == CallOutcome.INFO) {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * listens again; {@link #close()} ends it for good and releases its threads if it made them.
  *
  * <p>Threading: every public method is safe from any thread and never blocks on a connection's traffic (start,
- * enable and disable wait for the listening socket only). Toxic changes reach the open connections according to
+ * enable and disable wait for the listening socket only; a toxic change waits, briefly, until the open connections'
+ * event loops have applied it). Toxic changes reach the open connections according to
  * the link's {@link ToxicScope}. Which connections a toxic with toxicity below 1 affects is drawn from the link's
  * seed, the connection's number (in accept order) and the toxic's name, so a run with the same seed replays.
  */
@@ -219,11 +220,26 @@ public final class Link implements AutoCloseable {
         return "Link[" + name + " " + address() + " -> " + upstream.getHostString() + ":" + upstream.getPort() + "]";
     }
 
+    /**
+     * Installs {@code next}; with {@link ToxicScope#OPEN_AND_NEW} each open connection applies it on its event loop,
+     * and (unless called from an event loop) this waits, at most 5 s, until they have: when a toxic change returns,
+     * the next byte through the link meets it.
+     */
     private void publish(List<Toxic> next) {
         toxics = List.copyOf(next);
         if (scope == ToxicScope.OPEN_AND_NEW) {
+            List<io.netty.util.concurrent.Future<?>> applied = new ArrayList<>();
+            boolean mayWait = true;
             for (LinkConnection c : connections) {
-                c.applyToxicsLater(toxics);
+                mayWait &= !c.onEventLoop();
+                applied.add(c.applyToxicsLater(toxics));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (io.netty.util.concurrent.Future<?> f : applied) {
+                if (!mayWait) {
+                    break;
+                }
+                f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         }
     }

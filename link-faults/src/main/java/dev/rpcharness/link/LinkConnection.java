@@ -65,8 +65,13 @@ final class LinkConnection {
     }
 
     /** Applies the link's current toxics on this connection's event loop (callable from any thread). */
-    void applyToxicsLater(List<Toxic> toxics) {
-        client.eventLoop().execute(() -> applyToxics(toxics));
+    io.netty.util.concurrent.Future<?> applyToxicsLater(List<Toxic> toxics) {
+        return client.eventLoop().submit(() -> applyToxics(toxics));
+    }
+
+    /** Whether the calling thread is this connection's event loop. */
+    boolean onEventLoop() {
+        return client.eventLoop().inEventLoop();
     }
 
     /** Keeps the toxics that affect this connection (a draw per toxic from the link's seed) and applies them. */

@@ -47,6 +47,22 @@ public enum TimelineAction {
     ZK_KILL_SERVER("zk-kill-server", Role.CHAOS),
     /** Chaos step: one killed server of an embedded ensemble restarted. */
     ZK_RESTART_SERVER("zk-restart-server", Role.CHAOS),
+    /**
+     * Chaos step: a toxic was added to a link (subject the provider for a client-to-provider link, else the link;
+     * detail: the toxic's name first, then the link and the toxic), until its removal or a heal.
+     */
+    LINK_TOXIC("link-toxic", Role.CHAOS),
+    /**
+     * Chaos step: a toxic that closes the link's connections ({@code reset_peer}, {@code limit_data}, a
+     * {@code timeout} above 0) was added to a link; a connection lost meanwhile has this as its cause.
+     */
+    LINK_RESET("link-reset", Role.CHAOS_CLOSING),
+    /** Chaos step: a toxic was removed from a link (detail: its name first). */
+    LINK_TOXIC_REMOVED("link-toxic-removed", Role.CHAOS),
+    /** Chaos step: a partition: a link's bytes are held, one way or both (detail: {@code cut}, how, the link). */
+    LINK_CUT("link-cut", Role.CHAOS),
+    /** Chaos step: a link healed: its toxics and cuts removed, enabled again (detail: the link). */
+    LINK_HEAL("link-heal", Role.CHAOS),
     /** The provider reports it started (after {@link #PROVIDER_REGISTERED} or a restart). */
     PROVIDER_START("provider-start", Role.PROVIDER_ECHO),
     /** The provider reports it crashed. */
@@ -168,7 +184,7 @@ public enum TimelineAction {
     /**
      * The chaos steps that end the interval this step begins on the same subject: a crash or a stop until a
      * restart, a freeze until a thaw, a ZooKeeper stop until its restart, a member killed until restarted, a fault
-     * plan until the next one. Empty for an instant step and for anything that is not a chaos step.
+     * plan until the next one, a link's toxic until removed or healed, a link cut until healed. Empty for an instant step and for anything that is not a chaos step.
      */
     public Set<TimelineAction> endedBy() {
         return switch (this) {
@@ -177,6 +193,8 @@ public enum TimelineAction {
             case ZK_STOP -> Set.of(ZK_RESTART);
             case ZK_KILL_SERVER -> Set.of(ZK_RESTART_SERVER);
             case FAULT_PLAN -> Set.of(FAULT_PLAN);
+            case LINK_TOXIC, LINK_RESET -> Set.of(LINK_TOXIC_REMOVED, LINK_HEAL);
+            case LINK_CUT -> Set.of(LINK_HEAL);
             default -> Set.of();
         };
     }
@@ -190,6 +208,9 @@ public enum TimelineAction {
             case ZK_STOP -> "ZooKeeper down";
             case ZK_KILL_SERVER -> "ZooKeeper member down";
             case FAULT_PLAN -> "fault plan";
+            case LINK_TOXIC -> "link toxic";
+            case LINK_RESET -> "link reset";
+            case LINK_CUT -> "partitioned";
             default -> label;
         };
     }

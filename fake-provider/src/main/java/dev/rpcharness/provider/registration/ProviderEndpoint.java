@@ -32,6 +32,8 @@ public final class ProviderEndpoint {
     private final String name;
     private final Duration sessionTimeout;
     private final Duration registryConnectTimeout;
+    private final String advertiseHost;
+    private final int advertisePort;
 
     private ProviderEndpoint(Builder b) {
         this.host = b.host;
@@ -41,6 +43,8 @@ public final class ProviderEndpoint {
         this.name = b.name;
         this.sessionTimeout = b.sessionTimeout;
         this.registryConnectTimeout = b.registryConnectTimeout;
+        this.advertiseHost = b.advertiseHost;
+        this.advertisePort = b.advertisePort;
     }
 
     /** A builder with the defaults: 127.0.0.1, a free port, no registry, base path /rpc, no name, 10 s, 15 s. */
@@ -50,8 +54,12 @@ public final class ProviderEndpoint {
 
     /** A builder holding this endpoint's values. */
     public Builder toBuilder() {
-        return new Builder().host(host).port(port).registry(registry).basePath(basePath).name(name)
+        Builder b = new Builder().host(host).port(port).registry(registry).basePath(basePath).name(name)
                 .sessionTimeout(sessionTimeout).registryConnectTimeout(registryConnectTimeout);
+        if (advertiseHost != null) {
+            b.advertise(advertiseHost, advertisePort);
+        }
+        return b;
     }
 
     /** The interface to listen on and the host written into the registry node. */
@@ -99,26 +107,52 @@ public final class ProviderEndpoint {
         return registryConnectTimeout;
     }
 
-    /** The provider's ephemeral node once it is bound to {@code boundPort}, e.g. {@code /rpc/providers/h:p}. */
+    /** Whether the registry is given another address than the one the provider listens on. */
+    public boolean advertises() {
+        return advertiseHost != null;
+    }
+
+    /** The host written into the registry: the advertised one, else {@link #host()}. */
+    public String advertisedHost() {
+        return advertiseHost != null ? advertiseHost : host;
+    }
+
+    /** The port written into the registry: the advertised one, else {@code boundPort}. */
+    public int advertisedPort(int boundPort) {
+        return advertiseHost != null ? advertisePort : Builder.checkPort(boundPort);
+    }
+
+    /** {@code host:port} consumers are told to connect to, for a provider bound to {@code boundPort}. */
+    public String advertisedAddress(int boundPort) {
+        return advertisedHost() + ":" + advertisedPort(boundPort);
+    }
+
+    /**
+     * The provider's ephemeral node once it is bound to {@code boundPort}, e.g. {@code /rpc/providers/h:p}; named
+     * after the advertised address when there is one.
+     */
     public String nodePath(int boundPort) {
-        return WireContract.providerNodePath(basePath, host, Builder.checkPort(boundPort));
+        return WireContract.providerNodePath(basePath, advertisedHost(), advertisedPort(boundPort));
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ProviderEndpoint e && port == e.port && host.equals(e.host)
                 && Objects.equals(registry, e.registry) && basePath.equals(e.basePath) && Objects.equals(name, e.name)
-                && sessionTimeout.equals(e.sessionTimeout) && registryConnectTimeout.equals(e.registryConnectTimeout);
+                && sessionTimeout.equals(e.sessionTimeout) && registryConnectTimeout.equals(e.registryConnectTimeout)
+                && Objects.equals(advertiseHost, e.advertiseHost) && advertisePort == e.advertisePort;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, registry, basePath, name, sessionTimeout, registryConnectTimeout);
+        return Objects.hash(host, port, registry, basePath, name, sessionTimeout, registryConnectTimeout,
+                advertiseHost, advertisePort);
     }
 
     @Override
     public String toString() {
         return "ProviderEndpoint[" + (name != null ? name + " " : "") + host + ":" + port
+                + (advertiseHost != null ? " advertised as " + advertiseHost + ":" + advertisePort : "")
                 + (registry != null ? " registry " + registry + basePath : " unregistered")
                 + " session " + sessionTimeout.toMillis() + " ms]";
     }
@@ -132,8 +166,27 @@ public final class ProviderEndpoint {
         private String name;
         private Duration sessionTimeout = RegistryClients.DEFAULT_SESSION_TIMEOUT;
         private Duration registryConnectTimeout = RegistryClients.DEFAULT_CONNECT_TIMEOUT;
+        private String advertiseHost;
+        private int advertisePort;
 
         private Builder() {
+        }
+
+        /**
+         * The address written into the registry instead of the one the provider listens on, e.g. a link-fault
+         * proxy's in front of it (docs/link-faults.md); the port must be a real one, 1..65535. Default: none, the
+         * provider advertises where it listens.
+         */
+        public Builder advertise(String advertisedHost, int advertisedPort) {
+            if (advertisedHost == null || advertisedHost.isBlank()) {
+                throw new IllegalArgumentException("advertise: host must not be blank: '" + advertisedHost + "'");
+            }
+            if (advertisedPort < 1 || advertisedPort > 65_535) {
+                throw new IllegalArgumentException("advertise: port " + advertisedPort + " is out of range 1..65535");
+            }
+            this.advertiseHost = advertisedHost;
+            this.advertisePort = advertisedPort;
+            return this;
         }
 
         /** Interface to listen on and to register; default 127.0.0.1. */

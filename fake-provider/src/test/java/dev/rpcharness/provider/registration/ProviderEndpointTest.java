@@ -58,6 +58,21 @@ class ProviderEndpointTest {
     }
 
     @Test
+    void anAdvertisedAddressNamesTheNodeInsteadOfWhereTheProviderListens() {
+        ProviderEndpoint plain = ProviderEndpoint.builder().registry("127.0.0.1:2181").build();
+        ProviderEndpoint linked = plain.toBuilder().advertise("127.0.0.1", 41_000).build();
+        assertThat(plain.advertises()).isFalse();
+        assertThat(plain.advertisedAddress(20_881)).isEqualTo("127.0.0.1:20881");
+        assertThat(linked.nodePath(20_881)).isEqualTo("/rpc/providers/127.0.0.1:41000");
+        assertThat(linked.advertisedAddress(20_881)).isEqualTo("127.0.0.1:41000");
+        assertThat(linked.toBuilder().build()).isEqualTo(linked).isNotEqualTo(plain);
+        assertThatThrownBy(() -> ProviderEndpoint.builder().advertise("127.0.0.1", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("advertise").hasMessageContaining("0");
+        assertThatThrownBy(() -> ProviderEndpoint.builder().advertise(" ", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("advertise");
+    }
+
+    @Test
     void toBuilderGivesAnEqualEndpointToDeriveAnotherFrom() {
         ProviderEndpoint e = ProviderEndpoint.builder().host("::1").port(8080).registry("zk:2181").basePath("/a")
                 .name("a-1").sessionTimeout(Duration.ofSeconds(3)).registryConnectTimeout(Duration.ofSeconds(4))

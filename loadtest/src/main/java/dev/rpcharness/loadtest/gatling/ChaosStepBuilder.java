@@ -1,6 +1,9 @@
 package dev.rpcharness.loadtest.gatling;
 
+import dev.rpcharness.cluster.ClusterLinks;
+import dev.rpcharness.cluster.LinkCut;
 import dev.rpcharness.cluster.RpcCluster;
+import dev.rpcharness.link.Toxic;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.run.TimelineAction;
 import java.util.Objects;
@@ -77,6 +80,60 @@ public final class ChaosStepBuilder {
     public ChaosActionBuilder faultPlan(int index, FaultPlan plan) {
         Objects.requireNonNull(plan, "plan");
         return step(TimelineAction.FAULT_PLAN, TimelineAction.providerName(index), c -> c.faultPlan(index, plan));
+    }
+
+    /**
+     * Adds {@code toxic} to the link from the client to provider {@code index} (a cluster with {@code links(true)}).
+     * Timeline: {@code link-toxic}, or {@code link-reset} for a toxic that closes connections.
+     */
+    public ChaosActionBuilder addToxic(int index, Toxic toxic) {
+        Objects.requireNonNull(toxic, "toxic");
+        String p = TimelineAction.providerName(index);
+        return step(ClusterLinks.actionOf(toxic), p, c -> c.links().addToxic(c.links().clientToProvider(p), toxic));
+    }
+
+    /** Removes a toxic by name from the link to provider {@code index}. Timeline: {@code link-toxic-removed}. */
+    public ChaosActionBuilder removeToxic(int index, String toxicName) {
+        Objects.requireNonNull(toxicName, "toxicName");
+        String p = TimelineAction.providerName(index);
+        return step(TimelineAction.LINK_TOXIC_REMOVED, p,
+                c -> c.links().removeToxic(c.links().clientToProvider(p), toxicName));
+    }
+
+    /** Partition: provider {@code index} cut from ZooKeeper (its session expires). Timeline: {@code link-cut}. */
+    public ChaosActionBuilder cutProviderFromZooKeeper(int index) {
+        String p = TimelineAction.providerName(index);
+        return step(TimelineAction.LINK_CUT, p + "-zookeeper", c -> c.links().cutProviderFromZooKeeper(p));
+    }
+
+    /** Partition: the client cut from ZooKeeper (it keeps its providers). Timeline: {@code link-cut}. */
+    public ChaosActionBuilder cutClientFromZooKeeper() {
+        return step(TimelineAction.LINK_CUT, ClusterLinks.CLIENT_TO_ZOOKEEPER, c -> c.links().cutClientFromZooKeeper());
+    }
+
+    /** Partition: the client cut from provider {@code index} both ways (a black hole). Timeline: {@code link-cut}. */
+    public ChaosActionBuilder cutClientFromProvider(int index) {
+        return cut(index, LinkCut.BOTH_WAYS);
+    }
+
+    /** One-way cut: requests to provider {@code index} vanish. Timeline: {@code link-cut}. */
+    public ChaosActionBuilder cutRequests(int index) {
+        return cut(index, LinkCut.REQUESTS_VANISH);
+    }
+
+    /** One-way cut: answers of provider {@code index} vanish. Timeline: {@code link-cut}. */
+    public ChaosActionBuilder cutAnswers(int index) {
+        return cut(index, LinkCut.ANSWERS_VANISH);
+    }
+
+    /** Heals every link: toxics and cuts removed, links enabled. Timeline: {@code link-heal} per link healed. */
+    public ChaosActionBuilder heal() {
+        return step(TimelineAction.LINK_HEAL, "links", c -> c.links().heal());
+    }
+
+    private ChaosActionBuilder cut(int index, LinkCut how) {
+        String p = TimelineAction.providerName(index);
+        return step(TimelineAction.LINK_CUT, p, c -> c.links().cut(c.links().clientToProvider(p), how));
     }
 
     /** Any other step on the cluster; it should record itself on the timeline ({@link RpcCluster#record}). */

@@ -304,6 +304,24 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             return this;
         }
 
+        /** A link-fault proxy on every link of the cluster ({@link ClusterSpec#links()}); off by default. */
+        public Builder links(boolean value) {
+            cluster.links(value);
+            return this;
+        }
+
+        /** The providers' ZooKeeper session timeout ({@link ClusterSpec#providerSessionTimeout()}). */
+        public Builder providerSessionTimeout(Duration value) {
+            cluster.providerSessionTimeout(value);
+            return this;
+        }
+
+        /** The client's ZooKeeper session timeout ({@link ClusterSpec#clientSessionTimeout()}). */
+        public Builder clientSessionTimeout(Duration value) {
+            cluster.clientSessionTimeout(value);
+            return this;
+        }
+
         /** Seed of the run, 0 by default: every fault plan's randomness is drawn from it ({@code rpc.replay} wins). */
         public Builder seed(long value) {
             cluster.seed(value);

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rpcharness.cluster.RpcCluster;
+import dev.rpcharness.link.LinkDirection;
+import dev.rpcharness.link.Toxic;
 import dev.rpcharness.provider.demo.EchoService;
 import dev.rpcharness.provider.demo.EchoServiceImpl;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.run.TimelineEvent;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,28 @@ class ChaosStepNamesTest {
 
                 assertThat(first.action() + " " + first.subject()).isEqualTo(step.name());
             }
+        }
+    }
+
+    @Test
+    void unnamedLinkStepsAreNamedAfterTheActionAndSubjectTheClusterRecords() {
+        List<ChaosActionBuilder> steps = List.of(
+                chaos().addToxic(1, Toxic.latency(LinkDirection.DOWNSTREAM, Duration.ofMillis(1), Duration.ZERO)),
+                chaos().removeToxic(1, "latency_downstream"),
+                chaos().addToxic(0, Toxic.resetPeer(LinkDirection.UPSTREAM, Duration.ofSeconds(60))),
+                chaos().cutProviderFromZooKeeper(1), chaos().cutClientFromZooKeeper(), chaos().cutClientFromProvider(0),
+                chaos().cutRequests(1), chaos().cutAnswers(1));
+        try (RpcCluster cluster = RpcCluster.builder().providers(2).links(true).build()) {
+            for (ChaosActionBuilder step : steps) {
+                int before = cluster.timeline().events().size();
+                step.step().accept(cluster);
+                TimelineEvent first = cluster.timeline().events().get(before);
+                assertThat(first.action() + " " + first.subject()).isEqualTo(step.name());
+            }
+            chaos().heal().step().accept(cluster);
+            assertThat(cluster.timeline().events("link-heal")).extracting(TimelineEvent::subject)
+                    .containsExactlyInAnyOrder("p0", "p1", "p1-zookeeper", "client-zookeeper");
+            assertThat(cluster.links().all()).allMatch(l -> l.toxics().isEmpty());
         }
     }
 

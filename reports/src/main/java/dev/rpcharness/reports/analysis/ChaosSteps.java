@@ -54,7 +54,9 @@ public final class ChaosSteps {
             boolean ended = false;
             for (Map.Entry<String, TimelineEntry> o : List.copyOf(open.entrySet())) {
                 TimelineEntry begin = o.getValue();
-                if (o.getKey().equals(key) && known.isPresent()
+                boolean sameBand = o.getKey().equals(key)
+                        || (a.equals("link-heal") && o.getKey().startsWith(e.subject() + "|"));
+                if (sameBand && known.isPresent()
                         && TimelineAction.ofLabel(begin.action()).orElseThrow().endedBy().contains(known.get())) {
                     open.remove(o.getKey());
                     steps.add(step(run, begin, addressByName, run.seconds(e.wallMillis()), a));
@@ -74,7 +76,15 @@ public final class ChaosSteps {
         return steps;
     }
 
+    /**
+     * What keeps bands of one subject apart: the ensemble member of a zk- step, the toxic's name (the detail's first
+     * word; {@code cut} for a partition) of a link step. A link-heal ends every band of its subject.
+     */
     private static String memberOf(TimelineEntry e) {
+        if (e.action().startsWith("link-") && !e.action().equals("link-heal")) {
+            int space = e.detail().indexOf(' ');
+            return space < 0 ? e.detail() : e.detail().substring(0, space);
+        }
         return e.action().startsWith("zk-") && e.detail().startsWith("member ") ? e.detail() : "";
     }
 

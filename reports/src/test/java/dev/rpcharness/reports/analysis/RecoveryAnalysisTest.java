@@ -167,4 +167,24 @@ class RecoveryAnalysisTest {
         assertThat(steps.get(2).address()).isNull();
         assertThat(steps.get(4).endKind()).isNull();
     }
+
+    @Test
+    void linkToxicsAndCutsAreBandsEachEndedByItsRemovalOrTheHealOfItsLink() {
+        RunFixture f = new RunFixture("slowlinksimulation", T0).providers("127.0.0.1:1", "127.0.0.1:2")
+                .okTraffic(0, 19, "127.0.0.1:1", 10, 300)
+                .event(2, "link-toxic", "p1", "latency_downstream on client-p1: latency")
+                .event(3, "link-toxic", "p1", "bandwidth_downstream on client-p1: bandwidth")
+                .event(5, "link-toxic-removed", "p1", "latency_downstream on client-p1")
+                .event(6, "link-cut", "p0-zookeeper", "cut BOTH_WAYS on p0-zookeeper")
+                .event(9, "link-heal", "p1", "link client-p1")
+                .event(10, "link-heal", "p0-zookeeper", "link p0-zookeeper");
+        List<ChaosStep> steps = ChaosSteps.of(ScenarioRun.read(f.writeTo(dir, "1")));
+
+        assertThat(steps).extracting(ChaosStep::label).containsExactly("p1 link toxic", "p1 link toxic",
+                "p0-zookeeper partitioned");
+        assertThat(steps).extracting(ChaosStep::end).containsExactly(5.0, 9.0, 10.0);
+        assertThat(steps).extracting(ChaosStep::endKind).containsExactly("link-toxic-removed", "link-heal",
+                "link-heal");
+        assertThat(steps).allMatch(ChaosStep::chaos);
+    }
 }
