@@ -60,20 +60,20 @@ public final class MirrorMain {
                 throw new MirrorOptionException(option, "needs a value");
             }
             String v = args[++i];
-            switch (option) {
-                case "zookeeper" -> b.zookeeper(v);
-                case "basePath" -> b.basePath(v);
-                case "mirrorBasePath" -> b.mirrorBasePath(v);
-                case "linkHost" -> b.linkHost(v);
-                case "advertisedHost" -> b.advertisedHost(v);
-                case "apiHost" -> b.apiHost(v);
-                case "apiPort" -> b.apiPort((int) number(option, v));
-                case "apiTokenFile" -> token = readToken(v);
-                case "sessionTimeout" -> b.sessionTimeout(Duration.ofMillis(number(option, v)));
-                case "connectTimeout" -> b.connectTimeout(Duration.ofMillis(number(option, v)));
-                case "ioThreads" -> b.ioThreads((int) number(option, v));
-                case "seed" -> b.seed(number(option, v));
-                case "scope" -> b.scope(scope(v));
+            switch (flag) { // the flags as written, so docs and code name the same strings
+                case "--zookeeper" -> b.zookeeper(v);
+                case "--base-path" -> b.basePath(v);
+                case "--mirror-base-path" -> b.mirrorBasePath(v);
+                case "--link-host" -> b.linkHost(v);
+                case "--advertised-host" -> b.advertisedHost(v);
+                case "--api-host" -> b.apiHost(v);
+                case "--api-port" -> b.apiPort((int) number(option, v));
+                case "--api-token-file" -> token = readToken(v);
+                case "--session-timeout" -> b.sessionTimeout(Duration.ofMillis(number(option, v)));
+                case "--connect-timeout" -> b.connectTimeout(Duration.ofMillis(number(option, v)));
+                case "--io-threads" -> b.ioThreads((int) number(option, v));
+                case "--seed" -> b.seed(number(option, v));
+                case "--scope" -> b.scope(scope(v));
                 default -> throw new MirrorOptionException(option, "is not an option of the mirror");
             }
         }
