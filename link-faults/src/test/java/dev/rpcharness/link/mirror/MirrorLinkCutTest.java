@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A stand-alone fleet gets link faults through the mirror's Toxiproxy-compatible API (docs/link-faults.md, "Link
  * faults on a stand-alone fleet"): a {@code timeout} toxic with timeout 0 on one stream is a one-way cut, removing
- * it (or {@code POST /reset}) heals. Real ZooKeeper (curator-test), a real stand-alone provider, loopback only.
+ * it (or {@code POST /reset}) heals. Real ZooKeeper (curator-test), a fake provider registered in it as a
+ * stand-alone one registers, real sockets on loopback only.
  */
 class MirrorLinkCutTest {
 
