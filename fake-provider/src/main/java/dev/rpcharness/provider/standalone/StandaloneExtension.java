@@ -45,7 +45,7 @@ public interface StandaloneExtension extends AutoCloseable {
         for (String step : LINK_STEPS) {
             steps.put(step, () -> {
                 throw new IllegalStateException("admin step " + step + " needs links: start the stand-alone provider"
-                        + " with --links (dev.rpcharness.link.standalone.LinkedProviderMain in module link-faults)");
+                        + " with --links (LinkedProviderMain of module link-faults)");
             });
         }
         Map<String, Supplier<String>> fixed = Map.copyOf(steps);
