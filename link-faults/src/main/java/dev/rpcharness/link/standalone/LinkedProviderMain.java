@@ -40,6 +40,14 @@ public final class LinkedProviderMain {
             return StandaloneExtension.none();
         }
         int seed = list.indexOf("--seed");
-        return new ProviderLinks(seed >= 0 && seed + 1 < list.size() ? Long.parseLong(list.get(seed + 1)) : 0);
+        long value = 0;
+        if (seed >= 0 && seed + 1 < list.size()) {
+            try {
+                value = Long.parseLong(list.get(seed + 1));
+            } catch (NumberFormatException e) {
+                value = 0; // ProviderMain refuses the bad --seed with its usage and exit status 2
+            }
+        }
+        return new ProviderLinks(value);
     }
 }

@@ -54,6 +54,10 @@ public final class ProviderLinks implements StandaloneExtension {
             throw new IllegalArgumentException("--links advertises the client link's address; it cannot be combined"
                     + " with an advertised address (" + endpoint.advertisedHost() + ")");
         }
+        if (endpoint.host().equals("0.0.0.0") || endpoint.host().equals("::")) {
+            throw new IllegalArgumentException("--links advertises the client link on --host, which must be one"
+                    + " address clients can reach, not " + endpoint.host());
+        }
         String zk = endpoint.registry();
         int slash = zk.indexOf('/');
         String chroot = slash < 0 ? "" : zk.substring(slash);
