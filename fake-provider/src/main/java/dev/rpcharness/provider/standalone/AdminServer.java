@@ -16,16 +16,19 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP endpoint, on loopback unless told otherwise, that drives one {@link FakeProvider} at run time:
  * {@code POST /admin/crash|freeze|thaw|stop|restart|expire-session|shutdown}, {@code POST /admin/fault} with a
- * plan or rule as {@link FaultPlanJson} reads it, {@code DELETE /admin/fault}, and {@code GET /admin/stats}.
+ * plan or rule as {@link FaultPlanJson} reads it, {@code DELETE /admin/fault}, {@code GET /admin/stats}, and the
+ * steps of a {@link StandaloneExtension} ({@code POST /admin/STEP}: the link steps, refused 409 without links).
  * Every request is checked first by {@link AdminAccess} (Host, Origin, token, JSON content type); a body larger
  * than {@link #MAX_BODY_BYTES} (declared or sent) is answered 413 without being parsed. Requests are handled one at
  * a time on a thread it owns; {@link #close()} stops it.
@@ -42,6 +45,7 @@ final class AdminServer implements AutoCloseable {
     private final HttpServer server;
     private final AdminAccess access;
     private final ExecutorService thread;
+    private final Map<String, Supplier<String>> extraSteps;
 
     /**
      * Binds 127.0.0.1:{@code port} (0 = free).
@@ -58,7 +62,18 @@ final class AdminServer implements AutoCloseable {
      * @param onShutdown run after {@code POST /admin/shutdown} has been answered
      */
     AdminServer(FakeProvider provider, int port, AdminAccess access, Runnable onShutdown) throws IOException {
+        this(provider, port, access, StandaloneExtension.none().adminSteps(), onShutdown);
+    }
+
+    /**
+     * Binds {@code access}'s address on {@code port} (0 = free), with {@code extraSteps} as further POST actions.
+     *
+     * @param onShutdown run after {@code POST /admin/shutdown} has been answered
+     */
+    AdminServer(FakeProvider provider, int port, AdminAccess access, Map<String, Supplier<String>> extraSteps,
+                Runnable onShutdown) throws IOException {
         this.provider = provider;
+        this.extraSteps = Map.copyOf(extraSteps);
         this.onShutdown = onShutdown;
         this.access = access;
         this.server = HttpServer.create(new InetSocketAddress(access.bindHost(), port), 16);
@@ -178,7 +193,15 @@ final class AdminServer implements AutoCloseable {
                 new Thread(onShutdown, provider.name() + "-shutdown").start();
                 return;
             default:
-                replyText(ex, 404, "unknown admin action " + action);
+                Supplier<String> step = extraSteps.get(action);
+                if (step == null) {
+                    replyText(ex, 404, "unknown admin action " + action);
+                    return;
+                }
+                String done = step.get();
+                ObjectNode answer = stats();
+                answer.put("step", done);
+                reply(ex, 200, answer);
                 return;
         }
         reply(ex, 200, stats());

@@ -95,10 +95,20 @@ public final class ProviderMain {
     }
 
     public static void main(String[] args) {
+        run(args, StandaloneExtension.none());
+    }
+
+    /**
+     * The stand-alone provider's main with {@code extension} (closed when the process ends): exits 2 on bad
+     * arguments, 1 when it cannot start, 0 after shutdown.
+     */
+    public static void run(String[] args, StandaloneExtension extension) {
         PrintStream out = System.out;
         Options o;
+        AdminAccess access;
         try {
             o = Options.parse(args);
+            access = new AdminAccess(o.adminHost, o.adminToken);
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: ProviderMain [--zk CONNECT] [--port N] [--host H] [--base-path P] [--name N]"
@@ -108,6 +118,7 @@ public final class ProviderMain {
                     + " [--seed S] [--fault JSON]..."
                     + " [--io-threads N] [--worker-threads N]"
                     + " [--serve IFACE=IMPL]... [--exit-on-stdin-eof]");
+            extension.close();
             System.exit(2);
             return;
         }
@@ -115,36 +126,20 @@ public final class ProviderMain {
             System.err.println("warning: --admin-token is visible in the process list; prefer --admin-token-file"
                     + " or the environment variable " + AdminAccess.TOKEN_ENV);
         }
-        AdminAccess access;
-        try {
-            access = new AdminAccess(o.adminHost, o.adminToken);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
         CountDownLatch done = new CountDownLatch(1);
-        FakeProvider provider;
-        AdminServer admin;
+        Running running;
         try {
-            provider = build(o).start();
-            out.println("listening on " + provider.address());
-            out.flush();
-            admin = new AdminServer(provider, o.adminPort, access, done::countDown);
-            out.println("admin on " + admin.uri());
+            running = start(o, access, extension, done::countDown);
+            out.println("listening on " + running.provider().address());
+            out.println("admin on " + running.adminUri());
             out.flush();
         } catch (Exception e) {
             System.err.println("error: cannot start the provider: " + e);
+            extension.close();
             System.exit(1);
             return;
         }
-        FakeProvider p = provider;
-        AdminServer a = admin;
-        Thread hook = new Thread(() -> {
-            a.close();
-            p.close();
-        }, "provider-shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "provider-shutdown-hook"));
         if (o.exitOnStdinEof) {
             Thread stdin = new Thread(() -> {
                 try {
@@ -164,11 +159,85 @@ public final class ProviderMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.exit(0); // runs the hook, which closes admin and provider
+        System.exit(0); // runs the hook, which closes admin, provider and extension
+    }
+
+    /**
+     * Starts the stand-alone provider in this JVM, as {@link #run} does, without printing or exiting; for launchers
+     * and tests. The caller closes what it returns (which closes {@code extension}); on failure {@code extension} is
+     * closed here.
+     *
+     * @param onShutdown run after {@code POST /admin/shutdown} has been answered
+     * @throws IllegalArgumentException for bad arguments
+     */
+    public static Running start(String[] args, StandaloneExtension extension, Runnable onShutdown)
+            throws Exception {
+        try {
+            Options o = Options.parse(args);
+            return start(o, new AdminAccess(o.adminHost, o.adminToken), extension, onShutdown);
+        } catch (Exception | Error e) {
+            extension.close();
+            throw e;
+        }
+    }
+
+    private static Running start(Options o, AdminAccess access, StandaloneExtension extension, Runnable onShutdown)
+            throws Exception {
+        FakeProvider provider = build(o, extension.prepare(o.endpoint.build())).start();
+        try {
+            extension.started(provider);
+            AdminServer admin = new AdminServer(provider, o.adminPort, access, extension.adminSteps(), onShutdown);
+            return new Running(provider, admin, extension);
+        } catch (Exception | Error e) {
+            provider.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A started stand-alone provider with its admin; {@link #close()} (idempotent, any thread) closes the admin, the
+     * provider and the extension, in that order.
+     */
+    public static final class Running implements AutoCloseable {
+        private final FakeProvider provider;
+        private final AdminServer admin;
+        private final StandaloneExtension extension;
+        private boolean closed;
+
+        private Running(FakeProvider provider, AdminServer admin, StandaloneExtension extension) {
+            this.provider = provider;
+            this.admin = admin;
+            this.extension = extension;
+        }
+
+        /** The provider. */
+        public FakeProvider provider() {
+            return provider;
+        }
+
+        /** The admin's base URI, for example {@code http://127.0.0.1:4567/admin}. */
+        public java.net.URI adminUri() {
+            return admin.uri();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            admin.close();
+            provider.close();
+            extension.close();
+        }
     }
 
     static FakeProvider build(Options o) throws ReflectiveOperationException {
-        FakeProvider.Builder b = FakeProvider.builder().endpoint(o.endpoint.build()).ioThreads(o.ioThreads)
+        return build(o, o.endpoint.build());
+    }
+
+    private static FakeProvider build(Options o, ProviderEndpoint endpoint) throws ReflectiveOperationException {
+        FakeProvider.Builder b = FakeProvider.builder().endpoint(endpoint).ioThreads(o.ioThreads)
                 .workerThreads(o.workerThreads);
         if (o.serve.isEmpty()) {
             b.serve(EchoService.class, new EchoServiceImpl());
