@@ -20,14 +20,14 @@ class TimelineActionRolesTest {
     void theChaosStepsAreTheStepsAClusterPerforms() {
         assertThat(labels(TimelineAction::isChaosStep)).containsExactlyInAnyOrder("crash", "freeze", "thaw", "stop",
                 "restart", "expire-session", "fault-plan", "zk-stop", "zk-restart", "zk-kill-server",
-                "zk-restart-server");
+                "zk-restart-server", "link-toxic", "link-reset", "link-toxic-removed", "link-cut", "link-heal");
     }
 
     @Test
     void theActionsThatCloseConnectionsAreTheStepsAndReportsOfClosingChanges() {
         assertThat(labels(TimelineAction::closesConnections)).containsExactlyInAnyOrder("crash", "provider-crash",
                 "stop", "provider-stop", "restart", "provider-restart", "provider-close", "expire-session",
-                "provider-expireSession", "cluster-close");
+                "provider-expireSession", "cluster-close", "link-reset");
     }
 
     @Test
