@@ -1,0 +1,142 @@
+package dev.rpcharness.consumer.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rpcharness.consumer.AsyncObjectProxy;
+import dev.rpcharness.consumer.ConnectionLostException;
+import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
+import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.testing.FrozenPeer;
+import dev.rpcharness.consumer.testing.TestPorts;
+import dev.rpcharness.consumer.testing.WirePeer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 17's must-hold on real loopback sockets: a call that cannot be sent (its connection unwritable, then lost)
+ * goes elsewhere even when its method is not idempotent; one that was written before the loss is not retried.
+ * {@link PolicyService#write} is not idempotent and asks for 3 attempts on every failure kind, so only the rule
+ * "never written, or idempotent" keeps it from running twice. Executions are counted in the providers.
+ */
+class UnsentCallFailoverTest {
+
+    /** Executions per key on one provider: each key is one call. */
+    private static WirePeer.Script counting(Map<String, AtomicInteger> executed, WirePeer.Script then) {
+        return exchange -> {
+            String key = exchange.request().parameters().get(0).asText();
+            executed.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            then.answer(exchange);
+        };
+    }
+
+    private static ConsumerOptions options() {
+        // No ejection: the calls move because A's connection is lost, not because A left rotation.
+        return ConsumerOptions.builder().connectionsPerProvider(1).callTimeout(Duration.ofSeconds(15))
+                .providerWaitTimeout(Duration.ofSeconds(10)).outlierConsecutiveFailures(0)
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build();
+    }
+
+    /**
+     * Provider A accepts and never reads: the first calls fill the kernel's buffers (written, from the client's
+     * side), the rest wait unsent on a connection that takes no writes. B comes up, then A resets its connection
+     * (closing a socket with unread data sends RST). The unsent calls end OK on B, each executed once; the written
+     * ones fail with ConnectionLostException naming A and run nowhere else (A never read them: zero executions).
+     */
+    @Test
+    void unsentNonIdempotentCallsOfALostConnectionEndOnAnotherProviderExecutedOnce() throws Exception {
+        int calls = 80;
+        String big = "u".repeat(100_000);
+        Map<String, AtomicInteger> onB = new ConcurrentHashMap<>();
+        try (FrozenPeer a = new FrozenPeer();
+             WirePeer b = new WirePeer(new PolicyServiceImpl(), TestPorts.freePort());
+             ConsumerClient client = new ConsumerClient(a.address() + "," + b.address(), options())) {
+            b.script(counting(onB, WirePeer.Exchange::invoke));
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().equals(List.of(a.address())));
+            AsyncObjectProxy async = client.createAsync(PolicyService.class);
+            List<RpcFuture> futures = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                futures.add(async.call("write", i + ":" + big));
+            }
+            // 8 MB against a provider that reads nothing: its connection stops taking writes with calls left over.
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingCalls() == calls);
+            assertThat(futures).as("no call ends while A holds them").noneMatch(RpcFuture::isDone);
+            b.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
+            assertThat(a.connections()).isEqualTo(1);
+            a.close(); // unread data in its receive buffer: the kernel resets the connection
+
+            int movedToB = 0;
+            int lostOnA = 0;
+            for (int i = 0; i < calls; i++) {
+                RpcFuture f = futures.get(i);
+                String key = i + ":" + big;
+                try {
+                    assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo(key);
+                    movedToB++;
+                    assertThat(f.providerAddress()).isEqualTo(b.address());
+                    assertThat(onB.get(key)).as("executions of moved call %d on B", i).hasValue(1);
+                } catch (ExecutionException e) {
+                    lostOnA++;
+                    assertThat(e.getCause()).as("call %d", i).isInstanceOf(ConnectionLostException.class)
+                            .hasMessageContaining(a.address());
+                    assertThat(onB).as("a written non-idempotent call %d is not retried on B", i)
+                            .doesNotContainKey(key);
+                }
+            }
+            System.out.printf("UNSENT-FAILOVER movedToB=%d lostOnA=%d of %d%n", movedToB, lostOnA, calls);
+            assertThat(movedToB).as("calls that were never written and moved to B").isPositive();
+            assertThat(lostOnA).as("calls written to A before the reset (in the kernel's buffers)").isPositive();
+            int executedOnB = onB.values().stream().mapToInt(AtomicInteger::get).sum();
+            assertThat(executedOnB).as("executions on B: once per moved call, none more").isEqualTo(movedToB);
+            assertThat(b.received()).isEqualTo(movedToB);
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.pendingCalls() == 0);
+        }
+    }
+
+    /**
+     * A non-idempotent call that A read (and executed) before resetting its connection may have had its effect: it
+     * fails with ConnectionLostException naming A and is not sent to B, though its policy allows 3 attempts and
+     * retries on CONNECTION_LOST. Round robin sends some calls to A; each call is executed exactly once in all.
+     */
+    @Test
+    void aWrittenNonIdempotentCallWhoseConnectionIsLostIsNotRetried() throws Exception {
+        Map<String, AtomicInteger> onA = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> onB = new ConcurrentHashMap<>();
+        try (WirePeer a = new WirePeer(new PolicyServiceImpl()).start();
+             WirePeer b = new WirePeer(new PolicyServiceImpl()).start();
+             ConsumerClient client = new ConsumerClient(a.address() + "," + b.address(), options())) {
+            a.script(counting(onA, WirePeer.Exchange::reset));
+            b.script(counting(onB, WirePeer.Exchange::invoke));
+            PolicyService service = client.create(PolicyService.class);
+            int lost = 0;
+            for (int i = 0; i < 6; i++) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
+                String key = "w" + i;
+                try {
+                    assertThat(service.write(key)).isEqualTo(key);
+                    assertThat(onA).doesNotContainKey(key);
+                    assertThat(onB.get(key)).hasValue(1);
+                } catch (ConnectionLostException e) {
+                    lost++;
+                    assertThat(e).hasMessageContaining(a.address());
+                    assertThat(onA.get(key)).as("executions of %s on A", key).hasValue(1);
+                    assertThat(onB).as("%s retried on B", key).doesNotContainKey(key);
+                }
+            }
+            assertThat(lost).as("calls that reached A (round robin over two providers)").isPositive();
+            int executed = onA.values().stream().mapToInt(AtomicInteger::get).sum()
+                    + onB.values().stream().mapToInt(AtomicInteger::get).sum();
+            assertThat(executed).as("executions of 6 calls in all").isEqualTo(6);
+            assertThat(client.pendingCalls()).isZero();
+        }
+    }
+}
