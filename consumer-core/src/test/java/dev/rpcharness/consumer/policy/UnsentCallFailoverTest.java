@@ -8,6 +8,7 @@ import dev.rpcharness.consumer.ConnectionLostException;
 import dev.rpcharness.consumer.ConsumerClient;
 import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.RpcFuture;
+import dev.rpcharness.consumer.RpcTimeoutException;
 import dev.rpcharness.consumer.testing.FrozenPeer;
 import dev.rpcharness.consumer.testing.TestPorts;
 import dev.rpcharness.consumer.testing.WirePeer;
@@ -38,27 +39,34 @@ class UnsentCallFailoverTest {
         };
     }
 
-    private static ConsumerOptions options() {
-        // No ejection: the calls move because A's connection is lost, not because A left rotation.
+    private static ConsumerOptions.Builder options() {
+        // No ejection: the calls move because A's connection is lost (or their attempt timed out), not because A
+        // left rotation.
         return ConsumerOptions.builder().connectionsPerProvider(1).callTimeout(Duration.ofSeconds(15))
                 .providerWaitTimeout(Duration.ofSeconds(10)).outlierConsecutiveFailures(0)
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build();
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100));
+    }
+
+    /** What ends A's hold on its calls in {@link #frozenThenLet}. */
+    private interface Release {
+        void release(FrozenPeer a) throws Exception;
     }
 
     /**
      * Provider A accepts and never reads: the first calls fill the kernel's buffers (written, from the client's
-     * side), the rest wait unsent on a connection that takes no writes. B comes up, then A resets its connection
-     * (closing a socket with unread data sends RST). The unsent calls end OK on B, each executed once; the written
-     * ones fail with ConnectionLostException naming A and run nowhere else (A never read them: zero executions).
+     * side), the rest wait unsent on a connection that takes no writes. B comes up (that alone moves nothing: no
+     * writability change). Then {@code release} ends A's hold. Asserts that every call that was never written ends
+     * OK on B, executed there once, and every written one fails with {@code writtenFailure} naming A and runs
+     * nowhere else (A never read it: it ran nowhere at all); both kinds occur; nothing is left pending.
      */
-    @Test
-    void unsentNonIdempotentCallsOfALostConnectionEndOnAnotherProviderExecutedOnce() throws Exception {
+    private static void frozenThenLet(ConsumerOptions options, Release release,
+                                      Class<? extends Throwable> writtenFailure) throws Exception {
         int calls = 80;
         String big = "u".repeat(100_000);
         Map<String, AtomicInteger> onB = new ConcurrentHashMap<>();
         try (FrozenPeer a = new FrozenPeer();
              WirePeer b = new WirePeer(new PolicyServiceImpl(), TestPorts.freePort());
-             ConsumerClient client = new ConsumerClient(a.address() + "," + b.address(), options())) {
+             ConsumerClient client = new ConsumerClient(a.address() + "," + b.address(), options)) {
             b.script(counting(onB, WirePeer.Exchange::invoke));
             await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().equals(List.of(a.address())));
             AsyncObjectProxy async = client.createAsync(PolicyService.class);
@@ -67,15 +75,15 @@ class UnsentCallFailoverTest {
                 futures.add(async.call("write", i + ":" + big));
             }
             // 8 MB against a provider that reads nothing: its connection stops taking writes with calls left over.
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingCalls() == calls);
-            assertThat(futures).as("no call ends while A holds them").noneMatch(RpcFuture::isDone);
+            assertThat(client.pendingCalls()).isEqualTo(calls);
             b.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> client.connectedProviders().size() == 2);
+            assertThat(futures).as("no call ends while A holds them").noneMatch(RpcFuture::isDone);
             assertThat(a.connections()).isEqualTo(1);
-            a.close(); // unread data in its receive buffer: the kernel resets the connection
+            release.release(a);
 
             int movedToB = 0;
-            int lostOnA = 0;
+            int failedOnA = 0;
             for (int i = 0; i < calls; i++) {
                 RpcFuture f = futures.get(i);
                 String key = i + ":" + big;
@@ -85,21 +93,44 @@ class UnsentCallFailoverTest {
                     assertThat(f.providerAddress()).isEqualTo(b.address());
                     assertThat(onB.get(key)).as("executions of moved call %d on B", i).hasValue(1);
                 } catch (ExecutionException e) {
-                    lostOnA++;
-                    assertThat(e.getCause()).as("call %d", i).isInstanceOf(ConnectionLostException.class)
+                    failedOnA++;
+                    assertThat(e.getCause()).as("call %d", i).isInstanceOf(writtenFailure)
                             .hasMessageContaining(a.address());
                     assertThat(onB).as("a written non-idempotent call %d is not retried on B", i)
                             .doesNotContainKey(key);
                 }
             }
-            System.out.printf("UNSENT-FAILOVER movedToB=%d lostOnA=%d of %d%n", movedToB, lostOnA, calls);
+            System.out.printf("UNSENT-FAILOVER %s: movedToB=%d failedOnA=%d of %d%n",
+                    writtenFailure.getSimpleName(), movedToB, failedOnA, calls);
             assertThat(movedToB).as("calls that were never written and moved to B").isPositive();
-            assertThat(lostOnA).as("calls written to A before the reset (in the kernel's buffers)").isPositive();
+            assertThat(failedOnA).as("calls written to A (into the kernel's buffers)").isPositive();
             int executedOnB = onB.values().stream().mapToInt(AtomicInteger::get).sum();
             assertThat(executedOnB).as("executions on B: once per moved call, none more").isEqualTo(movedToB);
             assertThat(b.received()).isEqualTo(movedToB);
             await().atMost(Duration.ofSeconds(5)).until(() -> client.pendingCalls() == 0);
         }
+    }
+
+    /**
+     * A resets its connection (closing a socket with unread data sends RST): its unsent calls were never written
+     * and end OK on B; the written ones fail with ConnectionLostException, though the policy retries that failure.
+     */
+    @Test
+    void unsentNonIdempotentCallsOfALostConnectionEndOnAnotherProviderExecutedOnce() throws Exception {
+        frozenThenLet(options().build(), FrozenPeer::close, ConnectionLostException.class);
+    }
+
+    /**
+     * The same with A never letting go: each attempt's own timeout (4 s, well before the call's 15 s deadline)
+     * ends the attempts still unsent, which go to B; the written ones time out and, the method not idempotent, are
+     * not retried although the policy retries timeouts.
+     */
+    @Test
+    void unsentNonIdempotentCallsWhoseAttemptTimedOutGoToAnotherProviderExecutedOnce() throws Exception {
+        CallPolicy timed = CallPolicy.builder().idempotent(false).maxAttempts(2).retryOn(RetryOn.TIMEOUT)
+                .attemptTimeout(Duration.ofSeconds(4)).build();
+        frozenThenLet(options().methodPolicy(PolicyService.class, "write", timed).build(), a -> { },
+                RpcTimeoutException.class);
     }
 
     /**
@@ -113,7 +144,7 @@ class UnsentCallFailoverTest {
         Map<String, AtomicInteger> onB = new ConcurrentHashMap<>();
         try (WirePeer a = new WirePeer(new PolicyServiceImpl()).start();
              WirePeer b = new WirePeer(new PolicyServiceImpl()).start();
-             ConsumerClient client = new ConsumerClient(a.address() + "," + b.address(), options())) {
+             ConsumerClient client = new ConsumerClient(a.address() + "," + b.address(), options().build())) {
             a.script(counting(onA, WirePeer.Exchange::reset));
             b.script(counting(onB, WirePeer.Exchange::invoke));
             PolicyService service = client.create(PolicyService.class);
