@@ -57,7 +57,10 @@ class UnsentCallFailoverTest {
      * side), the rest wait unsent on a connection that takes no writes. B comes up (that alone moves nothing: no
      * writability change). Then {@code release} ends A's hold. Asserts that every call that was never written ends
      * OK on B, executed there once, and every written one fails with {@code writtenFailure} naming A and runs
-     * nowhere else (A never read it: it ran nowhere at all); both kinds occur; nothing is left pending.
+     * nowhere else (A never read it: it ran nowhere at all); both kinds occur; nothing is left pending. A call may
+     * also move to B unsent before the release, when a writability change of A's connection offers its backlog
+     * (the kernel takes a few more bytes now and then): if that leaves it too little time to be answered there, it
+     * fails written on B and is not retried. No call fails unsent, and none runs twice.
      */
     private static void frozenThenLet(ConsumerOptions options, Release release,
                                       Class<? extends Throwable> writtenFailure) throws Exception {
@@ -84,6 +87,7 @@ class UnsentCallFailoverTest {
 
             int movedToB = 0;
             int failedOnA = 0;
+            int failedOnB = 0;
             for (int i = 0; i < calls; i++) {
                 RpcFuture f = futures.get(i);
                 String key = i + ":" + big;
@@ -93,20 +97,29 @@ class UnsentCallFailoverTest {
                     assertThat(f.providerAddress()).isEqualTo(b.address());
                     assertThat(onB.get(key)).as("executions of moved call %d on B", i).hasValue(1);
                 } catch (ExecutionException e) {
-                    failedOnA++;
-                    assertThat(e.getCause()).as("call %d", i).isInstanceOf(writtenFailure)
-                            .hasMessageContaining(a.address());
-                    assertThat(onB).as("a written non-idempotent call %d is not retried on B", i)
-                            .doesNotContainKey(key);
+                    // Only a written call may fail, and its failure names where it was written. A call that never
+                    // was fails with no provider in its message: that is what must not happen.
+                    Throwable failure = e.getCause();
+                    assertThat(failure).as("call %d failed", i).isInstanceOf(writtenFailure);
+                    if (failure.getMessage().contains(a.address())) {
+                        failedOnA++;
+                        assertThat(onB).as("a written non-idempotent call %d is not retried on B", i)
+                                .doesNotContainKey(key);
+                    } else {
+                        // Moved, still unsent, by a writability change of A's connection late in its attempt, and
+                        // written to B too late to be answered within the attempt timeout: not retried either.
+                        assertThat(failure).as("call %d failed unsent", i).hasMessageContaining(b.address());
+                        failedOnB++;
+                    }
                 }
             }
-            System.out.printf("UNSENT-FAILOVER %s: movedToB=%d failedOnA=%d of %d%n",
-                    writtenFailure.getSimpleName(), movedToB, failedOnA, calls);
+            System.out.printf("UNSENT-FAILOVER %s: movedToB=%d failedOnA=%d failedOnB=%d of %d%n",
+                    writtenFailure.getSimpleName(), movedToB, failedOnA, failedOnB, calls);
             assertThat(movedToB).as("calls that were never written and moved to B").isPositive();
             assertThat(failedOnA).as("calls written to A (into the kernel's buffers)").isPositive();
-            int executedOnB = onB.values().stream().mapToInt(AtomicInteger::get).sum();
-            assertThat(executedOnB).as("executions on B: once per moved call, none more").isEqualTo(movedToB);
-            assertThat(b.received()).isEqualTo(movedToB);
+            assertThat(onB.values()).as("executions per call on B (A reads nothing)")
+                    .allSatisfy(n -> assertThat(n).hasValueLessThanOrEqualTo(1));
+            assertThat(onB.size()).as("calls that ran on B").isBetween(movedToB, movedToB + failedOnB);
             await().atMost(Duration.ofSeconds(5)).until(() -> client.pendingCalls() == 0);
         }
     }
