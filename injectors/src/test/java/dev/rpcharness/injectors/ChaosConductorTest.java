@@ -86,7 +86,8 @@ class ChaosConductorTest {
         List<Member> members = startRun("run-chaos", 3);
         await().atMost(Duration.ofSeconds(20)).until(() -> executions.size() == STEPS
                 && members.get(0).conductor().claims().stream().allMatch(c -> c.state().equals(StepClaim.DONE)));
-        Thread.sleep(300); // nobody runs a step again later
+        // Nobody runs a step again later: the count holds for a while.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> executions.size() == STEPS);
         assertThat(executions).hasSize(STEPS);
         String conductor = members.get(0).conductor().conductorId();
         assertThat(conductor).startsWith("injector-");
@@ -115,7 +116,9 @@ class ChaosConductorTest {
             return claims.size() == STEPS && claims.stream().noneMatch(c -> c.state().equals(StepClaim.CLAIMED)
                     && !c.injector().equals(first));
         });
-        Thread.sleep(300);
+        int seen = executions.size();
+        // No step runs again later: the count holds for a while.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> executions.size() == seen);
         Map<String, Long> perStep = executions.stream()
                 .collect(Collectors.groupingBy(e -> e.substring(0, e.indexOf(' ')), Collectors.counting()));
         assertThat(perStep.values()).as("executions %s", executions).allMatch(n -> n == 1);
