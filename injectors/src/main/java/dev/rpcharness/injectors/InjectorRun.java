@@ -8,11 +8,11 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
-import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One injector's part in a run of several: it joins (an ephemeral {@code members/<id>} node, its liveness), waits at
  * the start barrier until every injector is there, runs its share of the load, and {@link #finish() finishes} at
- * the end barrier. The start and end are one Curator {@link DistributedDoubleBarrier} (enter, leave) sized to the
- * run's injectors, each wait bounded by the spec's barrier timeout; a barrier that does not fill throws a
- * {@link BarrierTimeoutException} naming who is missing. A member node that disappears before its injector wrote
+ * the end barrier. The start barrier waits for every injector's {@code arrived/<id>} node, the end barrier for
+ * every injector's {@code finished/<id>} node or the end of its member node (it died), each wait woken by watches
+ * and bounded by the spec's barrier timeout; a barrier that does not fill throws a {@link BarrierTimeoutException}
+ * naming who is missing. A member node that disappears before its injector wrote
  * {@code finished/<id>} means that injector died: it is logged, told to the {@link #onLost} listeners, and at the
  * end the run fails ({@link LostInjectorPolicy#FAIL}) or ends partial.
  *
@@ -41,13 +42,14 @@ import org.slf4j.LoggerFactory;
 public final class InjectorRun implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InjectorRun.class);
+    private static final Duration CACHE_LOAD_TIMEOUT = Duration.ofSeconds(20);
 
     private final CuratorFramework client;
     private final RunSpec spec;
     private final RunPaths paths;
     private final String id;
     private final int index;
-    private final DistributedDoubleBarrier barrier;
+    private final ChildrenWait barrier;
     private final CuratorCache members;
     private final Set<String> lost = new ConcurrentSkipListSet<>();
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
@@ -61,7 +63,7 @@ public final class InjectorRun implements AutoCloseable {
         this.paths = RunPaths.of(coordinator.basePath(), spec.runId());
         this.index = index;
         this.id = spec.injectorId(index);
-        this.barrier = new DistributedDoubleBarrier(client, paths.barrier(), spec.injectors());
+        this.barrier = new ChildrenWait(client);
         this.members = CuratorCache.build(client, paths.members());
     }
 
@@ -88,8 +90,24 @@ public final class InjectorRun implements AutoCloseable {
         } catch (Exception e) {
             throw new InjectorRunException("run " + spec.runId() + ": " + id + " could not join", e);
         }
-        members.listenable().addListener(CuratorCacheListener.builder().forDeletes(this::memberGone).build());
+        CountDownLatch loaded = new CountDownLatch(1);
+        members.listenable().addListener(CuratorCacheListener.builder().forDeletes(this::memberGone)
+                .forInitialized(loaded::countDown).build());
+        members.listenable().addListener((type, before, after) -> barrier.changed());
         members.start();
+        // A member the cache never loaded has no deletion to report: wait for the load, and awaitStart() reads the
+        // members once more after the barrier for one that died before it.
+        try {
+            if (!loaded.await(CACHE_LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                close();
+                throw new InjectorRunException("run " + spec.runId() + ": " + id + " could not read the members"
+                        + " within " + CACHE_LOAD_TIMEOUT.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw new InjectorRunException("run " + spec.runId() + ": " + id + " interrupted while joining", e);
+        }
         log.info("run {}: {} joined ({} of {})", spec.runId(), id, index + 1, spec.injectors());
     }
 
@@ -140,7 +158,7 @@ public final class InjectorRun implements AutoCloseable {
         try {
             client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
                     .forPath(ZKPaths.makePath(paths.arrived(), id));
-            entered = barrier.enter(spec.barrierTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            entered = barrier.await(spec.barrierTimeout(), read -> read.children(paths.arrived()).containsAll(all()));
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -152,6 +170,9 @@ public final class InjectorRun implements AutoCloseable {
         }
         startNanos = System.nanoTime();
         started = true;
+        for (String gone : absentFrom(paths.members())) {
+            lostUnlessFinished(gone); // every injector joined before it arrived: one absent now died
+        }
         log.info("run {}: {} passed the start barrier after {} ms", spec.runId(), id,
                 (startNanos - began) / 1_000_000);
         return startNanos;
@@ -178,7 +199,12 @@ public final class InjectorRun implements AutoCloseable {
         boolean left;
         try {
             client.create().creatingParentContainersIfNeeded().forPath(ZKPaths.makePath(paths.finished(), id));
-            left = barrier.leave(spec.barrierTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            left = barrier.await(spec.barrierTimeout(), read -> {
+                SortedSet<String> waiting = all();
+                waiting.removeAll(read.children(paths.finished()));
+                waiting.retainAll(read.children(paths.members()));
+                return waiting.isEmpty();
+            });
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -186,11 +212,11 @@ public final class InjectorRun implements AutoCloseable {
         }
         SortedSet<String> unfinished = absentFrom(paths.finished());
         if (!left) {
-            unfinished.removeAll(lost);
+            unfinished.removeAll(absentFrom(paths.members()));
             throw new BarrierTimeoutException(spec.runId(), id, "end", unfinished,
                     Duration.ofNanos(System.nanoTime() - began));
         }
-        // Past the double barrier every other injector either finished or its session (and barrier node) ended.
+        // Past the end barrier every other injector either finished or its session (and member node) ended.
         for (String gone : unfinished) {
             markLost(gone);
         }
@@ -204,12 +230,18 @@ public final class InjectorRun implements AutoCloseable {
         return RunOutcome.of(spec.runId(), id, lostNow);
     }
 
+    /** Every injector of the run, by id. */
+    private SortedSet<String> all() {
+        SortedSet<String> all = new TreeSet<>();
+        for (int i = 0; i < spec.injectors(); i++) {
+            all.add(spec.injectorId(i));
+        }
+        return all;
+    }
+
     /** The run's injectors that have no child under {@code parent}. */
     private SortedSet<String> absentFrom(String parent) {
-        SortedSet<String> absent = new TreeSet<>();
-        for (int i = 0; i < spec.injectors(); i++) {
-            absent.add(spec.injectorId(i));
-        }
+        SortedSet<String> absent = all();
         try {
             absent.removeAll(client.getChildren().forPath(parent));
         } catch (KeeperException.NoNodeException e) {
@@ -221,9 +253,14 @@ public final class InjectorRun implements AutoCloseable {
     }
 
     private void memberGone(ChildData data) {
-        String name = ZKPaths.getNodeFromPath(data.getPath());
-        if (data.getPath().equals(paths.members()) || closed
-                || client.getState() != CuratorFrameworkState.STARTED) {
+        if (data.getPath().equals(paths.members())) {
+            return;
+        }
+        lostUnlessFinished(ZKPaths.getNodeFromPath(data.getPath()));
+    }
+
+    private void lostUnlessFinished(String name) {
+        if (closed || client.getState() != CuratorFrameworkState.STARTED) {
             return; // this injector's own client closed: it is the one gone, it cannot judge the others
         }
         try {

@@ -5,8 +5,7 @@ import org.apache.curator.utils.ZKPaths;
 /**
  * The ZooKeeper nodes of one run, under {@code <base>/runs/<runId>}: {@code spec} (the {@link RunSpec}, persistent),
  * {@code members/<id>} (ephemeral: the injector is alive), {@code arrived/<id>} (ephemeral: it waits at the start
- * barrier), {@code finished/<id>} (persistent: its load is done), {@code barrier} (Curator's double barrier),
- * {@code conductor} (Curator's leader latch), {@code chaos/<index>} (persistent: the step's claim),
+ * barrier), {@code finished/<id>} (persistent: its load is done), {@code conductor} (Curator's leader latch), {@code chaos/<index>} (persistent: the step's claim),
  * {@code clock/<id>} (its measured clock offset).
  */
 record RunPaths(String run) {
@@ -33,10 +32,6 @@ record RunPaths(String run) {
 
     String finished() {
         return ZKPaths.makePath(run, "finished");
-    }
-
-    String barrier() {
-        return ZKPaths.makePath(run, "barrier");
     }
 
     String conductor() {
