@@ -21,7 +21,8 @@ import java.io.InputStream;
 /**
  * Reads the JSON body of a result (docs/wire-contract.md, "Result") straight from the response buffer: {@code result} is
  * decoded into the method's generic return type, {@code error} into an {@link RpcError}; other fields are
- * skipped. Thread-safe; used on the event loops.
+ * skipped. A plain string result ({@link PlainResultBody}) is read without the parser. Thread-safe; used on the event
+ * loops.
  */
 public final class ResponseDecoder {
 
@@ -91,6 +92,12 @@ public final class ResponseDecoder {
      */
     public Outcome decode(byte[] body, int offset, int length, MethodMetadata method)
             throws MalformedBodyException, ResultMismatchException {
+        if (method.returnsString()) {
+            String plain = PlainResultBody.result(body, offset, length);
+            if (plain != null) {
+                return new Outcome(plain, null);
+            }
+        }
         try {
             return decode(factory.createParser(body, offset, length), method);
         } catch (IOException e) {

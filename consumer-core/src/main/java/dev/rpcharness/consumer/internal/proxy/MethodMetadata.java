@@ -127,6 +127,11 @@ public final class MethodMetadata {
         return returnsVoid;
     }
 
+    /** Whether the declared return type is {@code String}. */
+    public boolean returnsString() {
+        return method.getReturnType() == String.class;
+    }
+
     /** Whether the declared return type is a primitive, which cannot take a null result. */
     public boolean returnsPrimitive() {
         return method.getReturnType().isPrimitive() && !returnsVoid;
