@@ -128,6 +128,19 @@ class ProgressBoardTest {
     }
 
     @Test
+    void injectorThatLeftTheRunUnfinishedIsLostEvenWhileItsBoardStillPublishes() throws Exception {
+        startThreeInjectors("progress-left");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !linesWith(0, "3/3 injectors", "6 errors").isEmpty());
+        runs.get(2).close(); // its member node goes, its session and its board stay
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> linesWith(0, "lost: injector-2").size() >= 2);
+        assertThat(linesWith(0, "lost: injector-2")).allSatisfy(line -> assertThat(line)
+                .contains("2/3 injectors").contains(" 3 errors (").contains("p99 2.3 ms"));
+        assertThat(fleet.client().checkExists().forPath(runs.get(2).paths().progress("injector-2")))
+                .as("its node is still there, left out by the printer").isNotNull();
+    }
+
+    @Test
     void whenInjector0DiesInjector1PrintsInstead() throws Exception {
         startThreeInjectors("progress-printer-dies");
         await().atMost(Duration.ofSeconds(20)).until(() -> boards.get(0).lastLine() != null);
