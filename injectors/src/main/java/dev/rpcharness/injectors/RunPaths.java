@@ -6,7 +6,7 @@ import org.apache.curator.utils.ZKPaths;
  * The ZooKeeper nodes of one run, under {@code <base>/runs/<runId>}: {@code spec} (the {@link RunSpec}, persistent),
  * {@code members/<id>} (ephemeral: the injector is alive), {@code arrived/<id>} (ephemeral: it waits at the start
  * barrier), {@code finished/<id>} (persistent: its load is done), {@code conductor} (Curator's leader latch), {@code chaos/<index>} (persistent: the step's claim),
- * {@code clock/<id>} (its measured clock offset).
+ * {@code clock/<id>} (its measured clock offset), {@code progress/<id>} (ephemeral: its latest {@link Progress}).
  */
 record RunPaths(String run) {
 
@@ -48,5 +48,13 @@ record RunPaths(String run) {
 
     String clock(String id) {
         return ZKPaths.makePath(run, "clock", id);
+    }
+
+    String progress() {
+        return ZKPaths.makePath(run, "progress");
+    }
+
+    String progress(String id) {
+        return ZKPaths.makePath(progress(), id);
     }
 }

@@ -194,7 +194,8 @@ public final class Injector {
                      : new ConsumerClient(direct, options)) {
             AsyncObjectProxy echo = client.createAsync(EchoService.class);
             awaitFirstAnswer(client);
-            long start = membership == null ? System.nanoTime() : membership.awaitStart();
+            long start = membership == null ? System.nanoTime()
+                    : membership.awaitStart(recorder::callCount, failed::get);
             String inRun = membership == null ? ""
                     : ", " + membership.id() + " of run " + place.runId() + ": " + total + " calls";
             timeline.record(TimelineAction.INJECTOR_START, name, String.format(Locale.ROOT,
@@ -225,8 +226,11 @@ public final class Injector {
 
                     private void end(Throwable error) {
                         long endNanos = f.endNanos() != 0 ? f.endNanos() : System.nanoTime();
-                        recorder.record("echo", f.providerAddress(), Outcome.of(error),
-                                endNanos - Math.min(intended, f.startNanos()));
+                        long latency = endNanos - Math.min(intended, f.startNanos());
+                        recorder.record("echo", f.providerAddress(), Outcome.of(error), latency);
+                        if (membership != null) {
+                            membership.ended(latency); // the run's progress line
+                        }
                         inFlight.release();
                     }
                 });

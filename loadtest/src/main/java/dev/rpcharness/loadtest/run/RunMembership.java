@@ -5,6 +5,8 @@ import dev.rpcharness.injectors.Coordinator;
 import dev.rpcharness.injectors.InjectorRun;
 import dev.rpcharness.injectors.LoadSplit;
 import dev.rpcharness.injectors.LostInjectorPolicy;
+import dev.rpcharness.injectors.Progress;
+import dev.rpcharness.injectors.ProgressBoard;
 import dev.rpcharness.injectors.RunOutcome;
 import dev.rpcharness.injectors.RunSpec;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Recorder;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -22,18 +26,26 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  * An {@link Injector}'s part in a coordinated run of several ({@code --run}), built on the injectors module: it
  * publishes the run (every injector of the run publishes the same spec; a different one is refused), joins as
  * {@code injector-<index>}, takes its exact stripe of the rate, starts and ends with the others at the run's
- * barriers, and writes its clock offset to {@code injector-0} in its run folder.
+ * barriers, writes its clock offset to {@code injector-0} in its run folder, and publishes its progress every 5 s
+ * from the start barrier on (a {@link ProgressBoard}: the live injector with the lowest index logs the run's
+ * combined line).
  *
- * <p>Used by the injector's one thread. Lifecycle: {@link #join} opens its own ZooKeeper session; {@link #close()}
- * leaves the run and closes the session.
+ * <p>Used by the injector's one thread, except {@link #ended}, called by the calls' callback threads. Lifecycle:
+ * {@link #join} opens its own ZooKeeper session; {@link #close()} stops the progress, leaves the run and closes the
+ * session.
  */
 final class RunMembership implements AutoCloseable {
+
+    private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final CuratorFramework client;
     private final RunSpec spec;
     private final InjectorRun run;
     private final ClockOffset clock;
+    /** Latencies of the calls that ended since the last progress sample, µs (up to an hour). */
+    private final Recorder lastInterval = new Recorder(1, MAX_MICROS, 3);
     private ClockOffset.Measurement measured;
+    private ProgressBoard progress;
 
     private RunMembership(CuratorFramework client, RunSpec spec, InjectorRun run) {
         this.client = client;
@@ -72,11 +84,28 @@ final class RunMembership implements AutoCloseable {
         return spec.split().open(rate, duration, run.index());
     }
 
-    /** Waits for every injector at the start barrier and measures this injector's clock; returns the start. */
-    long awaitStart() throws InterruptedException {
+    /**
+     * Waits for every injector at the start barrier, measures this injector's clock and starts publishing its
+     * progress; returns the start.
+     *
+     * @param calls the calls ended so far
+     * @param errors the calls failed so far
+     */
+    long awaitStart(LongSupplier calls, LongSupplier errors) throws InterruptedException {
         long start = run.awaitStart();
         measured = clock.measureAndPublish(5);
+        progress = ProgressBoard.start(run, () -> {
+            long ended = calls.getAsLong();
+            // a failure is counted a moment before its call is recorded as ended
+            long failed = Math.min(errors.getAsLong(), ended);
+            return Progress.now(run.id(), ended, failed, lastInterval.getIntervalHistogram().getValueAtPercentile(99));
+        });
         return start;
+    }
+
+    /** Records one ended call's latency for the progress's p99; any thread, wait-free. */
+    void ended(long latencyNanos) {
+        lastInterval.recordValue(Math.min(MAX_MICROS, Math.max(0, latencyNanos / 1_000)));
     }
 
     /**
@@ -91,6 +120,9 @@ final class RunMembership implements AutoCloseable {
 
     @Override
     public void close() {
+        if (progress != null) {
+            progress.close();
+        }
         run.close();
         client.close();
     }
