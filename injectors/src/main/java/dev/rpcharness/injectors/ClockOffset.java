@@ -2,6 +2,7 @@ package dev.rpcharness.injectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rpcharness.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,8 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class ClockOffset {
 
-    /** The file in an injector's run folder that holds its measured offset. */
-    public static final String FILE_NAME = "injector-clock.json";
+    /** The file in an injector's run folder that holds its measured offset ({@link RunFolder#INJECTOR_CLOCK}). */
+    public static final String FILE_NAME = RunFolder.INJECTOR_CLOCK;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

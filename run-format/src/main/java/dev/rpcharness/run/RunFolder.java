@@ -34,6 +34,15 @@ public final class RunFolder {
     public static final String HISTORY_CHECK_JSON = "rpc-history-check.jsonl";
     /** ok / fail / info of the calls started in each chaos step's window, one JSON object a line. */
     public static final String HISTORY_STEPS = "rpc-history-steps.jsonl";
+    /**
+     * An injector's measured clock offset, one JSON object written by the injector of a coordinated run: its
+     * {@code runId}, {@code injector}, the {@code reference} injector it was measured against (the chaos
+     * conductor), {@code aheadMillis} (how far this injector's wall clock is ahead of the reference's; negative:
+     * behind) and {@code uncertaintyMillis} (the measured offset is within this of the true one). The reports'
+     * merge shifts every wall time of the folder by {@code -aheadMillis}. Absent from a run that was not
+     * coordinated.
+     */
+    public static final String INJECTOR_CLOCK = "injector-clock.json";
 
     private final Path dir;
 

@@ -23,6 +23,15 @@ public final class LatencyLog {
      * @param histogram   latencies in µs
      */
     public record Interval(Tag tag, long startMillis, long endMillis, Histogram histogram) {
+
+        /**
+         * This interval {@code millis} later (earlier when negative), sharing the histogram: only
+         * {@link #startMillis} and {@link #endMillis} move, the histogram's own time stamps stay as the log wrote
+         * them.
+         */
+        public Interval shifted(long millis) {
+            return millis == 0 ? this : new Interval(tag, startMillis + millis, endMillis + millis, histogram);
+        }
     }
 
     private final Path file;
@@ -81,6 +90,15 @@ public final class LatencyLog {
             throw new RunFormatException(file + ": cannot read interval " + (read + 1) + " as an HdrHistogram"
                     + " interval log line: " + e, e);
         }
+    }
+
+    /**
+     * This log with its start and every interval {@code millis} later (earlier when negative), as if recorded on a
+     * clock {@code millis} ahead; the histograms are shared, not copied (see {@link Interval#shifted}).
+     */
+    public LatencyLog shifted(long millis) {
+        return millis == 0 ? this
+                : new LatencyLog(file, startMillis + millis, intervals.stream().map(i -> i.shifted(millis)).toList());
     }
 
     /** The file read. */

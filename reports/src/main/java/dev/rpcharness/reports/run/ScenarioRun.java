@@ -21,6 +21,15 @@ import java.util.Objects;
  * ({@link #t0Millis()}); an interval goes to the second its end falls closest to, and intervals of the same tag and
  * second are added (HdrHistogram adds losslessly). Timelines are merged by wall clock; an event that several
  * folders recorded identically (the same fleet event) is kept once. Immutable after {@link #read}.
+ *
+ * <p>Clocks: the injectors of a coordinated run may run on hosts whose wall clocks disagree; each writes its measured
+ * offset to the reference injector's clock into its folder ({@value RunFolder#INJECTOR_CLOCK}, read by
+ * {@link ClockShift}). Before merging, every time of such a folder (its latency log's start, each interval's start
+ * and end, each timeline entry) is moved by {@code -aheadMillis}, so all folders are on the reference's clock: a
+ * folder whose clock was 3 s ahead no longer shows its errors and chaos 3 s late. A folder without the file is
+ * taken as it is. A single folder is shifted the same way, so its wall times are the same whether it is read alone
+ * or merged (its seconds since {@link #t0Millis()} do not change). Identical events are recognised after the shift.
+ * The {@code extraTimelines} have no clock file and are taken as they are: they must be on the reference's clock.
  */
 public final class ScenarioRun {
 
@@ -56,7 +65,7 @@ public final class ScenarioRun {
         return Files.isRegularFile(folder.resolve(LATENCY_LOG));
     }
 
-    /** Reads one run folder. */
+    /** Reads one run folder, its times shifted by its {@value RunFolder#INJECTOR_CLOCK} when it has one. */
     public static ScenarioRun read(Path folder) {
         return read(List.of(folder));
     }
@@ -65,7 +74,8 @@ public final class ScenarioRun {
      * Reads and merges the run folders of one scenario (one per injector).
      *
      * @throws IllegalArgumentException when {@code folders} is empty
-     * @throws RunFormatException       when a folder has no latency log or a file cannot be read
+     * @throws RunFormatException       when a folder has no latency log, a file cannot be read or a folder's
+     *                                  {@value RunFolder#INJECTOR_CLOCK} is malformed
      */
     public static ScenarioRun read(List<Path> folders) {
         return read(folders, List.of());
@@ -76,18 +86,22 @@ public final class ScenarioRun {
      * kept apart from any injector, such as the fleet's chaos timeline when injectors run on other hosts).
      *
      * @throws IllegalArgumentException when {@code folders} is empty
-     * @throws RunFormatException       when a folder has no latency log or a file cannot be read
+     * @throws RunFormatException       when a folder has no latency log, a file cannot be read or a folder's
+     *                                  {@value RunFolder#INJECTOR_CLOCK} is malformed
      */
     public static ScenarioRun read(List<Path> folders, List<Path> extraTimelines) {
         if (folders.isEmpty()) {
             throw new IllegalArgumentException("no run folder given");
         }
         List<LatencyLog> logs = new ArrayList<>();
+        List<ClockShift> shifts = new ArrayList<>();
         for (Path f : folders) {
             if (!isRunFolder(f)) {
                 throw new RunFormatException(f + " is not a run folder: it has no " + LATENCY_LOG);
             }
-            logs.add(LatencyLog.read(f.resolve(LATENCY_LOG)));
+            ClockShift shift = ClockShift.read(f);
+            shifts.add(shift);
+            logs.add(LatencyLog.read(f.resolve(LATENCY_LOG)).shifted(shift.millis()));
         }
         long t0 = logs.stream().mapToLong(LatencyLog::startMillis).min().orElseThrow();
         Map<Integer, Bucket> byIndex = new LinkedHashMap<>();
@@ -112,7 +126,8 @@ public final class ScenarioRun {
             Path f = folders.get(i);
             String source = sources.get(i);
             if (Files.isRegularFile(f.resolve(TIMELINE))) {
-                for (TimelineEntry e : TimelineFile.read(f.resolve(TIMELINE), source)) {
+                for (TimelineEntry read : TimelineFile.read(f.resolve(TIMELINE), source)) {
+                    TimelineEntry e = read.shifted(shifts.get(i).millis());
                     if (timeline.stream().noneMatch(e::sameEvent)) {
                         timeline.add(e);
                     }

@@ -21,6 +21,11 @@ public record TimelineEntry(long wallMillis, String action, String subject, Stri
         source = source == null ? "" : source;
     }
 
+    /** This entry {@code millis} later (earlier when negative), everything else the same. */
+    public TimelineEntry shifted(long millis) {
+        return millis == 0 ? this : new TimelineEntry(wallMillis + millis, action, subject, detail, source);
+    }
+
     /** The first word of the detail when it is a {@code host:port}, else null. */
     public String address() {
         String first = detail.split("\\s+", 2)[0];
