@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two injector processes drive one embedded cluster while provider 1 crashes and restarts; their folders merge into
- * one report: every call of both counted, histograms added second by second, both timelines and the fleet's merged
- * by wall clock, the crash found with its recovery.
+ * Two injector processes drive one embedded cluster as one coordinated run (each half of the run's rate, started
+ * together at the run's barrier) while provider 1 crashes and restarts; their folders merge into one report: every
+ * call of both counted, histograms added second by second, both timelines and the fleet's merged by wall clock, the
+ * crash found with its recovery.
  */
 class InjectorMergeTest {
 
@@ -41,8 +42,9 @@ class InjectorMergeTest {
         try (RpcCluster cluster = RpcCluster.builder().providers(2)
                 .serve(EchoService.class, EchoServiceImpl::new).build()) {
             List<Process> injectors = new ArrayList<>();
-            for (String name : List.of("host-a", "host-b")) {
-                injectors.add(injector(cluster, name));
+            List<String> names = List.of("host-a", "host-b");
+            for (int i = 0; i < names.size(); i++) {
+                injectors.add(injector(cluster, names.get(i), i));
             }
             try {
                 // Both load and provider 1 is serving: crash it, let the load fail over, restart it.
@@ -75,7 +77,8 @@ class InjectorMergeTest {
             assertThat(callsA).isEqualTo(RATE * SECONDS);
             assertThat(callsB).isEqualTo(RATE * SECONDS);
             assertThat(ma.calls()).isEqualTo(callsA + callsB);
-            // They loaded at the same time: their seconds were added together, not laid end to end.
+            // They loaded at the same time (the run's start barrier): their seconds were added together, not laid end
+            // to end.
             double secondsA = ScenarioAnalysis.of(a).seconds();
             double secondsB = ScenarioAnalysis.of(b).seconds();
             assertThat(ma.seconds()).as("merged busy seconds").isLessThanOrEqualTo(secondsA + secondsB - 2)
@@ -110,13 +113,14 @@ class InjectorMergeTest {
                 .hasMessageContaining("--seconds");
     }
 
-    private Process injector(RpcCluster cluster, String name) throws Exception {
+    private Process injector(RpcCluster cluster, String name, int index) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-Dlogback.configurationFile=" + Paths.get("src/test/resources/logback-test.xml").toAbsolutePath(),
                 Injector.class.getName(), "--zk", cluster.connectString(), "--base-path", cluster.basePath(),
-                "--rate", String.valueOf(RATE), "--seconds", String.valueOf(SECONDS), "--timeout-ms", "1000",
-                "--name", name, "--out", dir.resolve(name).toString());
+                "--rate", String.valueOf(2 * RATE), "--seconds", String.valueOf(SECONDS), "--timeout-ms", "1000",
+                "--name", name, "--out", dir.resolve(name).toString(),
+                "--run", "merge-run", "--index", String.valueOf(index), "--injectors", "2");
         File log = dir.resolve(name + ".log").toFile();
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
     }
