@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * and bounded by the spec's barrier timeout; a barrier that does not fill throws a {@link BarrierTimeoutException}
  * naming who is missing. A member node that disappears before its injector wrote
  * {@code finished/<id>} means that injector died: it is logged, told to the {@link #onLost} listeners, and at the
- * end the run fails ({@link LostInjectorPolicy#FAIL}) or ends partial.
+ * end the run fails ({@link LostInjectorPolicy#FAIL}) or ends partial. A run that an injector aborted
+ * ({@link RunAbort}) ends at the end barrier as usual, and {@link #finish()} then throws {@link RunAbortedException}.
  *
  * <p>Threading: {@link #awaitStart()} and {@link #finish()} are called by the injector's driving thread, in that
  * order, once each. Lost listeners run on the cache's thread, one event at a time, no lock held. {@link #lost()}
@@ -191,6 +192,8 @@ public final class InjectorRun implements AutoCloseable {
      * most the spec's barrier timeout.
      *
      * @return the outcome: complete, or partial naming the lost injectors under {@link LostInjectorPolicy#PARTIAL}
+     * @throws RunAbortedException when the spec opts in to {@link RunSpec#abortOnBreach()} and an injector aborted
+     *     the run ({@link RunAbort}), naming it and its reason; it wins over the two below, attached as suppressed
      * @throws InjectorLostException when injectors were lost and the policy is {@link LostInjectorPolicy#FAIL}
      * @throws BarrierTimeoutException naming the live injectors that did not finish in time
      */
@@ -211,18 +214,23 @@ public final class InjectorRun implements AutoCloseable {
             throw new InjectorRunException("run " + spec.runId() + ": " + id + " failed at the end barrier", e);
         }
         SortedSet<String> unfinished = absentFrom(paths.finished());
+        InjectorRunException failed = null;
+        SortedSet<String> lostNow = lost();
         if (!left) {
             unfinished.removeAll(absentFrom(paths.members()));
-            throw new BarrierTimeoutException(spec.runId(), id, "end", unfinished,
+            failed = new BarrierTimeoutException(spec.runId(), id, "end", unfinished,
                     Duration.ofNanos(System.nanoTime() - began));
+        } else {
+            // Past the end barrier every other injector either finished or its session (and member node) ended.
+            unfinished.forEach(this::markLost);
+            lostNow = lost();
+            if (!lostNow.isEmpty() && spec.onLost() == LostInjectorPolicy.FAIL) {
+                failed = new InjectorLostException(spec.runId(), id, lostNow);
+            }
         }
-        // Past the end barrier every other injector either finished or its session (and member node) ended.
-        for (String gone : unfinished) {
-            markLost(gone);
-        }
-        SortedSet<String> lostNow = lost();
-        if (!lostNow.isEmpty() && spec.onLost() == LostInjectorPolicy.FAIL) {
-            throw new InjectorLostException(spec.runId(), id, lostNow);
+        RunAbort.throwIfAborted(this, failed); // one aborts before it finishes: past the barrier, its node is there
+        if (failed != null) {
+            throw failed;
         }
         if (!lostNow.isEmpty()) {
             log.warn("run {}: ends partial without {}", spec.runId(), lostNow);

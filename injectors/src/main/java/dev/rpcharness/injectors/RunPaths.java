@@ -6,7 +6,8 @@ import org.apache.curator.utils.ZKPaths;
  * The ZooKeeper nodes of one run, under {@code <base>/runs/<runId>}: {@code spec} (the {@link RunSpec}, persistent),
  * {@code members/<id>} (ephemeral: the injector is alive), {@code arrived/<id>} (ephemeral: it waits at the start
  * barrier), {@code finished/<id>} (persistent: its load is done), {@code conductor} (Curator's leader latch), {@code chaos/<index>} (persistent: the step's claim),
- * {@code clock/<id>} (its measured clock offset), {@code progress/<id>} (ephemeral: its latest {@link Progress}).
+ * {@code clock/<id>} (its measured clock offset), {@code progress/<id>} (ephemeral: its latest {@link Progress}),
+ * {@code abort} (persistent: the first {@link Abort} of the run, see {@link RunAbort}).
  */
 record RunPaths(String run) {
 
@@ -56,5 +57,9 @@ record RunPaths(String run) {
 
     String progress(String id) {
         return ZKPaths.makePath(progress(), id);
+    }
+
+    String abort() {
+        return ZKPaths.makePath(run, "abort");
     }
 }

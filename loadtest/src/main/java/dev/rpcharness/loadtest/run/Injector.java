@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  *            --name injector  --out DIR (the run folder to write)
  *            --run ID --index I --injectors N   one of N injectors of a run coordinated through --zk
  *                                               (docs/injectors.md): exact stripe of the rate, shared start/end
+ *            --abort-if-error-percent X   stop when over X% of at least 100 calls failed (checked each second);
+ *                                         in a run, abort every injector of it (the run's spec opts in)
  * </pre>
  *
  * <p>Lifecycle: {@link #run()} once; it starts the client and the recorder, sends {@code rate * seconds} calls at
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class Injector {
 
     private static final Logger log = LoggerFactory.getLogger(Injector.class);
+    /** The longest park of the pacing loop between two looks at whether to stop. */
+    private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String zooKeeper;
     private final String direct;
@@ -64,13 +68,14 @@ public final class Injector {
     private final String name;
     private final Path out;
     private final RunPlace place;
+    private final double abortIfErrorPercent;
 
     /** Where this injector stands in a coordinated run ({@code --run}), or null alone. */
     record RunPlace(String runId, int index, int injectors) {
     }
 
     private Injector(String zooKeeper, String direct, String basePath, double rate, Duration duration,
-            Duration callTimeout, int maxInFlight, String name, Path out, RunPlace place) {
+            Duration callTimeout, int maxInFlight, String name, Path out, RunPlace place, double abortIfErrorPercent) {
         if ((zooKeeper == null) == (direct == null)) {
             throw new IllegalArgumentException("give exactly one of --zk HOST:PORT and --direct HOST:PORT[,...]");
         }
@@ -102,6 +107,11 @@ public final class Injector {
             }
         }
         this.place = place;
+        if (!Double.isNaN(abortIfErrorPercent) && !(abortIfErrorPercent >= 0 && abortIfErrorPercent < 100)) {
+            throw new IllegalArgumentException("--abort-if-error-percent must be in [0, 100), was "
+                    + abortIfErrorPercent);
+        }
+        this.abortIfErrorPercent = abortIfErrorPercent;
     }
 
     public static void main(String[] args) {
@@ -128,6 +138,7 @@ public final class Injector {
         String runId = null;
         int index = 0;
         int injectors = 1;
+        double abortIfErrorPercent = Double.NaN;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -148,6 +159,7 @@ public final class Injector {
                     case "--run" -> runId = v;
                     case "--index" -> index = Integer.parseInt(v);
                     case "--injectors" -> injectors = Integer.parseInt(v);
+                    case "--abort-if-error-percent" -> abortIfErrorPercent = Double.parseDouble(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -158,7 +170,8 @@ public final class Injector {
             throw new IllegalArgumentException("--out DIR is required: the run folder to write");
         }
         return new Injector(zk, direct, basePath, rate, Duration.ofSeconds(seconds), Duration.ofMillis(timeoutMs),
-                maxInFlight, name, out, runId == null ? null : new RunPlace(runId, index, injectors));
+                maxInFlight, name, out, runId == null ? null : new RunPlace(runId, index, injectors),
+                abortIfErrorPercent);
     }
 
     /** Sends the load and writes the run folder; returns it. */
@@ -167,7 +180,7 @@ public final class Injector {
             return run(null);
         }
         try (RunMembership membership = RunMembership.join(zooKeeper, place.runId(), place.index(),
-                place.injectors(), rate, duration)) {
+                place.injectors(), rate, duration, abortIfErrorPercent)) {
             return run(membership);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,11 +214,16 @@ public final class Injector {
             timeline.record(TimelineAction.INJECTOR_START, name, String.format(Locale.ROOT,
                     "%s %.0f calls/s for %d s%s", zooKeeper != null ? "zk " + zooKeeper + basePath : "direct " + direct,
                     rate, duration.toSeconds(), inRun));
-            for (; sent < total; sent++) {
+            LoadGuard guard = new LoadGuard(name, abortIfErrorPercent, recorder::callCount, failed::get, membership,
+                    start);
+            for (; sent < total && !guard.stop(System.nanoTime()); sent++) {
                 long intended = start + offset.applyAsLong(sent);
                 long wait;
-                while ((wait = intended - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
+                while ((wait = intended - System.nanoTime()) > 0 && !guard.stop(System.nanoTime())) {
+                    LockSupport.parkNanos(Math.min(wait, STOP_CHECK_NANOS));
+                }
+                if (guard.reason() != null) {
+                    break;
                 }
                 if (!inFlight.tryAcquire(callTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
                     throw new IllegalStateException(name + ": " + maxInFlight + " calls still in flight after "
@@ -238,13 +256,17 @@ public final class Injector {
             if (!inFlight.tryAcquire(maxInFlight, callTimeout.toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS)) {
                 log.warn("{}: calls still in flight at the end", name);
             }
-            timeline.record(TimelineAction.INJECTOR_STOP, name, sent + " calls, " + failed.get() + " failed");
+            timeline.record(TimelineAction.INJECTOR_STOP, name, sent + " calls, " + failed.get() + " failed"
+                    + (guard.reason() == null ? "" : ", stopped early: " + guard.reason()));
             recorder.close();
             folder.writeTimeline(timeline);
             RunSummary.of(name, recorder).writeTo(folder);
             log.info("injector {}: {} calls, {} failed, run folder {}", name, sent, failed.get(), out);
             if (membership != null) {
-                log.info("injector {}: {}", name, membership.finish(out));
+                log.info("injector {}: {}", name, membership.finish(out)); // throws when the run was aborted
+            }
+            if (guard.reason() != null) {
+                throw new IllegalStateException("injector " + name + " stopped early: " + guard.reason());
             }
             return out;
         } catch (IOException e) {
