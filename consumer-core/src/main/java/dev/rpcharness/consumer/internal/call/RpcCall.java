@@ -278,8 +278,8 @@ public final class RpcCall {
     }
 
     public ConnectionLostException connectionLost(String why) {
-        return new ConnectionLostException(where() + ": connection lost with the call in flight (" + why + ") after "
-                + elapsedMillis() + " ms");
+        return ConnectionLostException.withoutStackTrace(where() + ": connection lost with the call in flight (" + why
+                + ") after " + elapsedMillis() + " ms");
     }
 
     public RpcProtocolException protocolError(String why) {
@@ -292,7 +292,7 @@ public final class RpcCall {
     }
 
     public ClientClosedException clientClosed() {
-        return new ClientClosedException(where() + ": client closed after " + elapsedMillis() + " ms");
+        return ClientClosedException.withoutStackTrace(where() + ": client closed after " + elapsedMillis() + " ms");
     }
 
     public NoProviderException noProvider(long waitedMillis) {

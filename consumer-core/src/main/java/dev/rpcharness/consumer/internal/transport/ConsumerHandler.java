@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -326,12 +327,18 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Fails every call in flight with the error {@code reason} builds for it. Event loop only. */
+    /**
+     * Fails every call in flight with the error {@code reason} builds for it. Event loop only. Each call is let go
+     * as soon as it is failed, so hundreds of thousands of failed calls (and their errors) are never all held at
+     * once here.
+     */
     void failAll(Function<RpcCall, RpcException> reason) {
         if (pending.isEmpty()) {
             return;
         }
-        for (RpcCall call : pending.takeAll()) {
+        List<RpcCall> calls = pending.takeAll();
+        for (int i = 0; i < calls.size(); i++) {
+            RpcCall call = calls.set(i, null);
             call.cancelDeadline();
             try {
                 call.future().fail(reason.apply(call));

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -311,7 +312,9 @@ public final class ProviderConnection implements CallHolder {
         return eventLoop.submit(() -> {
             dialer.cancel();
             setState(ConnectivityState.SHUTDOWN);
-            for (RpcCall c : queue.takeAll()) {
+            List<RpcCall> queued = queue.takeAll();
+            for (int i = 0; i < queued.size(); i++) {
+                RpcCall c = queued.set(i, null); // let each go once failed
                 c.future().fail(reason.apply(c));
             }
             if (handler != null) {
