@@ -2,7 +2,7 @@ package dev.rpcharness.consumer;
 
 import dev.rpcharness.protocol.RpcResponse;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class RpcFuture implements Future<Object> {
 
     private static final Logger log = LoggerFactory.getLogger(RpcFuture.class);
+    private static final Object NO_CALLBACK = new Object();
 
     private final Sync sync = new Sync();
     private final Executor callbackExecutor;
@@ -35,7 +36,12 @@ public final class RpcFuture implements Future<Object> {
     private volatile Throwable failure;
     private volatile String providerAddress;
     /** Callbacks added before the end; null once they were handed to the executor. Guarded by {@code this}. */
-    private List<AsyncRpcCallback> callbacks = new ArrayList<>(2);
+    /**
+     * The callbacks registered before the end, guarded by {@code this}: {@link #NO_CALLBACK}, the one callback, or
+     * a {@link Callbacks} list of two or more; null once the call ended. One field rather than a list per call:
+     * most calls have one callback or none, and a list and its array are 48 bytes a call in flight.
+     */
+    private Object callbacks = NO_CALLBACK;
     private final Runnable endHook;
     private final EndListener endListener;
 
@@ -122,13 +128,28 @@ public final class RpcFuture implements Future<Object> {
             }
         }
         sync.releaseShared(0);
-        List<AsyncRpcCallback> pending;
+        Object pending;
         synchronized (this) {
             pending = callbacks;
             callbacks = null;
         }
-        for (AsyncRpcCallback callback : pending) {
-            dispatch(callback);
+        if (pending instanceof Callbacks many) {
+            for (AsyncRpcCallback callback : many) {
+                dispatch(callback);
+            }
+        } else if (pending != NO_CALLBACK) {
+            dispatch((AsyncRpcCallback) pending);
+        }
+    }
+
+    /** Two or more callbacks registered before the end, in order. */
+    private static final class Callbacks extends ArrayList<AsyncRpcCallback> {
+        private static final long serialVersionUID = 1L;
+
+        Callbacks(AsyncRpcCallback first, AsyncRpcCallback second) {
+            super(4);
+            add(first);
+            add(second);
         }
     }
 
@@ -136,9 +157,18 @@ public final class RpcFuture implements Future<Object> {
      * Registers a callback that runs once on the callback executor when the call ends (at once if it has ended).
      */
     public RpcFuture addCallback(AsyncRpcCallback callback) {
+        Objects.requireNonNull(callback, "callback");
         synchronized (this) {
+            if (callbacks == NO_CALLBACK) {
+                callbacks = callback;
+                return this;
+            }
+            if (callbacks instanceof Callbacks many) {
+                many.add(callback);
+                return this;
+            }
             if (callbacks != null) {
-                callbacks.add(callback);
+                callbacks = new Callbacks((AsyncRpcCallback) callbacks, callback);
                 return this;
             }
         }

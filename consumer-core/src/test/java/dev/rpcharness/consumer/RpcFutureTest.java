@@ -60,6 +60,38 @@ class RpcFutureTest {
     }
 
     @Test
+    void noneOneOrManyCallbacksEachRunOnceInTheOrderAdded() {
+        List<Object> order = new CopyOnWriteArrayList<>();
+        for (int n = 0; n <= 4; n++) {
+            order.clear();
+            RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                future.addCallback(new AsyncRpcCallback() {
+                    @Override
+                    public void success(Object result) {
+                        order.add(index + ":" + result);
+                    }
+
+                    @Override
+                    public void fail(Exception e) {
+                        order.add(index + ":fail");
+                    }
+                });
+            }
+            future.complete("r");
+            future.complete("again");
+            List<Object> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                expected.add(i + ":r");
+            }
+            assertThat(order).as("%d callbacks", n).containsExactlyElementsOf(expected);
+        }
+        assertThatThrownBy(() -> new RpcFuture(DIRECT, System.nanoTime()).addCallback(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("callback");
+    }
+
+    @Test
     void doneWithAnErrorResponseFailsWithTheRemoteType() {
         RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
         future.done(RpcResponse.failure("1", new RpcError("java.io.IOException", "disk")));
