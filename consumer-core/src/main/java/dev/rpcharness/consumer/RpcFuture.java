@@ -1,6 +1,8 @@
 package dev.rpcharness.consumer;
 
 import dev.rpcharness.protocol.RpcResponse;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -10,7 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +29,31 @@ public final class RpcFuture implements Future<Object> {
     private static final Logger log = LoggerFactory.getLogger(RpcFuture.class);
     private static final Object NO_CALLBACK = new Object();
 
-    private final Sync sync = new Sync();
+    private static final int RUNNING = 0;
+    private static final int ENDING = 1;
+    private static final int ENDED = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(RpcFuture.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * {@link #RUNNING}; {@link #ENDING} while the one thread that won the end writes the outcome; {@link #ENDED}.
+     * Threads in {@link #get()} wait on {@code this} until it is {@link #ENDED}. A field and the object's monitor
+     * rather than a synchronizer object: 32 bytes less a call in flight.
+     */
+    private volatile int state = RUNNING;
     private final Executor callbackExecutor;
     private final long startNanos;
     private volatile long endNanos;
     private volatile Object result;
     private volatile Throwable failure;
     private volatile String providerAddress;
-    /** Callbacks added before the end; null once they were handed to the executor. Guarded by {@code this}. */
     /**
      * The callbacks registered before the end, guarded by {@code this}: {@link #NO_CALLBACK}, the one callback, or
      * a {@link Callbacks} list of two or more; null once the call ended. One field rather than a list per call:
@@ -93,7 +111,7 @@ public final class RpcFuture implements Future<Object> {
 
     /** Ends the call with {@code value}. Returns false if it had already ended. */
     public boolean complete(Object value) {
-        if (!sync.tryEnd()) {
+        if (!STATE.compareAndSet(this, RUNNING, ENDING)) {
             return false;
         }
         this.result = value;
@@ -103,7 +121,7 @@ public final class RpcFuture implements Future<Object> {
 
     /** Ends the call with {@code error}. Returns false if it had already ended. */
     public boolean fail(Throwable error) {
-        if (!sync.tryEnd()) {
+        if (!STATE.compareAndSet(this, RUNNING, ENDING)) {
             return false;
         }
         this.failure = error;
@@ -127,11 +145,12 @@ public final class RpcFuture implements Future<Object> {
                 log.warn("call end listener failed", e);
             }
         }
-        sync.releaseShared(0);
         Object pending;
         synchronized (this) {
+            state = ENDED;
             pending = callbacks;
             callbacks = null;
+            notifyAll(); // the threads in get()
         }
         if (pending instanceof Callbacks many) {
             for (AsyncRpcCallback callback : many) {
@@ -220,14 +239,29 @@ public final class RpcFuture implements Future<Object> {
 
     @Override
     public Object get() throws InterruptedException, ExecutionException {
-        sync.acquireSharedInterruptibly(0);
+        if (state != ENDED) {
+            synchronized (this) {
+                while (state != ENDED) {
+                    wait();
+                }
+            }
+        }
         return report();
     }
 
     @Override
     public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        if (!sync.tryAcquireSharedNanos(0, unit.toNanos(timeout))) {
-            throw new TimeoutException("RPC result not ready after " + unit.toMillis(timeout) + " ms");
+        if (state != ENDED) {
+            long deadline = System.nanoTime() + unit.toNanos(timeout);
+            synchronized (this) {
+                while (state != ENDED) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new TimeoutException("RPC result not ready after " + unit.toMillis(timeout) + " ms");
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            }
         }
         return report();
     }
@@ -256,7 +290,7 @@ public final class RpcFuture implements Future<Object> {
 
     @Override
     public boolean isDone() {
-        return sync.isEnded();
+        return state == ENDED;
     }
 
     /** Whether the call ended with an exception. */
@@ -298,30 +332,5 @@ public final class RpcFuture implements Future<Object> {
             return "RpcFuture[running]";
         }
         return failure == null ? "RpcFuture[ok]" : "RpcFuture[failed: " + failure + "]";
-    }
-
-    /** State 0: running; 1: ending (the winner is writing the outcome); 2: ended. */
-    private static final class Sync extends AbstractQueuedSynchronizer {
-
-        private static final long serialVersionUID = 1L;
-
-        boolean tryEnd() {
-            return compareAndSetState(0, 1);
-        }
-
-        boolean isEnded() {
-            return getState() == 2;
-        }
-
-        @Override
-        protected int tryAcquireShared(int ignored) {
-            return getState() == 2 ? 1 : -1;
-        }
-
-        @Override
-        protected boolean tryReleaseShared(int ignored) {
-            setState(2);
-            return true;
-        }
     }
 }

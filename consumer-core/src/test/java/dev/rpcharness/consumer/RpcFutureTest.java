@@ -92,6 +92,40 @@ class RpcFutureTest {
     }
 
     @Test
+    void threadsWaitingInGetAreReleasedByTheEndAndAnInterruptEndsAWait() throws Exception {
+        RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+        List<Object> got = new CopyOnWriteArrayList<>();
+        Thread plain = new Thread(() -> got.add(getOrError(future::get)));
+        Thread timed = new Thread(() -> got.add(getOrError(() -> future.get(60, TimeUnit.SECONDS))));
+        Thread interrupted = new Thread(() -> got.add(getOrError(future::get)));
+        for (Thread t : List.of(plain, timed, interrupted)) {
+            t.start();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                plain.getState() == Thread.State.WAITING && timed.getState() == Thread.State.TIMED_WAITING
+                        && interrupted.getState() == Thread.State.WAITING);
+        interrupted.interrupt();
+        interrupted.join(10_000);
+        assertThat(got).containsExactly("InterruptedException");
+        future.complete("v");
+        plain.join(10_000);
+        timed.join(10_000);
+        assertThat(got).containsExactlyInAnyOrder("InterruptedException", "v", "v");
+    }
+
+    private interface Getter {
+        Object get() throws Exception;
+    }
+
+    private static Object getOrError(Getter getter) {
+        try {
+            return getter.get();
+        } catch (Exception e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    @Test
     void doneWithAnErrorResponseFailsWithTheRemoteType() {
         RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
         future.done(RpcResponse.failure("1", new RpcError("java.io.IOException", "disk")));

@@ -48,14 +48,29 @@ public final class RpcCall {
     private long requestId;
     private long seq;
     private CallHistory history;
-    /** The attempt's number (from 1) when the call belongs to a policy call, else 0 (no attempt header). */
-    private int attempt;
-    /** The call this one is an attempt of; null for a plain call. */
-    private RpcCall parent;
-    /** Where an attempt waits or is in flight; set by the connection that takes it. Attempts only. */
-    private volatile CallHolder holder;
-    /** The provider's pushback: {@link #NO_PUSHBACK}, {@link #STOP} or milliseconds to wait before a retry. */
-    private long pushbackMillis = NO_PUSHBACK;
+    /**
+     * What makes this call an attempt of a call with a policy; null for a plain call. Kept apart so that a plain
+     * call, by far the most common, carries one null reference instead of the three fields (the heap of a million
+     * calls in flight counts every 8 bytes of this object).
+     */
+    private AttemptOf policyAttempt;
+    /** The provider's pushback: {@link #NO_PUSHBACK}, {@link #STOP} or milliseconds (at most 9 digits). */
+    private int pushbackMillis = (int) NO_PUSHBACK;
+
+    /** An attempt's number and call, and where it waits or is in flight. */
+    private static final class AttemptOf {
+        /** The attempt's number, from 1 (its attempt header). */
+        final int number;
+        /** The call this one is an attempt of. */
+        final RpcCall parent;
+        /** Where the attempt waits or is in flight; set by the connection that takes it. */
+        volatile CallHolder holder;
+
+        AttemptOf(int number, RpcCall parent) {
+            this.number = number;
+            this.parent = parent;
+        }
+    }
 
     /** {@link #pushbackMillis()} when the answer carried no pushback. */
     public static final long NO_PUSHBACK = -2;
@@ -88,8 +103,7 @@ public final class RpcCall {
                 Math.max(0, Math.min(waitDeadlineNanos, deadlineNanos) - future.startNanos()),
                 Math.max(1, deadlineNanos - now));
         call.deadlineNanos = deadlineNanos;
-        call.attempt = attempt;
-        call.parent = parent;
+        call.policyAttempt = new AttemptOf(attempt, parent);
         call.history = parent.history;
         call.seq = parent.seq;
         return call;
@@ -101,22 +115,28 @@ public final class RpcCall {
      * so a connection about to write one asks this first. Any thread.
      */
     public boolean callAlreadyEnded() {
-        RpcCall p = parent;
-        return p != null && p.future.isDone();
+        AttemptOf a = policyAttempt;
+        return a != null && a.parent.future.isDone();
     }
 
     /** The attempt's number (from 1) for an attempt of a call with a policy; 0 for a plain call. */
     public int attempt() {
-        return attempt;
+        AttemptOf a = policyAttempt;
+        return a == null ? 0 : a.number;
     }
 
     /** The connection an attempt was handed to last (set by it); null for plain calls and before. */
     public CallHolder holder() {
-        return holder;
+        AttemptOf a = policyAttempt;
+        return a == null ? null : a.holder;
     }
 
     public void heldBy(CallHolder by) {
-        this.holder = by;
+        AttemptOf a = policyAttempt;
+        if (a == null) {
+            throw new IllegalStateException(this + " is not an attempt: only attempts are held");
+        }
+        a.holder = by;
     }
 
     /**
@@ -126,9 +146,9 @@ public final class RpcCall {
      */
     public void pushback(String header) {
         String value = header.trim();
-        long millis = STOP;
+        int millis = (int) STOP;
         if (!value.isEmpty() && value.length() <= 9 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            millis = Long.parseLong(value);
+            millis = Integer.parseInt(value);
         }
         this.pushbackMillis = millis;
     }
@@ -232,6 +252,7 @@ public final class RpcCall {
         future.providerAddress(address);
         CallHistory h = history;
         if (h != null) {
+            int attempt = attempt();
             if (attempt > 0) {
                 h.written(seq, attempt, address, localPort, requestId, System.nanoTime());
             } else {
