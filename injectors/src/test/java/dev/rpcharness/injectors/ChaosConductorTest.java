@@ -25,7 +25,6 @@ class ChaosConductorTest {
     private static final int STEPS = 6;
 
     private Fleet fleet;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
     /** Every execution of every step: "index by injector". */
     private final List<String> executions = new CopyOnWriteArrayList<>();
 
@@ -36,9 +35,6 @@ class ChaosConductorTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
         fleet.close();
     }
 
@@ -55,7 +51,7 @@ class ChaosConductorTest {
         for (int i = 0; i < injectors; i++) {
             CuratorFramework client = fleet.client();
             InjectorRun run = InjectorRun.join(new Coordinator(client), spec, i);
-            toClose.add(run);
+            fleet.closeAtEnd(run);
             clients.add(client);
             runs.add(run);
             starts.add(fleet.threads.submit(run::awaitStart));
@@ -74,7 +70,7 @@ class ChaosConductorTest {
             }
             Timeline timeline = new Timeline();
             ChaosConductor conductor = new ChaosConductor(run, steps, timeline);
-            toClose.add(conductor);
+            fleet.closeAtEnd(conductor);
             members.add(new Member(clients.get(i), run, timeline, conductor));
         }
         members.forEach(m -> m.conductor().start());
@@ -141,7 +137,7 @@ class ChaosConductorTest {
         CuratorFramework client = fleet.client();
         new Coordinator(client).publish(spec);
         InjectorRun run = InjectorRun.join(new Coordinator(client), spec, 0);
-        toClose.add(run);
+        fleet.closeAtEnd(run);
         run.awaitStart();
         Timeline timeline = new Timeline();
         ConcurrentHashMap<String, Boolean> ran = new ConcurrentHashMap<>();
@@ -150,7 +146,7 @@ class ChaosConductorTest {
                     throw new IllegalStateException("provider p0 not found");
                 }),
                 new ChaosStep("after", Duration.ofMillis(10), () -> ran.put("after", true))), timeline);
-        toClose.add(conductor);
+        fleet.closeAtEnd(conductor);
         conductor.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> conductor.claims().size() == 2
                 && conductor.claims().get(1).state().equals(StepClaim.DONE));

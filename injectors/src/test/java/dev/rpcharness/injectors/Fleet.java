@@ -18,6 +18,7 @@ final class Fleet implements AutoCloseable {
 
     final TestingServer zk;
     private final List<CuratorFramework> clients = new ArrayList<>();
+    private final List<AutoCloseable> owned = new ArrayList<>();
     final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "test-injector");
         t.setDaemon(true);
@@ -42,8 +43,21 @@ final class Fleet implements AutoCloseable {
         return client;
     }
 
+    /** Closes {@code resource} when the fleet closes: before the clients, the last one taken first. */
+    <T extends AutoCloseable> T closeAtEnd(T resource) {
+        synchronized (owned) {
+            owned.add(resource);
+        }
+        return resource;
+    }
+
     @Override
     public void close() throws Exception {
+        synchronized (owned) {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                owned.get(i).close();
+            }
+        }
         threads.shutdownNow();
         threads.awaitTermination(10, TimeUnit.SECONDS);
         synchronized (clients) {

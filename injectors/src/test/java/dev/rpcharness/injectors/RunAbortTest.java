@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 class RunAbortTest {
 
     private Fleet fleet;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
     void startZooKeeper() throws Exception {
@@ -32,9 +31,6 @@ class RunAbortTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
         fleet.close();
     }
 
@@ -48,7 +44,7 @@ class RunAbortTest {
         Map<String, List<Abort>> told = new ConcurrentHashMap<>();
         for (InjectorRun run : runs) {
             RunAbort abort = RunAbort.start(run);
-            toClose.add(abort);
+            fleet.closeAtEnd(abort);
             List<Abort> mine = new CopyOnWriteArrayList<>();
             told.put(run.id(), mine);
             abort.onAbort(mine::add);
@@ -112,7 +108,7 @@ class RunAbortTest {
         List<Abort> told = new CopyOnWriteArrayList<>();
         for (InjectorRun run : runs) {
             RunAbort abort = RunAbort.start(run);
-            toClose.add(abort);
+            fleet.closeAtEnd(abort);
             abort.onAbort(told::add);
             aborts.add(abort);
         }
@@ -120,9 +116,8 @@ class RunAbortTest {
         assertThat(aborts.get(1).abort("12.5% of 400 calls failed, over 5%")).as("refused: no opt-in").isEmpty();
 
         assertThat(fleet.client().checkExists().forPath(runs.get(0).paths().abort())).as("no abort node").isNull();
-        Thread.sleep(3 * RunAbort.POLL.toMillis());
-        assertThat(aborts).allSatisfy(a -> assertThat(a.aborted()).isEmpty());
-        assertThat(told).isEmpty();
+        await().during(RunAbort.POLL.multipliedBy(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> aborts.stream().allMatch(a -> a.aborted().isEmpty()) && told.isEmpty());
         List<Future<RunOutcome>> ends = new ArrayList<>();
         for (InjectorRun run : runs) {
             ends.add(fleet.threads.submit(run::finish));
@@ -157,7 +152,7 @@ class RunAbortTest {
         List<Future<Long>> starts = new ArrayList<>();
         for (int i = 0; i < spec.injectors(); i++) {
             InjectorRun run = InjectorRun.join(new Coordinator(fleet.client()), spec, i);
-            toClose.add(run);
+            fleet.closeAtEnd(run);
             runs.add(run);
             starts.add(fleet.threads.submit(run::awaitStart));
         }
