@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,10 @@ public final class InjectorLauncher implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
 
-    private InjectorLauncher() {
+    private final int firstIndex;
+
+    private InjectorLauncher(int firstIndex) {
+        this.firstIndex = firstIndex;
     }
 
     /**
@@ -51,22 +55,42 @@ public final class InjectorLauncher implements AutoCloseable {
      */
     public static InjectorLauncher start(RunSpec spec, String coordinator, Class<?> mainClass,
             List<String> jvmOptions, Path folder) throws IOException {
+        return start(spec, coordinator, 0, mainClass.getName(), i -> jvmOptions, i -> List.of(), folder);
+    }
+
+    /**
+     * Starts the JVMs of injectors {@code firstIndex} to {@code spec.injectors() - 1}, each running
+     * {@code mainClass} with its own JVM options and program arguments (the injectors below {@code firstIndex}
+     * run elsewhere, such as injector 0 in the launching JVM itself).
+     *
+     * @param jvmOptions the extra JVM options of injector {@code i}
+     * @param arguments the program arguments of injector {@code i}
+     * @throws IOException when a JVM cannot be started (the ones already started are killed)
+     */
+    public static InjectorLauncher start(RunSpec spec, String coordinator, int firstIndex, String mainClass,
+            IntFunction<List<String>> jvmOptions, IntFunction<List<String>> arguments, Path folder)
+            throws IOException {
         Objects.requireNonNull(coordinator, "coordinator");
+        if (firstIndex < 0 || firstIndex > spec.injectors()) {
+            throw new IllegalArgumentException("first index " + firstIndex + " is outside [0, " + spec.injectors()
+                    + "]");
+        }
         Files.createDirectories(folder);
-        InjectorLauncher launcher = new InjectorLauncher();
+        InjectorLauncher launcher = new InjectorLauncher(firstIndex);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            for (int i = 0; i < spec.injectors(); i++) {
+            for (int i = firstIndex; i < spec.injectors(); i++) {
                 List<String> command = new ArrayList<>();
                 command.add(java);
-                command.addAll(jvmOptions);
+                command.addAll(jvmOptions.apply(i));
                 command.add("-D" + RUN_ID + "=" + spec.runId());
                 command.add("-D" + INDEX + "=" + i);
                 command.add("-D" + INJECTORS + "=" + spec.injectors());
                 command.add("-D" + COORDINATOR + "=" + coordinator);
                 command.add("-cp");
                 command.add(System.getProperty("java.class.path"));
-                command.add(mainClass.getName());
+                command.add(mainClass);
+                command.addAll(arguments.apply(i));
                 Path logFile = folder.resolve(spec.injectorId(i) + ".log");
                 Process p = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(logFile.toFile()).start();
@@ -83,18 +107,18 @@ public final class InjectorLauncher implements AutoCloseable {
 
     /** The child JVM of injector {@code index}. */
     public Process process(int index) {
-        return processes.get(index);
+        return processes.get(index - firstIndex);
     }
 
     /** The log file of injector {@code index}. */
     public Path log(int index) {
-        return logs.get(index);
+        return logs.get(index - firstIndex);
     }
 
     /**
      * Waits for every child to exit, at most {@code wait} in all.
      *
-     * @return the exit codes by index
+     * @return the exit codes, the first of injector {@code firstIndex}
      * @throws InjectorRunException naming the injectors still running after {@code wait}
      */
     public List<Integer> awaitExit(Duration wait) throws InterruptedException {
@@ -106,7 +130,7 @@ public final class InjectorLauncher implements AutoCloseable {
             if (p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 codes.add(p.exitValue());
             } else {
-                running.add("injector-" + i + " (pid " + p.pid() + ")");
+                running.add("injector-" + (i + firstIndex) + " (pid " + p.pid() + ")");
             }
         }
         if (!running.isEmpty()) {
