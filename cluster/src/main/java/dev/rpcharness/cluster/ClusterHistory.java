@@ -31,11 +31,21 @@ public final class ClusterHistory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterHistory.class);
 
     private final Path dir;
+    private final String prefix;
     private final List<HistoryRecorder> recorders = new CopyOnWriteArrayList<>();
 
     /** Histories written into {@code dir} (made when the first client starts). */
     public ClusterHistory(Path dir) {
+        this(dir, "client-");
+    }
+
+    /**
+     * Histories written into {@code dir}, named {@code <prefix><n>.history.jsonl} (such as
+     * {@code injector-1-client-0} for another injector JVM's client).
+     */
+    public ClusterHistory(Path dir, String prefix) {
         this.dir = Objects.requireNonNull(dir, "dir");
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
     }
 
     public Path dir() {
@@ -50,7 +60,7 @@ public final class ClusterHistory implements AutoCloseable {
         if (options.callHistory() != CallHistory.NONE) {
             return options;
         }
-        Path file = dir.resolve("client-" + recorders.size() + ".history.jsonl");
+        Path file = dir.resolve(prefix + recorders.size() + ".history.jsonl");
         HistoryRecorder recorder = new HistoryRecorder(file, options.callTimeout().toMillis(), "client "
                 + recorders.size() + " with " + options);
         recorders.add(recorder);
@@ -70,6 +80,15 @@ public final class ClusterHistory implements AutoCloseable {
      * @param slack   how late a timeout may end, and how near a lost connection's cause must be
      */
     public List<CheckReport> check(RpcCluster cluster, boolean runOver, Duration slack) {
+        return check(cluster, runOver, slack, List.of());
+    }
+
+    /**
+     * Checks every client's history and then each of {@code others} (histories recorded by clients this cluster
+     * did not make, such as other injector JVMs' clients of its providers, complete and closed) against the
+     * cluster's timeline and providers; one report per file, this cluster's clients first.
+     */
+    public List<CheckReport> check(RpcCluster cluster, boolean runOver, Duration slack, List<Path> others) {
         HistoryChecker.Builder b = HistoryChecker.builder()
                 .timeline(cluster.timeline().events(), cluster.timeline().originNanos())
                 .runOver(runOver)
@@ -88,6 +107,9 @@ public final class ClusterHistory implements AutoCloseable {
                 log.warn("call history {} is not fully written after 10 s; checking what is there", r.file());
             }
             reports.add(checker.check(r.file()));
+        }
+        for (Path other : others) {
+            reports.add(checker.check(other));
         }
         return reports;
     }

@@ -48,14 +48,25 @@ public final class RunHistoryCheck {
      * {@code runDir}; returns the reports (empty when the cluster recorded none).
      */
     public static List<CheckReport> checkAndWrite(RpcCluster cluster, Path runDir, Duration slack) {
+        return checkAndWrite(cluster, runDir, slack, List.of());
+    }
+
+    /**
+     * Checks the histories of a closed cluster and {@code others} (histories of other JVMs' clients of its
+     * providers, such as the guest injectors of a spread run: {@link ClusterHistory#check(RpcCluster, boolean,
+     * Duration, List)}) and writes the results into {@code runDir}, the others numbered after the cluster's own.
+     */
+    public static List<CheckReport> checkAndWrite(RpcCluster cluster, Path runDir, Duration slack,
+            List<Path> others) {
         if (cluster.callHistory().isEmpty()) {
             return List.of();
         }
         ClusterHistory history = cluster.callHistory().get();
-        List<CheckReport> reports = history.check(cluster, true, slack);
+        List<CheckReport> reports = history.check(cluster, true, slack, others);
         try {
             Files.createDirectories(runDir);
-            List<Path> files = history.files();
+            List<Path> files = new ArrayList<>(history.files());
+            files.addAll(others);
             for (int i = 0; i < files.size(); i++) {
                 Files.copy(files.get(i), runDir.resolve("rpc-history-" + i + ".jsonl"),
                         StandardCopyOption.REPLACE_EXISTING);
@@ -126,7 +137,8 @@ public final class RunHistoryCheck {
 
     /**
      * Fails (with an exception naming the runs and their first violations) when a run folder listed by the
-     * arguments broke a rule of its call history. Arguments: run folders, or a results folder whose
+     * arguments broke a rule of its call history, or is the host's folder of a run of several injectors that
+     * failed ({@link RunFolder#INJECTORS_OUTCOME}). Arguments: run folders, or a results folder whose
      * {@code lastRun.txt} lists the run folders (one name a line), or else whose newest run of each scenario is
      * looked at.
      */
@@ -159,6 +171,15 @@ public final class RunHistoryCheck {
         List<String> broken = new ArrayList<>();
         int checked = 0;
         for (Path run : runs) {
+            Path spread = run.resolve(RunFolder.INJECTORS_OUTCOME);
+            if (Files.isRegularFile(spread)) {
+                String outcome = Files.readString(spread, StandardCharsets.UTF_8).strip();
+                System.out.println("injectors of " + run.getFileName() + ": " + outcome.lines().findFirst().orElse(""));
+                if (outcome.startsWith("failed")) {
+                    broken.add(run.getFileName() + ": the run of several injectors " + outcome.lines().findFirst()
+                            .orElse(""));
+                }
+            }
             Path json = run.resolve(JSON);
             if (!Files.isRegularFile(json)) {
                 continue;

@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  * many steps of that name this injector reached before ({@code <url-encoded name>#<n>}): the same name on every
  * injector, since every injector runs the same scenario; its {@link StepClaim#index()} is that {@code n}.
  *
- * <p>Threading: {@link #conduct}, {@link #awaitClaim} and {@link #settle} block and are called from the injector's
+ * <p>The scenario's checks ({@code verify}) are evaluated by the host, which holds the fleet, and their verdicts
+ * relayed to the others the same way ({@link #publishCheck}, {@link #awaitCheck}: node {@code checks/<check>}), so
+ * every injector's Gatling run records the same verdict.
+ *
+ * <p>Threading: {@link #conduct}, {@link #awaitClaim}, {@link #settle} and {@link #awaitCheck} block and are called from the injector's
  * chaos thread, one step at a time; {@link #claims()} from any thread. Lifecycle: made after the run passed its
  * start barrier; {@link #close()} leaves the election. The run and its Curator client belong to the caller.
  */
@@ -54,6 +58,7 @@ public final class ChaosRelay implements AutoCloseable {
     private final LeaderLatch latch;
     private final Duration wait;
     private final Map<String, Integer> reached = new HashMap<>();
+    private final Map<String, Integer> checksReached = new HashMap<>();
     private volatile boolean closed;
 
     private ChaosRelay(InjectorRun run, boolean candidate, Duration wait) {
@@ -188,6 +193,53 @@ public final class ChaosRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * The host evaluated check {@code name} (the next of that name it reached): publishes its verdict for the
+     * others ({@link #awaitCheck}) in the persistent node {@code checks/<check>}.
+     *
+     * @param failure why the check failed, or null when it held
+     */
+    public void publishCheck(String name, String failure) {
+        String path = nextCheck(name);
+        try {
+            client.create().creatingParentContainersIfNeeded().forPath(path, JSON.writeValueAsBytes(
+                    failure == null ? Map.of("ok", true) : Map.of("ok", false, "failure", failure)));
+        } catch (Exception e) {
+            throw new InjectorRunException("run " + run.spec().runId() + ": publishing check '" + name + "' failed",
+                    e);
+        }
+    }
+
+    /**
+     * Another injector reaches check {@code name}: waits for the host's verdict.
+     *
+     * @return why the check failed, or empty when it held
+     * @throws InjectorRunException when no verdict comes within the wait
+     */
+    public Optional<String> awaitCheck(String name) throws InterruptedException {
+        String path = nextCheck(name);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!closed) {
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = JSON.readValue(client.getData().forPath(path), Map.class);
+                return Boolean.TRUE.equals(f.get("ok")) ? Optional.empty()
+                        : Optional.of(String.valueOf(f.get("failure")));
+            } catch (KeeperException.NoNodeException e) {
+                // not evaluated yet
+            } catch (Exception e) {
+                throw new InjectorRunException("run " + run.spec().runId() + ": reading " + path + " failed", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new InjectorRunException("run " + run.spec().runId() + ": no verdict of check '" + name
+                        + "' within " + wait.toMillis() + " ms of " + run.id() + " reaching it");
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+        }
+        throw new InjectorRunException("run " + run.spec().runId() + ": " + run.id() + " closed at check '" + name
+                + "'");
+    }
+
     /** Every step claimed so far in this run, read from ZooKeeper, in no particular order. */
     public List<StepClaim> claims() {
         List<StepClaim> claims = new ArrayList<>();
@@ -206,6 +258,13 @@ public final class ChaosRelay implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         int occurrence = reached.merge(name, 1, Integer::sum) - 1;
         return ZKPaths.makePath(paths.chaos(), nodeName(name, occurrence));
+    }
+
+    /** The node of the next check named {@code name} this injector reaches. */
+    private synchronized String nextCheck(String name) {
+        Objects.requireNonNull(name, "name");
+        int occurrence = checksReached.merge(name, 1, Integer::sum) - 1;
+        return ZKPaths.makePath(paths.checks(), nodeName(name, occurrence));
     }
 
     private static String nodeName(String name, int occurrence) {

@@ -47,6 +47,10 @@ record RunPaths(String run) {
         return ZKPaths.makePath(chaos(), String.format("%06d", index));
     }
 
+    String checks() {
+        return ZKPaths.makePath(run, "checks");
+    }
+
     String clock(String id) {
         return ZKPaths.makePath(run, "clock", id);
     }

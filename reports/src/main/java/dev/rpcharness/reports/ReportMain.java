@@ -120,7 +120,9 @@ public final class ReportMain {
             out.println("No run folder (with " + ScenarioRun.LATENCY_LOG + ") in " + paths + ": no report.");
             return null;
         }
-        List<List<Path>> groups = merge ? List.of(runs) : runs.stream().map(List::of).collect(Collectors.toList());
+        // A spread run's host folder brings its guests' folders (ScenarioRun.withInjectors): one merged report.
+        List<List<Path>> groups = merge ? List.of(runs)
+                : runs.stream().map(ScenarioRun::withInjectors).collect(Collectors.toList());
         if (outDir == null) {
             outDir = resultsRoot.resolve(ReportWriter.PREFIX + LocalDateTime.now().format(STAMP));
         }

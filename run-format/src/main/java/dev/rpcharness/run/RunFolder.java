@@ -43,6 +43,12 @@ public final class RunFolder {
      * coordinated.
      */
     public static final String INJECTOR_CLOCK = "injector-clock.json";
+    /**
+     * How a run spread over several injector JVMs ended, in the host's folder: the first line is {@code complete},
+     * {@code partial: <why>} or {@code failed: <why>}; then who claimed each chaos step and how each injector's JVM
+     * exited.
+     */
+    public static final String INJECTORS_OUTCOME = "rpc-injectors.txt";
 
     private final Path dir;
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gatling action that performs one chaos step on the cluster. The step runs on the target's chaos thread (a crash
- * or a restart may take a while and must not stall a Gatling event loop); then the user goes on with
+ * or a restart may take a while and must not stall a Gatling event loop), through {@link RpcTarget#chaosStep} (in a
+ * run of several injectors, once for all of them, on the injector that holds the fleet); then the user goes on with
  * {@code next ! session}. A step that fails is logged, recorded on the timeline as {@code chaos-failed} and marks
  * the session as failed. Chaos steps are not requests: they appear on the cluster timeline, not in Gatling's
  * request statistics.
@@ -46,9 +47,12 @@ final class ChaosAction extends JavaAction {
         long started = System.nanoTime();
         Session next = session;
         try {
-            RpcCluster cluster = target.cluster();
-            step.accept(cluster);
+            target.chaosStep(stepName, () -> step.accept(target.cluster()));
             log.info("chaos step '{}' done in {} ms", stepName, (System.nanoTime() - started) / 1_000_000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("chaos step '{}' interrupted: the load target is closing", stepName);
+            next = session.markAsFailed();
         } catch (RuntimeException e) {
             log.error("chaos step '{}' failed after {} ms", stepName, (System.nanoTime() - started) / 1_000_000L, e);
             try {

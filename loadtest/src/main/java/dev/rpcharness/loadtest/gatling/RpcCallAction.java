@@ -14,6 +14,7 @@ import io.gatling.core.stats.StatsEngine;
 import io.netty.channel.EventLoop;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import scala.Option;
 
 /**
@@ -42,6 +43,8 @@ final class RpcCallAction extends JavaAction {
     private final RpcTarget target;
     private final Clock clock;
     private final boolean checked;
+    /** This action's arrivals so far, counted only in a run of several injectors. */
+    private final AtomicLong arrivals = new AtomicLong();
 
     RpcCallAction(RpcCallBuilder spec, RpcTarget target, Action next, StatsEngine statsEngine, Clock clock) {
         super("rpc-" + spec.requestName(), next, statsEngine);
@@ -51,10 +54,17 @@ final class RpcCallAction extends JavaAction {
         this.checked = !spec.checks().isEmpty();
     }
 
-    /** Notes the hand-over time as the call's intended start, then runs the call on the user's event loop. */
+    /**
+     * Notes the hand-over time as the call's intended start, then runs the call on the user's event loop; in a run
+     * of several injectors, a call of another injector's share is not made here: the user goes on at once.
+     */
     @Override
     public void $bang(Session session) {
         long intendedStart = System.nanoTime();
+        if (target.injectors() > 1 && !target.sendsArrival(arrivals.getAndIncrement())) {
+            proceed(session);
+            return;
+        }
         EventLoop loop = session.eventLoop();
         if (loop.inEventLoop()) {
             startGuarded(session, intendedStart);

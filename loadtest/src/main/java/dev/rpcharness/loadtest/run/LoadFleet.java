@@ -1,8 +1,10 @@
 package dev.rpcharness.loadtest.run;
 
+import dev.rpcharness.cluster.ClusterHistory;
 import dev.rpcharness.cluster.ClusterSpec;
 import dev.rpcharness.cluster.RpcCluster;
 import dev.rpcharness.consumer.ConsumerClient;
+import dev.rpcharness.consumer.ConsumerOptions;
 import dev.rpcharness.consumer.ServiceDiscovery;
 import dev.rpcharness.provider.FakeProvider;
 import java.nio.file.Path;
@@ -27,32 +29,47 @@ final class LoadFleet implements AutoCloseable {
     private final String name;
     private final RpcCluster cluster;
     private final ConsumerClient client;
+    /** The external fleet's client's call history, or null (an embedded cluster keeps its own). */
+    private final ClusterHistory externalHistory;
 
-    private LoadFleet(String name, RpcCluster cluster, ConsumerClient client) {
+    private LoadFleet(String name, RpcCluster cluster, ConsumerClient client, ClusterHistory externalHistory) {
         this.name = name;
         this.cluster = cluster;
         this.client = client;
+        this.externalHistory = externalHistory;
     }
 
     /**
      * Starts the embedded cluster and its client, or only a client of the external fleet.
      *
-     * @param historyDir where the embedded cluster records its clients' calls, or null to record none
+     * @param historyDir where the embedded cluster records its clients' calls (or, for an external fleet, where
+     *                   the client records its own), or null to record none
      */
     static LoadFleet start(String name, ClusterSpec spec, boolean external, Path historyDir) {
         if (external) {
             String zooKeeper = spec.externalZooKeeper().orElseThrow(() -> new IllegalArgumentException(
                     "rpc.fleet=external needs rpc.zookeeper=host:port"));
             log.info("load target {}: external fleet in ZooKeeper {}{}", name, zooKeeper, spec.basePath());
-            return new LoadFleet(name, null, new ConsumerClient(new ServiceDiscovery(zooKeeper, spec.basePath(),
-                    EXTERNAL_DISCOVERY_WAIT), spec.clientOptions()));
+            // Named after the folder (a spread run's host names it after the injector), so reports tell them apart.
+            ClusterHistory history = historyDir == null ? null
+                    : new ClusterHistory(historyDir, historyDir.getFileName() + "-client-");
+            ConsumerOptions options = history == null ? spec.clientOptions() : history.attach(spec.clientOptions());
+            try {
+                return new LoadFleet(name, null, new ConsumerClient(new ServiceDiscovery(zooKeeper, spec.basePath(),
+                        EXTERNAL_DISCOVERY_WAIT), options), history);
+            } catch (RuntimeException e) {
+                if (history != null) {
+                    history.close();
+                }
+                throw e;
+            }
         }
         RpcCluster cluster = RpcCluster.start(historyDir == null ? spec
                 : spec.toBuilder().callHistory(historyDir).build());
         try {
             ConsumerClient client = cluster.newClient(spec.clientOptions());
             log.info("load target {}: {} providers, ZooKeeper {}", name, spec.providers(), cluster.connectString());
-            return new LoadFleet(name, cluster, client);
+            return new LoadFleet(name, cluster, client, null);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -87,6 +104,13 @@ final class LoadFleet implements AutoCloseable {
                 client.close();
             } catch (RuntimeException e) {
                 log.warn("closing the client of {} failed", name, e);
+            }
+            if (externalHistory != null) {
+                try {
+                    externalHistory.close(); // after the client, so its last ends are written
+                } catch (RuntimeException e) {
+                    log.warn("closing the call history of {} failed", name, e);
+                }
             }
             return;
         }

@@ -11,6 +11,12 @@ import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.run.RunFolder;
 import dev.rpcharness.run.TimelineAction;
+import dev.rpcharness.loadtest.spread.GuestIdentity;
+import dev.rpcharness.loadtest.spread.InjectorRole;
+import dev.rpcharness.loadtest.spread.RunGuest;
+import dev.rpcharness.loadtest.spread.RunHost;
+import dev.rpcharness.loadtest.spread.SpreadProperties;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -67,6 +73,9 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private final WarmUp warmUp;
     private final String runId;
     private final ReplayRecord replay;
+    private final SpreadProperties spread;
+    /** The simulation class's name, or null for a target built without one (it cannot be spread). */
+    private final String simulation;
     private final Map<Class<?>, AsyncObjectProxy> proxies = new ConcurrentHashMap<>();
     private volatile LoadFleet fleet;
     private volatile RpcCluster cluster;
@@ -75,9 +84,10 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private volatile AttemptLog attempts;
     private volatile ChaosExecutor chaos;
     private volatile RunFiles files;
+    private volatile InjectorRole role = InjectorRole.solo();
     private volatile boolean closed;
 
-    private LoadTarget(Builder b, ReplayRecord replay, LoadProperties settings) {
+    private LoadTarget(Builder b, ReplayRecord replay, LoadProperties settings, SpreadProperties spread) {
         this.name = b.name;
         this.properties = b.properties;
         this.replay = replay;
@@ -85,11 +95,15 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         this.settings = settings;
         this.warmUp = b.warmUp == null ? null : b.warmUp.withProperties(b.properties);
         this.runId = name + "-" + LocalDateTime.now().format(STAMP);
+        this.spread = spread;
+        this.simulation = b.simulation;
     }
 
     /** A target named after {@code simulation} (Gatling's run folders start with its lower-case simple name). */
     public static Builder builder(Class<?> simulation) {
-        return new Builder(simulation.getSimpleName().toLowerCase(Locale.ROOT), System.getProperties());
+        Builder b = new Builder(simulation.getSimpleName().toLowerCase(Locale.ROOT), System.getProperties());
+        b.simulation = simulation.getName();
+        return b;
     }
 
     /** A target with the given name, reading settings from {@code properties} instead of the system's. */
@@ -110,29 +124,49 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         chaos = new ChaosExecutor(name, replay, () -> cluster);
         recorder = new LatencyRecorder(files.runDir().resolve(RunFolder.LATENCY_LOG), Duration.ofSeconds(1));
         try {
-            fleet = LoadFleet.start(name, spec, settings.externalFleet(),
-                    settings.callHistory() ? files.historyDir() : null);
+            Path historyDir = !settings.callHistory() ? null
+                    : spread.guest() ? spread.historyDir() : files.historyDir();
+            fleet = LoadFleet.start(name, spread.guest() ? GuestIdentity.of(spec, spread.index()) : spec,
+                    settings.externalFleet(), historyDir);
             client = fleet.client();
             cluster = fleet.cluster();
+            role = startRole();
             if (warmUp != null && warmUp.calls() > 0) {
                 String done = warmUp.run(proxy(warmUp.service()), name);
                 if (cluster != null) {
                     cluster.record(TimelineAction.WARM_UP, name, done);
                 }
             }
+            role.awaitStart();
             replay.loadStarted();
             attempts = new AttemptLog(files.runDir().resolve(AttemptLog.FILE), Duration.ofSeconds(1),
                     recorder::callCount, client::retryBudget, fleet::receivedByProvider).start();
-        } catch (RuntimeException e) {
+        } catch (InterruptedException | IOException | RuntimeException e) {
             try {
                 recorder.close();
             } catch (RuntimeException closeFailure) {
                 e.addSuppressed(closeFailure);
             }
             closeQuietly();
-            throw e;
+            role.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof RuntimeException r ? r
+                    : new IllegalStateException(this + " could not start its part of the run: " + e, e);
         }
         return this;
+    }
+
+    /** Solo; or the host of a spread run (launching its guests now, so they start while it warms up); or a guest. */
+    private InjectorRole startRole() throws InterruptedException, IOException {
+        if (spread.host()) {
+            RpcCluster c = cluster;
+            return RunHost.start(spread, new RunHost.Fleet(simulation, runId, spec.seed(), c.connectString(),
+                    spec.basePath(), settings.resultsDir(), settings.callHistory(), SpreadProperties.forwarded(properties)),
+                    (step, by) -> c.record(TimelineAction.CHAOS_CLAIMED, step, by));
+        }
+        return spread.guest() ? RunGuest.join(spread) : InjectorRole.solo();
     }
 
     @Override
@@ -163,6 +197,26 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                     : this + " is not started: call start() in the simulation's before()");
         }
         return c;
+    }
+
+    @Override
+    public int injectors() {
+        return spread.injectors();
+    }
+
+    @Override
+    public boolean sendsArrival(long arrival) {
+        return role.sendsArrival(arrival);
+    }
+
+    @Override
+    public void chaosStep(String name, Runnable onCluster) throws InterruptedException {
+        role.chaosStep(name, onCluster);
+    }
+
+    @Override
+    public String check(String name, Supplier<String> evaluate) throws InterruptedException {
+        return role.check(name, evaluate);
     }
 
     @Override
@@ -210,7 +264,11 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
 
     /**
      * Writes the run files next to Gatling's report and closes everything this target started. Idempotent;
-     * keeps going after a failure.
+     * keeps going after a failure. In a spread run, the host first waits for every guest to finish and exit, checks
+     * their call histories with its own and gathers their run folders into its own; a guest passes the end
+     * barrier once its client is closed. A spread run that failed as a whole (an injector lost, unless
+     * {@code rpc.injectors.onLost=partial}, or a guest's Gatling run failed) is logged and written to the host's
+     * {@link RunFolder#INJECTORS_OUTCOME}, which the scenarios' verify phase reads ({@code RunHistoryCheck}).
      */
     @Override
     public synchronized void close() {
@@ -227,11 +285,17 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             a.close();
         }
         LatencyRecorder r = recorder;
+        InjectorRole part = role;
         if (r != null) {
             try {
                 r.close();
             } catch (RuntimeException e) {
                 log.error("the latency log of {} is incomplete", this, e);
+            }
+            try {
+                part.awaitOthers();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             try {
                 files.writeLatencyAndTimeline(r, cluster);
@@ -242,9 +306,17 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         closeQuietly();
         RunFiles f = files;
         if (f != null) {
-            f.checkCallHistory(cluster, settings.historySlack());
+            f.checkCallHistory(cluster, settings.historySlack(), part.historyFiles());
             f.writeReplay(replay, spec, properties);
+            try {
+                part.leave(f.runDir());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        part.close();
+        // Not thrown: Gatling would skip its report. The host's outcome file fails the scenarios' verify phase.
+        part.failure().ifPresent(failure -> log.error("{}: the run failed: {}", this, failure));
     }
 
     private void closeQuietly() {
@@ -274,6 +346,7 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
         private final Properties properties;
         private final ClusterSpec.Builder cluster = ClusterSpec.builder();
         private WarmUp warmUp;
+        private String simulation;
 
         private Builder(String name, Properties properties) {
             this.name = Objects.requireNonNull(name, "name");
@@ -360,7 +433,21 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             ReplayRecord replay = ReplayRecord.from(properties);
             LoadProperties settings = LoadProperties.from(properties,
                     !properties.getProperty("rpc.zookeeper", "").isBlank());
-            return new LoadTarget(this, replay, settings);
+            SpreadProperties spread = SpreadProperties.from(properties);
+            if (spread.spread() && simulation == null) {
+                throw new IllegalArgumentException("rpc.injectors=" + spread.injectors() + " needs a target built "
+                        + "with LoadTarget.builder(SimulationClass.class): every injector runs that simulation");
+            }
+            if (spread.host() && settings.externalFleet()) {
+                throw new IllegalArgumentException("rpc.injectors=" + spread.injectors() + " spreads the load on an "
+                        + "embedded cluster; for an external fleet (rpc.fleet=external) start each injector with "
+                        + "rpc.fleet=external yourself");
+            }
+            if (spread.guest() && !settings.externalFleet()) {
+                throw new IllegalArgumentException("injector " + spread.index() + " calls the host's fleet: it needs "
+                        + "rpc.fleet=external and rpc.zookeeper=host:port (the host passes them to the JVMs it starts)");
+            }
+            return new LoadTarget(this, replay, settings, spread);
         }
     }
 }

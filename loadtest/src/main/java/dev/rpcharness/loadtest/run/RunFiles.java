@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -85,16 +86,17 @@ final class RunFiles {
     }
 
     /**
-     * After the cluster closed: checks every call of the run (docs/history.md), writes the histories and the
+     * After the cluster closed: checks every call of the run (docs/history.md), with {@code others}' (the call
+     * histories of a spread run's guest injectors), writes the histories and the
      * check into the run folder and deletes the histories' temporary folder; a broken rule is logged here and
      * fails the build in the scenarios' verify phase. Failures are logged, never thrown.
      */
-    void checkCallHistory(RpcCluster cluster, Duration slack) {
+    void checkCallHistory(RpcCluster cluster, Duration slack, List<Path> others) {
         if (cluster == null || cluster.callHistory().isEmpty()) {
             return;
         }
         try {
-            RunHistoryCheck.checkAndWrite(cluster, runDir, slack);
+            RunHistoryCheck.checkAndWrite(cluster, runDir, slack, others);
             try (Stream<Path> files = Files.list(historyDir())) {
                 for (Path f : files.toList()) {
                     Files.deleteIfExists(f);

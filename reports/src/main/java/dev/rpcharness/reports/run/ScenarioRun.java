@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * What one scenario recorded, read from one run folder or merged from several injectors' folders of the same
@@ -38,6 +39,8 @@ public final class ScenarioRun {
     public static final String TIMELINE = RunFolder.TIMELINE;
     public static final String SUMMARY = RunFolder.SUMMARY_JSON;
     public static final String GATLING_INDEX = "index.html";
+    /** The folder, in the host's run folder of a spread run, of the guest injectors' run folders. */
+    public static final String INJECTORS = "injectors";
 
     private final String name;
     private final String title;
@@ -65,9 +68,30 @@ public final class ScenarioRun {
         return Files.isRegularFile(folder.resolve(LATENCY_LOG));
     }
 
-    /** Reads one run folder, its times shifted by its {@value RunFolder#INJECTOR_CLOCK} when it has one. */
+    /**
+     * Reads one run folder, its times shifted by its {@value RunFolder#INJECTOR_CLOCK} when it has one; a run spread
+     * over several injector JVMs is merged with the guests' folders the host gathered into it
+     * ({@link #withInjectors}).
+     */
     public static ScenarioRun read(Path folder) {
-        return read(List.of(folder));
+        return read(withInjectors(folder));
+    }
+
+    /**
+     * {@code folder} and, when it is the host's folder of a run spread over several injectors, the guests' run
+     * folders gathered in its {@value #INJECTORS} folder, in name order.
+     */
+    public static List<Path> withInjectors(Path folder) {
+        List<Path> folders = new ArrayList<>(List.of(folder));
+        Path guests = folder.resolve(INJECTORS);
+        if (Files.isDirectory(guests)) {
+            try (Stream<Path> list = Files.list(guests)) {
+                list.filter(ScenarioRun::isRunFolder).sorted().forEach(folders::add);
+            } catch (IOException e) {
+                throw new RunFormatException("cannot list the injectors' folders in " + guests + ": " + e, e);
+            }
+        }
+        return folders;
     }
 
     /**

@@ -1,0 +1,348 @@
+package dev.rpcharness.loadtest.spread;
+
+import dev.rpcharness.cluster.EmbeddedZooKeeper;
+import dev.rpcharness.injectors.ChaosRelay;
+import dev.rpcharness.injectors.ClockOffset;
+import dev.rpcharness.injectors.Coordinator;
+import dev.rpcharness.injectors.InjectorLauncher;
+import dev.rpcharness.injectors.InjectorRun;
+import dev.rpcharness.injectors.InjectorRunException;
+import dev.rpcharness.injectors.RunOutcome;
+import dev.rpcharness.injectors.RunSpec;
+import dev.rpcharness.run.RunFolder;
+import dev.rpcharness.injectors.StepClaim;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host of a spread run, injector 0: the JVM that holds the fleet. It starts the run's coordinator (an embedded
+ * ZooKeeper of its own, so a chaos step that stops the fleet's ZooKeeper does not stop the run; or the one
+ * {@code rpc.coordinator} names), publishes the run, launches the guest injectors as Gatling JVMs of the same
+ * simulation ({@link InjectorLauncher}), sends its own share of the arrivals, runs every chaos step once a conductor
+ * claimed it, evaluates the checks and publishes their verdicts, and at the end waits for every guest to finish and
+ * exit, then gathers their run folders into its own ({@code injectors/injector-<i>}, with each guest's log) and
+ * writes how the run ended ({@link RunFolder#INJECTORS_OUTCOME}).
+ *
+ * <p>Lifecycle: {@link #start} publishes, joins and launches; {@link #close()} kills guests still running, leaves
+ * the run, closes the session and the coordinator. Threading: see {@link InjectorRole}.
+ */
+public final class RunHost implements InjectorRole {
+
+    private static final Logger log = LoggerFactory.getLogger(RunHost.class);
+    private static final Duration CLAIM_WAIT = Duration.ofSeconds(30);
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(90);
+    /** The folder, in the host's run folder, of the guests' run folders and logs. */
+    public static final String INJECTORS_FOLDER = "injectors";
+
+    private final EmbeddedZooKeeper ownCoordinator;
+    private final CuratorFramework client;
+    private final RunSpec spec;
+    private final InjectorRun run;
+    private final ClockOffset clock;
+    private final Path guestsDir;
+    private final BiConsumer<String, String> claimed;
+    private InjectorLauncher launcher;
+    private volatile ChaosRelay relay;
+    private volatile String failure;
+    private volatile String partial;
+    private final List<String> exits = new ArrayList<>();
+
+    private RunHost(EmbeddedZooKeeper ownCoordinator, CuratorFramework client, RunSpec spec, InjectorRun run,
+            Path guestsDir, BiConsumer<String, String> claimed) {
+        this.ownCoordinator = ownCoordinator;
+        this.client = client;
+        this.spec = spec;
+        this.run = run;
+        this.clock = new ClockOffset(run, Clock.systemUTC());
+        this.guestsDir = guestsDir;
+        this.claimed = claimed;
+    }
+
+    /**
+     * What the guests need to know about the host's fleet and run.
+     *
+     * @param simulation the Gatling simulation class every injector runs
+     * @param runId the run's id
+     * @param seed the run's seed
+     * @param fleetZooKeeper the fleet's registry
+     * @param basePath the registry's base path
+     * @param resultsDir the host's results folder: guests write into a hidden folder in it
+     * @param callHistory whether guests record their call histories for the host's check
+     * @param forwarded system properties passed on to every guest ({@code rpc.*} settings of the scenario)
+     */
+    public record Fleet(String simulation, String runId, long seed, String fleetZooKeeper, String basePath,
+            Path resultsDir, boolean callHistory, Map<String, String> forwarded) {
+    }
+
+    /**
+     * Publishes the run, joins it as injector 0 and launches injectors 1 to N-1 (unless
+     * {@code rpc.injectors.launch=false}: they join from elsewhere).
+     *
+     * @param claimed records a claim on the fleet's timeline: (step, "by injector-i")
+     * @throws InjectorRunException when the run cannot be published or joined
+     * @throws IOException when a guest JVM cannot be started
+     */
+    public static RunHost start(SpreadProperties settings, Fleet fleet, BiConsumer<String, String> claimed)
+            throws InterruptedException, IOException {
+        EmbeddedZooKeeper own = settings.coordinator() == null ? EmbeddedZooKeeper.start() : null;
+        String coordinator = own != null ? own.connectString() : settings.coordinator();
+        CuratorFramework client = null;
+        RunHost host = null;
+        try {
+            client = CoordinatorSession.open(coordinator, fleet.runId());
+            RunSpec spec = new RunSpec(fleet.runId(), fleet.simulation(), fleet.seed(), settings.injectors(),
+                    settings.barrierTimeout(), settings.onLost(), Map.of("fleet.zookeeper", fleet.fleetZooKeeper(),
+                            "fleet.basePath", fleet.basePath()));
+            Coordinator coordination = new Coordinator(client);
+            coordination.publish(spec);
+            InjectorRun run = InjectorRun.join(coordination, spec, 0);
+            Path guestsDir = fleet.resultsDir().resolve(".injectors-" + fleet.runId());
+            host = new RunHost(own, client, spec, run, guestsDir, claimed);
+            log.info("run {}: {} injectors of {}, coordinated through ZooKeeper {}", spec.runId(), spec.injectors(),
+                    fleet.simulation(), coordinator);
+            if (settings.launch()) {
+                host.launcher = InjectorLauncher.start(spec, coordinator, 1, "io.gatling.app.Gatling",
+                        i -> guestJvmOptions(fleet, guestsDir, i), i -> List.of("--simulation", fleet.simulation(),
+                                "--results-folder", guestsDir.resolve(spec.injectorId(i)).toString()), guestsDir);
+            }
+            return host;
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            if (host != null) {
+                host.close();
+            } else {
+                if (client != null) {
+                    client.close();
+                }
+                if (own != null) {
+                    own.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static List<String> guestJvmOptions(Fleet fleet, Path guestsDir, int index) {
+        List<String> options = new ArrayList<>();
+        // Gatling's stats writer reads String internals; keep the host's module openings and JIT settings too.
+        options.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-Xmx")
+                    || arg.startsWith("-XX:MaxInlineLevel") || arg.startsWith("-XX:MaxTrivialSize")) {
+                options.add(arg);
+            }
+        }
+        fleet.forwarded().forEach((k, v) -> options.add("-D" + k + "=" + v));
+        options.add("-Drpc.zookeeper=" + fleet.fleetZooKeeper());
+        options.add("-Drpc.fleet=external");
+        options.add("-Drpc.basePath=" + fleet.basePath());
+        Path results = guestsDir.resolve("injector-" + index);
+        options.add("-Drpc.resultsDir=" + results);
+        if (fleet.callHistory()) {
+            options.add("-D" + SpreadProperties.HISTORY_DIR + "=" + historyDir(guestsDir, index));
+        }
+        options.add("-XX:HeapDumpPath=" + guestsDir);
+        return options;
+    }
+
+    private static Path historyDir(Path guestsDir, int index) {
+        return guestsDir.resolve("history").resolve("injector-" + index);
+    }
+
+    /** The run's id. */
+    public String runId() {
+        return spec.runId();
+    }
+
+    @Override
+    public boolean sendsArrival(long arrival) {
+        return arrival % spec.injectors() == 0;
+    }
+
+    @Override
+    public void chaosStep(String name, Runnable onFleet) throws InterruptedException {
+        ChaosRelay r = relay;
+        if (r == null) {
+            throw new IllegalStateException("run " + spec.runId() + " has not started");
+        }
+        StepClaim claim = r.awaitClaim(name);
+        claimed.accept(name, "by " + claim.injector());
+        boolean ok = false;
+        try {
+            onFleet.run();
+            ok = true;
+        } finally {
+            r.settle(claim, ok);
+        }
+    }
+
+    @Override
+    public String check(String name, Supplier<String> evaluate) {
+        ChaosRelay r = relay;
+        if (r == null) {
+            throw new IllegalStateException("run " + spec.runId() + " has not started");
+        }
+        String failure;
+        try {
+            failure = evaluate.get();
+        } catch (RuntimeException e) {
+            failure = "check threw " + e;
+        }
+        r.publishCheck(name, failure);
+        return failure;
+    }
+
+    @Override
+    public void awaitStart() throws InterruptedException {
+        run.awaitStart();
+        clock.measureAndPublish(5); // the reference the guests' offsets are measured against
+        relay = ChaosRelay.host(run, CLAIM_WAIT);
+    }
+
+    @Override
+    public void awaitOthers() throws InterruptedException {
+        try {
+            RunOutcome outcome = run.finish();
+            if (outcome.partial()) {
+                partial = "lost " + String.join(", ", outcome.lost());
+            }
+        } catch (InjectorRunException e) {
+            failure = e.getMessage();
+            log.error("run {}: {}", spec.runId(), e.getMessage());
+        }
+        if (launcher == null) {
+            return;
+        }
+        try {
+            List<Integer> codes = launcher.awaitExit(EXIT_WAIT);
+            for (int i = 0; i < codes.size(); i++) {
+                int index = i + 1;
+                exits.add(spec.injectorId(index) + " exited with " + codes.get(i));
+                if (codes.get(i) != 0 && !run.lost().contains(spec.injectorId(index)) && failure == null) {
+                    failure = "run " + spec.runId() + ": " + spec.injectorId(index) + " exited with " + codes.get(i)
+                            + (codes.get(i) == 2 ? " (its Gatling assertions failed)" : "") + ", see "
+                            + launcher.log(index);
+                }
+            }
+        } catch (InjectorRunException e) {
+            if (failure == null) {
+                failure = "run " + spec.runId() + ": " + e.getMessage();
+            }
+        }
+        log.info("run {}: {}", spec.runId(), exits);
+    }
+
+    /** Moves each guest's run folder and log into {@code runDir}/{@value #INJECTORS_FOLDER}. */
+    @Override
+    public void leave(Path runDir) {
+        Path target = runDir.resolve(INJECTORS_FOLDER);
+        try {
+            Files.createDirectories(target);
+            for (int i = 1; i < spec.injectors(); i++) {
+                String id = spec.injectorId(i);
+                Optional<Path> gatlingRun = onlyRunFolder(guestsDir.resolve(id));
+                if (gatlingRun.isPresent()) {
+                    Files.move(gatlingRun.get(), target.resolve(id));
+                }
+                Path logFile = guestsDir.resolve(id + ".log");
+                if (Files.isRegularFile(logFile)) {
+                    Files.move(logFile, target.resolve(id + ".log"));
+                }
+            }
+            Files.writeString(runDir.resolve(RunFolder.INJECTORS_OUTCOME), (failure != null ? "failed: " + failure
+                    : partial != null ? "partial: " + partial : "complete") + "\n" + describeClaims());
+            deleteTree(guestsDir);
+        } catch (IOException | RuntimeException e) {
+            log.warn("run {}: cannot gather the injectors' folders into {}", spec.runId(), target, e);
+        }
+    }
+
+    private String describeClaims() {
+        StringBuilder s = new StringBuilder();
+        ChaosRelay r = relay;
+        if (r != null) {
+            r.claims().stream().sorted((a, b) -> a.step().equals(b.step()) ? Integer.compare(a.index(), b.index())
+                    : a.step().compareTo(b.step())).forEach(c -> s.append(c.step()).append(" #").append(c.index())
+                    .append(": ").append(c.state()).append(" by ").append(c.injector()).append('\n'));
+        }
+        exits.forEach(e -> s.append(e).append('\n'));
+        return s.toString();
+    }
+
+    /** The guest's Gatling run folder, the one folder in its results folder other than its history. */
+    private static Optional<Path> onlyRunFolder(Path results) throws IOException {
+        if (!Files.isDirectory(results)) {
+            return Optional.empty();
+        }
+        try (var dirs = Files.list(results)) {
+            return dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
+                    .max((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        }
+    }
+
+    @Override
+    public List<Path> historyFiles() {
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i < spec.injectors(); i++) {
+            Path dir = historyDir(guestsDir, i);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var list = Files.list(dir)) {
+                list.filter(f -> f.getFileName().toString().endsWith(".history.jsonl")).sorted().forEach(files::add);
+            } catch (IOException e) {
+                log.warn("run {}: cannot list the call histories in {}", spec.runId(), dir, e);
+            }
+        }
+        return files;
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ChaosRelay r = relay;
+        if (r != null) {
+            r.close();
+        }
+        if (launcher != null) {
+            launcher.close();
+        }
+        run.close();
+        client.close();
+        if (ownCoordinator != null) {
+            ownCoordinator.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "host of run " + spec.runId();
+    }
+}

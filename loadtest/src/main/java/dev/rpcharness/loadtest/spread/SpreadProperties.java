@@ -1,0 +1,150 @@
+package dev.rpcharness.loadtest.spread;
+
+import dev.rpcharness.injectors.InjectorLauncher;
+import dev.rpcharness.injectors.LostInjectorPolicy;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * How a load run is spread over injector JVMs, read from its system properties. Immutable.
+ *
+ * <ul>
+ *   <li>{@code rpc.injectors=N} (1 by default): the run has N injectors; the JVM given it without an index is the
+ *       <em>host</em> (injector 0): it holds the fleet and launches injectors 1 to N-1 on this machine;</li>
+ *   <li>{@code rpc.injector.index=i} with {@code rpc.coordinator=host:port} and {@code rpc.run.id}: this JVM is
+ *       <em>guest</em> injector i of that run (set by the host for the JVMs it launches; set by hand, with
+ *       {@code rpc.injectors.launch=false} on the host, for injectors on other machines);</li>
+ *   <li>{@code rpc.injectors.onLost=fail|partial}: an injector that dies fails the run (default) or leaves it
+ *       partial;</li>
+ *   <li>{@code rpc.injectors.barrierSeconds} (120): how long the start and end barriers wait;</li>
+ *   <li>{@code rpc.injectors.launch} (true): whether the host starts injectors 1 to N-1 itself;</li>
+ *   <li>{@code rpc.history.dir}: where a guest records its client's call history (set by the host).</li>
+ * </ul>
+ *
+ * @param injectors how many injectors the run has, at least 1
+ * @param index this injector's index, 0 for the host (and for a run of one)
+ * @param coordinator ZooKeeper coordinating the run, or null for the host to start its own
+ * @param runId the run's id, or null for the host to name it
+ * @param onLost what an injector's death does to the run
+ * @param barrierTimeout the barriers' bound
+ * @param launch whether the host launches the other injectors
+ * @param historyDir where a guest writes its call history, or null
+ */
+public record SpreadProperties(int injectors, int index, String coordinator, String runId,
+        LostInjectorPolicy onLost, Duration barrierTimeout, boolean launch, Path historyDir) {
+
+    /** The guest's call-history folder property. */
+    public static final String HISTORY_DIR = "rpc.history.dir";
+
+    private static final Set<String> PLACEMENT = Set.of(InjectorLauncher.INJECTORS, InjectorLauncher.INDEX,
+            InjectorLauncher.COORDINATOR, InjectorLauncher.RUN_ID, "rpc.zookeeper", "rpc.fleet", "rpc.basePath",
+            "rpc.resultsDir", HISTORY_DIR, "rpc.injectors.launch");
+
+    /** A run of one injector. */
+    public static final SpreadProperties SOLO = new SpreadProperties(1, 0, null, null, LostInjectorPolicy.FAIL,
+            Duration.ofSeconds(120), true, null);
+
+    /**
+     * The spread described by {@code properties}.
+     *
+     * @throws IllegalArgumentException naming the property whose value is bad or missing
+     */
+    public static SpreadProperties from(Properties properties) {
+        int injectors = integer(properties, InjectorLauncher.INJECTORS, 1);
+        if (injectors < 1 || injectors > 64) {
+            throw new IllegalArgumentException(InjectorLauncher.INJECTORS + " must be 1 to 64, was " + injectors);
+        }
+        String indexValue = properties.getProperty(InjectorLauncher.INDEX, "").trim();
+        int index = indexValue.isEmpty() ? 0 : integer(properties, InjectorLauncher.INDEX, 0);
+        String coordinator = blankToNull(properties.getProperty(InjectorLauncher.COORDINATOR));
+        String runId = blankToNull(properties.getProperty(InjectorLauncher.RUN_ID));
+        if (!indexValue.isEmpty()) {
+            if (index < 1 || index >= injectors) {
+                throw new IllegalArgumentException(InjectorLauncher.INDEX + " must be 1 to " + (injectors - 1)
+                        + " for a run of " + injectors + " injectors (0 is the host), was " + index);
+            }
+            if (coordinator == null || runId == null) {
+                throw new IllegalArgumentException("injector " + index + " needs " + InjectorLauncher.COORDINATOR
+                        + "=host:port and " + InjectorLauncher.RUN_ID + " to join its run");
+            }
+        }
+        String lost = properties.getProperty("rpc.injectors.onLost", "fail").trim().toUpperCase(Locale.ROOT);
+        LostInjectorPolicy onLost;
+        try {
+            onLost = LostInjectorPolicy.valueOf(lost);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rpc.injectors.onLost must be fail or partial, was '"
+                    + properties.getProperty("rpc.injectors.onLost") + "'", e);
+        }
+        int barrier = integer(properties, "rpc.injectors.barrierSeconds", 120);
+        if (barrier < 1) {
+            throw new IllegalArgumentException("rpc.injectors.barrierSeconds must be at least 1, was " + barrier);
+        }
+        boolean launch = Boolean.parseBoolean(properties.getProperty("rpc.injectors.launch", "true").trim());
+        String history = blankToNull(properties.getProperty(HISTORY_DIR));
+        return new SpreadProperties(injectors, index, coordinator, runId, onLost, Duration.ofSeconds(barrier),
+                launch, history == null ? null : Paths.get(history));
+    }
+
+    /**
+     * The system properties the host passes on to the injectors it launches: every {@code rpc.*} and
+     * {@code gatling.*} property, the HTTP(S) proxy settings, and those named in {@code rpc.injectors.forward}
+     * (comma-separated: a simulation's own settings), less the ones that place a JVM in the run (the host sets
+     * those for each guest).
+     */
+    public static Map<String, String> forwarded(Properties properties) {
+        Set<String> named = new TreeSet<>();
+        for (String n : properties.getProperty("rpc.injectors.forward", "").split(",")) {
+            if (!n.isBlank()) {
+                named.add(n.trim());
+            }
+        }
+        Map<String, String> forwarded = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            boolean ours = key.startsWith("rpc.") || key.startsWith("gatling.") || key.startsWith("https.proxy")
+                    || key.startsWith("http.proxy") || named.contains(key);
+            if (ours && !PLACEMENT.contains(key)) {
+                forwarded.put(key, properties.getProperty(key));
+            }
+        }
+        return forwarded;
+    }
+
+    /** Whether the run has more than one injector. */
+    public boolean spread() {
+        return injectors > 1;
+    }
+
+    /** Whether this JVM is the host of a spread run: it holds the fleet. */
+    public boolean host() {
+        return spread() && index == 0;
+    }
+
+    /** Whether this JVM is a guest injector of a spread run. */
+    public boolean guest() {
+        return spread() && index > 0;
+    }
+
+    private static int integer(Properties properties, String name, int otherwise) {
+        String value = properties.getProperty(name, "").trim();
+        if (value.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}
