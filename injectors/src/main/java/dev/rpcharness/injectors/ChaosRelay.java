@@ -253,6 +253,32 @@ public final class ChaosRelay implements AutoCloseable {
         return claims;
     }
 
+    /**
+     * The claims of run {@code runId}'s chaos steps, read by any ZooKeeper client of its coordinator (under
+     * {@link Coordinator#DEFAULT_BASE_PATH}); empty before the first.
+     */
+    public static List<StepClaim> claimsOf(CuratorFramework client, String runId) {
+        String chaos = RunPaths.of(Coordinator.DEFAULT_BASE_PATH, runId).chaos();
+        List<StepClaim> claims = new ArrayList<>();
+        try {
+            if (client.checkExists().forPath(chaos) == null) {
+                return claims;
+            }
+            for (String child : client.getChildren().forPath(chaos)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = JSON.readValue(client.getData().forPath(ZKPaths.makePath(chaos, child)),
+                        Map.class);
+                claims.add(new StepClaim(((Number) f.get("index")).intValue(), (String) f.get("step"),
+                        (String) f.get("injector"), (String) f.get("state")));
+            }
+        } catch (KeeperException.NoNodeException e) {
+            // a claim went with its run
+        } catch (Exception e) {
+            throw new InjectorRunException("run " + runId + ": reading " + chaos + " failed", e);
+        }
+        return claims;
+    }
+
     /** The node of the next step named {@code name} this injector reaches. */
     private synchronized String nextStep(String name) {
         Objects.requireNonNull(name, "name");

@@ -300,6 +300,12 @@ public final class RunHost implements InjectorRole {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
+            if (run.lost().contains(spec.injectorId(i))) {
+                // Its JVM died: the calls it had in flight never got their end written.
+                log.warn("run {}: the call history of {} is not checked: it was lost", spec.runId(),
+                        spec.injectorId(i));
+                continue;
+            }
             try (var list = Files.list(dir)) {
                 list.filter(f -> f.getFileName().toString().endsWith(".history.jsonl")).sorted().forEach(files::add);
             } catch (IOException e) {
