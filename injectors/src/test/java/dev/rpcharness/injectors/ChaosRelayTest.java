@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +139,27 @@ class ChaosRelayTest {
 
         assertThat(claim.injector()).isEqualTo(host.run().id());
         assertThat(ran).containsExactly("crash provider 0");
+    }
+
+    @Test
+    void everyInjectorGetsTheHostsVerdictOfEachCheckInOrder() throws Exception {
+        List<Member> members = startRun("relay-checks", 3, Duration.ofSeconds(20));
+        Member host = members.get(0);
+
+        Future<Optional<String>> first = fleet.threads.submit(() -> members.get(1).relay().awaitCheck("ejected"));
+        Future<Optional<String>> second = fleet.threads.submit(() -> {
+            members.get(2).relay().awaitCheck("ejected");
+            return members.get(2).relay().awaitCheck("ejected");
+        });
+        host.relay().publishCheck("ejected", null);
+        host.relay().publishCheck("ejected", "p1 not ejected within 1500 ms");
+
+        assertThat(first.get(20, TimeUnit.SECONDS)).isEmpty();
+        assertThat(second.get(20, TimeUnit.SECONDS)).contains("p1 not ejected within 1500 ms");
+        ChaosRelay impatient = fleet.closeAtEnd(ChaosRelay.candidate(members.get(1).run(), Duration.ofMillis(300)));
+        assertThatThrownBy(() -> impatient.awaitCheck("never evaluated"))
+                .isInstanceOf(InjectorRunException.class)
+                .hasMessageContaining("no verdict of check 'never evaluated' within 300 ms");
     }
 
     @Test

@@ -97,8 +97,9 @@ class SpreadRunTest {
         Future<Integer> run = runCrashOne(Map.of());
         Guest conductor = awaitConductorOf("crash provider 1");
         conductor.process().destroyForcibly();
-        run.get(3, TimeUnit.MINUTES);
+        int rc = run.get(3, TimeUnit.MINUTES);
 
+        assertThat(rc).as("Gatling's exit code: the host's after() fails").isEqualTo(1);
         Path host = hostFolder();
         String outcome = outcome(host);
         assertThat(outcome.lines().findFirst().orElseThrow()).startsWith("failed:").contains(conductor.id());

@@ -11,6 +11,7 @@ import dev.rpcharness.loadtest.record.LatencyRecorder;
 import dev.rpcharness.provider.fault.FaultPlan;
 import dev.rpcharness.run.RunFolder;
 import dev.rpcharness.run.TimelineAction;
+import dev.rpcharness.injectors.InjectorRunException;
 import dev.rpcharness.loadtest.spread.GuestIdentity;
 import dev.rpcharness.loadtest.spread.InjectorRole;
 import dev.rpcharness.loadtest.spread.RunGuest;
@@ -266,9 +267,12 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
      * Writes the run files next to Gatling's report and closes everything this target started. Idempotent;
      * keeps going after a failure. In a spread run, the host first waits for every guest to finish and exit, checks
      * their call histories with its own and gathers their run folders into its own; a guest passes the end
-     * barrier once its client is closed. A spread run that failed as a whole (an injector lost, unless
-     * {@code rpc.injectors.onLost=partial}, or a guest's Gatling run failed) is logged and written to the host's
-     * {@link RunFolder#INJECTORS_OUTCOME}, which the scenarios' verify phase reads ({@code RunHistoryCheck}).
+     * barrier once its client is closed.
+     *
+     * @throws InjectorRunException when a spread run failed as a whole (an injector lost, unless
+     *     {@code rpc.injectors.onLost=partial}, or a guest's Gatling run failed), once everything is written
+     *     (the host's {@link RunFolder#INJECTORS_OUTCOME} says why) and closed: Gatling then ends with an error
+     *     (and writes no HTML report of the host's own share; the guests' reports and every run file are there)
      */
     @Override
     public synchronized void close() {
@@ -315,8 +319,9 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             }
         }
         part.close();
-        // Not thrown: Gatling would skip its report. The host's outcome file fails the scenarios' verify phase.
-        part.failure().ifPresent(failure -> log.error("{}: the run failed: {}", this, failure));
+        part.failure().ifPresent(failure -> {
+            throw new InjectorRunException(failure);
+        });
     }
 
     private void closeQuietly() {

@@ -109,7 +109,7 @@ public final class RunHost implements InjectorRole {
             Coordinator coordination = new Coordinator(client);
             coordination.publish(spec);
             InjectorRun run = InjectorRun.join(coordination, spec, 0);
-            Path guestsDir = fleet.resultsDir().resolve(".injectors-" + fleet.runId());
+            Path guestsDir = fleet.resultsDir().toAbsolutePath().resolve(".injectors-" + fleet.runId());
             host = new RunHost(own, client, spec, run, guestsDir, claimed);
             log.info("run {}: {} injectors of {}, coordinated through ZooKeeper {}", spec.runId(), spec.injectors(),
                     fleet.simulation(), coordinator);

@@ -5,6 +5,8 @@ import dev.rpcharness.injectors.LostInjectorPolicy;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -46,6 +48,9 @@ public record SpreadProperties(int injectors, int index, String coordinator, Str
     private static final Set<String> PLACEMENT = Set.of(InjectorLauncher.INJECTORS, InjectorLauncher.INDEX,
             InjectorLauncher.COORDINATOR, InjectorLauncher.RUN_ID, "rpc.zookeeper", "rpc.fleet", "rpc.basePath",
             "rpc.resultsDir", HISTORY_DIR, "rpc.injectors.launch");
+
+    private static final List<String> JVM_OWN = List.of("java.", "jdk.", "sun.", "user.", "file.", "os.", "line.",
+            "path.", "native.", "awt.", "jna.", "com.sun.", "javax.");
 
     /** A run of one injector. */
     public static final SpreadProperties SOLO = new SpreadProperties(1, 0, null, null, LostInjectorPolicy.FAIL,
@@ -95,11 +100,24 @@ public record SpreadProperties(int injectors, int index, String coordinator, Str
 
     /**
      * The system properties the host passes on to the injectors it launches: every {@code rpc.*} and
-     * {@code gatling.*} property, the HTTP(S) proxy settings, and those named in {@code rpc.injectors.forward}
-     * (comma-separated: a simulation's own settings), less the ones that place a JVM in the run (the host sets
-     * those for each guest).
+     * {@code gatling.*} property, the HTTP(S) proxy settings, those named in {@code rpc.injectors.forward}
+     * (comma-separated), and every {@code -Dname=value} this JVM was started with (a simulation's own settings,
+     * as Gatling's Maven plugin passes them), less the JVM's own ({@code java.*}, {@code user.*} and the like) and
+     * the ones that place a JVM in the run (the host sets those for each guest).
      */
     public static Map<String, String> forwarded(Properties properties) {
+        return forwarded(properties, ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    /** {@link #forwarded(Properties)} with the JVM's start arguments given. */
+    static Map<String, String> forwarded(Properties properties, List<String> jvmArguments) {
+        Set<String> given = new TreeSet<>();
+        for (String arg : jvmArguments) {
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("-D") && eq > 2) {
+                given.add(arg.substring(2, eq));
+            }
+        }
         Set<String> named = new TreeSet<>();
         for (String n : properties.getProperty("rpc.injectors.forward", "").split(",")) {
             if (!n.isBlank()) {
@@ -109,7 +127,8 @@ public record SpreadProperties(int injectors, int index, String coordinator, Str
         Map<String, String> forwarded = new TreeMap<>();
         for (String key : properties.stringPropertyNames()) {
             boolean ours = key.startsWith("rpc.") || key.startsWith("gatling.") || key.startsWith("https.proxy")
-                    || key.startsWith("http.proxy") || named.contains(key);
+                    || key.startsWith("http.proxy") || named.contains(key)
+                    || given.contains(key) && JVM_OWN.stream().noneMatch(key::startsWith);
             if (ours && !PLACEMENT.contains(key)) {
                 forwarded.put(key, properties.getProperty(key));
             }
