@@ -18,6 +18,6 @@ public class BaselineSimulation extends ResilienceSimulation {
                 .assertions(
                         global().failedRequests().count().is(0L),
                         details(ECHO).responseTime().percentile(99.0).lt(threshold(100, 0)),
-                        details(ECHO).requestsPerSec().gt(rate * 0.8));
+                        details(ECHO).requestsPerSec().gt(perInjector(rate * 0.8)));
     }
 }

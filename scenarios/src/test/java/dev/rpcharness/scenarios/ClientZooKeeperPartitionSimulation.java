@@ -49,7 +49,7 @@ public class ClientZooKeeperPartitionSimulation extends ResilienceSimulation {
                 .assertions(
                         global().failedRequests().count().is(0L),
                         // every offered call answered (a rate over the whole simulation would count the chaos tail)
-                        details(ECHO).successfulRequests().count().gte(Math.round(offered() * threshold(0.99, 10.0))),
+                        details(ECHO).successfulRequests().count().gte(Math.round(perInjector(offered() * threshold(0.99, 10.0)))),
                         passes(p99),
                         passes(nothingPending));
     }

@@ -30,6 +30,6 @@ public class RegistryOutageSimulation extends ResilienceSimulation {
                 .protocols(RpcDsl.rpcProtocol(target))
                 .assertions(
                         global().failedRequests().count().is(0L),
-                        details(ECHO).requestsPerSec().gt(threshold(rate * 0.8, rate * 10)));
+                        details(ECHO).requestsPerSec().gt(perInjector(threshold(rate * 0.8, rate * 10))));
     }
 }

@@ -82,6 +82,14 @@ public abstract class ResilienceSimulation extends RpcSimulation {
         return Duration.ofMillis(Math.round(duration.toMillis() * fraction));
     }
 
+    /**
+     * One injector's share of a run-wide count or rate, for Gatling's assertions: each injector's Gatling evaluates
+     * them on its own share of the calls ({@code -Drpc.injectors=N} splits them exactly; 1 injector by default).
+     */
+    protected double perInjector(double runWide) {
+        return runWide / target.injectors();
+    }
+
     /** The threshold to use: {@code normal}, or the impossible {@code strict} one under {@code rpc.tighten}. */
     protected double threshold(double normal, double strict) {
         return tighten ? strict : normal;

@@ -68,6 +68,8 @@ public final class LatencyRecorder implements AutoCloseable {
     private boolean closed;
     /** Set once a write to the log failed (PrintStream keeps no exception, only this state). */
     private boolean writeFailed;
+    /** Written by the interval writer, read by any thread. */
+    private volatile long lastIntervalP99Micros;
     private long firstStartMillis = Long.MAX_VALUE;
     private long lastEndMillis = Long.MIN_VALUE;
 
@@ -163,6 +165,18 @@ public final class LatencyRecorder implements AutoCloseable {
         return sum;
     }
 
+    /** Live count of every call recorded so far that did not end {@link Outcome#OK}. */
+    public long failedCount() {
+        String ok = "/" + Outcome.OK.label();
+        long sum = 0;
+        for (Map.Entry<String, LongAdder> e : counts.entrySet()) {
+            if (e.getKey().indexOf('@') < 0 && !e.getKey().endsWith(ok)) {
+                sum += e.getValue().sum();
+            }
+        }
+        return sum;
+    }
+
     /** A snapshot of every live count, by tag, sorted. */
     public Map<String, Long> counts() {
         Map<String, Long> snapshot = new TreeMap<>();
@@ -176,6 +190,11 @@ public final class LatencyRecorder implements AutoCloseable {
             r = recorders.computeIfAbsent(tag, t -> new Recorder(1, MAX_MICROS, SIGNIFICANT_DIGITS));
         }
         return r;
+    }
+
+    /** The p99 of every call that ended in the last interval written, µs (0 when none ended): a live view's. */
+    public long lastIntervalP99Micros() {
+        return lastIntervalP99Micros;
     }
 
     /** The interval log this recorder writes. */
@@ -198,10 +217,14 @@ public final class LatencyRecorder implements AutoCloseable {
         }
         List<String> tags = new ArrayList<>(recorders.keySet());
         tags.sort(null);
+        Histogram calls = new Histogram(SIGNIFICANT_DIGITS);
         for (String tag : tags) {
             Histogram h = recorders.get(tag).getIntervalHistogram();
             if (h.getTotalCount() == 0) {
                 continue;
+            }
+            if (tag.indexOf('@') < 0) {
+                calls.add(h);
             }
             h.setTag(tag);
             double start = (h.getStartTimeStamp() - baseTimeMillis) / 1000.0;
@@ -211,6 +234,7 @@ public final class LatencyRecorder implements AutoCloseable {
             firstStartMillis = Math.min(firstStartMillis, h.getStartTimeStamp());
             lastEndMillis = Math.max(lastEndMillis, h.getEndTimeStamp());
         }
+        lastIntervalP99Micros = calls.getTotalCount() == 0 ? 0 : calls.getValueAtPercentile(99);
         if (out.checkError() && !writeFailed) {
             writeFailed = true;
             log.error("cannot write latency log {}: intervals from now on are lost (the totals keep them)", logFile);

@@ -138,7 +138,9 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
                     cluster.record(TimelineAction.WARM_UP, name, done);
                 }
             }
-            role.awaitStart();
+            LatencyRecorder live = recorder;
+            role.awaitStart(() -> new InjectorRole.LiveFigures(live.callCount(), live.failedCount(),
+                    live.lastIntervalP99Micros()));
             replay.loadStarted();
             attempts = new AttemptLog(files.runDir().resolve(AttemptLog.FILE), Duration.ofSeconds(1),
                     recorder::callCount, client::retryBudget, fleet::receivedByProvider).start();
@@ -163,7 +165,8 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
     private InjectorRole startRole() throws InterruptedException, IOException {
         if (spread.host()) {
             RpcCluster c = cluster;
-            return RunHost.start(spread, new RunHost.Fleet(simulation, runId, spec.seed(), c.connectString(),
+            String run = spread.runId() != null ? spread.runId() : runId; // a given id lets remote guests join
+            return RunHost.start(spread, new RunHost.Fleet(simulation, run, spec.seed(), c.connectString(),
                     spec.basePath(), settings.resultsDir(), settings.callHistory(), SpreadProperties.forwarded(properties)),
                     (step, by) -> c.record(TimelineAction.CHAOS_CLAIMED, step, by));
         }

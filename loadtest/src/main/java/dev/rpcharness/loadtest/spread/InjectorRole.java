@@ -44,8 +44,22 @@ public interface InjectorRole extends AutoCloseable {
      */
     String check(String name, Supplier<String> evaluate) throws InterruptedException;
 
-    /** Waits until every injector of the run is ready to load (the start barrier). */
-    void awaitStart() throws InterruptedException;
+    /**
+     * Waits until every injector of the run is ready to load (the start barrier); in a spread run, then publishes
+     * this injector's live figures every 5 s, and the live injector with the lowest index logs the run's combined
+     * line (calls/s, errors, p99).
+     */
+    void awaitStart(Supplier<LiveFigures> live) throws InterruptedException;
+
+    /**
+     * What an injector has done so far, for the run's live view.
+     *
+     * @param calls calls ended
+     * @param errors calls failed
+     * @param p99Micros p99 of the calls that ended in the last second, µs
+     */
+    record LiveFigures(long calls, long errors, long p99Micros) {
+    }
 
     /** The load ended here: the host waits until every other injector finished and exited. */
     void awaitOthers() throws InterruptedException;

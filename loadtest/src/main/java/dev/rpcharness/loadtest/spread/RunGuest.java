@@ -5,6 +5,8 @@ import dev.rpcharness.injectors.ClockOffset;
 import dev.rpcharness.injectors.Coordinator;
 import dev.rpcharness.injectors.InjectorRun;
 import dev.rpcharness.injectors.InjectorRunException;
+import dev.rpcharness.injectors.Progress;
+import dev.rpcharness.injectors.ProgressBoard;
 import dev.rpcharness.injectors.RunSpec;
 import dev.rpcharness.injectors.StepClaim;
 import java.io.IOException;
@@ -36,6 +38,7 @@ public final class RunGuest implements InjectorRole {
     private final InjectorRun run;
     private final ClockOffset clock;
     private volatile ChaosRelay relay;
+    private volatile ProgressBoard progress;
     private ClockOffset.Measurement measured;
     private volatile String failure;
 
@@ -87,8 +90,13 @@ public final class RunGuest implements InjectorRole {
     }
 
     @Override
-    public void awaitStart() throws InterruptedException {
+    public void awaitStart(Supplier<LiveFigures> live) throws InterruptedException {
         run.awaitStart();
+        progress = ProgressBoard.start(run, () -> {
+            LiveFigures f = live.get();
+            // a failure is counted a moment before its call is recorded as ended
+            return Progress.now(run.id(), f.calls(), Math.min(f.errors(), f.calls()), f.p99Micros());
+        });
         measured = clock.measureAndPublish(5);
         relay = ChaosRelay.candidate(run, STEP_WAIT);
     }
@@ -138,6 +146,10 @@ public final class RunGuest implements InjectorRole {
 
     @Override
     public void close() {
+        ProgressBoard p = progress;
+        if (p != null) {
+            p.close();
+        }
         ChaosRelay r = relay;
         if (r != null) {
             r.close();

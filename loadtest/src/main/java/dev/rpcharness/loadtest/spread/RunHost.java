@@ -7,6 +7,8 @@ import dev.rpcharness.injectors.Coordinator;
 import dev.rpcharness.injectors.InjectorLauncher;
 import dev.rpcharness.injectors.InjectorRun;
 import dev.rpcharness.injectors.InjectorRunException;
+import dev.rpcharness.injectors.Progress;
+import dev.rpcharness.injectors.ProgressBoard;
 import dev.rpcharness.injectors.RunOutcome;
 import dev.rpcharness.injectors.RunSpec;
 import dev.rpcharness.run.RunFolder;
@@ -56,6 +58,7 @@ public final class RunHost implements InjectorRole {
     private final BiConsumer<String, String> claimed;
     private InjectorLauncher launcher;
     private volatile ChaosRelay relay;
+    private volatile ProgressBoard progress;
     private volatile String failure;
     private volatile String partial;
     private final List<String> exits = new ArrayList<>();
@@ -205,8 +208,13 @@ public final class RunHost implements InjectorRole {
     }
 
     @Override
-    public void awaitStart() throws InterruptedException {
+    public void awaitStart(Supplier<LiveFigures> live) throws InterruptedException {
         run.awaitStart();
+        progress = ProgressBoard.start(run, () -> {
+            LiveFigures f = live.get();
+            // a failure is counted a moment before its call is recorded as ended
+            return Progress.now(run.id(), f.calls(), Math.min(f.errors(), f.calls()), f.p99Micros());
+        });
         clock.measureAndPublish(5); // the reference the guests' offsets are measured against
         relay = ChaosRelay.host(run, CLAIM_WAIT);
     }
@@ -233,7 +241,7 @@ public final class RunHost implements InjectorRole {
                 if (codes.get(i) != 0 && !run.lost().contains(spec.injectorId(index)) && failure == null) {
                     failure = "run " + spec.runId() + ": " + spec.injectorId(index) + " exited with " + codes.get(i)
                             + (codes.get(i) == 2 ? " (its Gatling assertions failed)" : "") + ", see "
-                            + launcher.log(index);
+                            + INJECTORS_FOLDER + "/" + spec.injectorId(index) + ".log in the host's run folder";
                 }
             }
         } catch (InjectorRunException e) {
@@ -333,6 +341,10 @@ public final class RunHost implements InjectorRole {
 
     @Override
     public void close() {
+        ProgressBoard p = progress;
+        if (p != null) {
+            p.close();
+        }
         ChaosRelay r = relay;
         if (r != null) {
             r.close();

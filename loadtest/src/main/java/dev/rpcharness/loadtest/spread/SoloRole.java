@@ -29,7 +29,7 @@ final class SoloRole implements InjectorRole {
     }
 
     @Override
-    public void awaitStart() {
+    public void awaitStart(Supplier<LiveFigures> live) {
     }
 
     @Override

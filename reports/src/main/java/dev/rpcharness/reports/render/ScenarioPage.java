@@ -57,6 +57,17 @@ public final class ScenarioPage {
         }
         h.append(run.folders().size() > 1 ? " (merged: histograms added second by second, timelines by wall clock)"
                 : "").append("</p>\n");
+        if (run.traffic().size() > 1) {
+            h.append("<table class=\"traffic\"><thead><tr><th>injector</th><th>calls</th><th>failed</th>")
+                    .append("<th>share</th></tr></thead><tbody>\n");
+            long all = Math.max(1, run.traffic().stream().mapToLong(ScenarioRun.Traffic::calls).sum());
+            for (ScenarioRun.Traffic t : run.traffic()) {
+                h.append("<tr><td>").append(Html.esc(t.source())).append("</td><td>").append(t.calls())
+                        .append("</td><td>").append(t.failed()).append("</td><td>")
+                        .append(Html.num(100.0 * t.calls() / all, 1)).append("%</td></tr>\n");
+            }
+            h.append("</tbody></table>\n");
+        }
         h.append("<div class=\"facts\">");
         fact(h, "calls", String.valueOf(a.calls()));
         fact(h, "rate", Html.num(a.rate(), 1) + " /s");

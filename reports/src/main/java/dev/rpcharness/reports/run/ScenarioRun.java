@@ -50,10 +50,20 @@ public final class ScenarioRun {
     private final List<Assertion> assertions;
     private final List<Path> folders;
     private final List<Path> gatlingPages;
+    private final List<Traffic> traffic;
+
+    /**
+     * What one folder (one injector) recorded: its calls and failed calls, over every method.
+     *
+     * @param source the folder's name in this run ({@code injector-1}, or the host's run folder)
+     */
+    public record Traffic(String source, long calls, long failed) {
+    }
 
     private ScenarioRun(String name, String title, long t0Millis, List<Bucket> buckets, List<TimelineEntry> timeline,
-            List<Assertion> assertions, List<Path> folders, List<Path> gatlingPages) {
+            List<Assertion> assertions, List<Path> folders, List<Path> gatlingPages, List<Traffic> traffic) {
         this.name = name;
+        this.traffic = List.copyOf(traffic);
         this.title = title;
         this.t0Millis = t0Millis;
         this.buckets = List.copyOf(buckets);
@@ -128,6 +138,19 @@ public final class ScenarioRun {
             logs.add(LatencyLog.read(f.resolve(LATENCY_LOG)).shifted(shift.millis()));
         }
         long t0 = logs.stream().mapToLong(LatencyLog::startMillis).min().orElseThrow();
+        List<String> sourceNames = sourceNames(folders);
+        List<Traffic> traffic = new ArrayList<>();
+        for (int i = 0; i < logs.size(); i++) {
+            long calls = 0;
+            long failed = 0;
+            for (LatencyLog.Interval interval : logs.get(i).intervals()) {
+                if (interval.tag().allProviders()) {
+                    calls += interval.histogram().getTotalCount();
+                    failed += interval.tag().failed() ? interval.histogram().getTotalCount() : 0;
+                }
+            }
+            traffic.add(new Traffic(sourceNames.get(i), calls, failed));
+        }
         Map<Integer, Bucket> byIndex = new LinkedHashMap<>();
         int last = -1;
         for (LatencyLog log : logs) {
@@ -145,7 +168,7 @@ public final class ScenarioRun {
         List<Assertion> assertions = new ArrayList<>();
         List<Path> pages = new ArrayList<>();
         String title = null;
-        List<String> sources = sourceNames(folders);
+        List<String> sources = sourceNames;
         for (int i = 0; i < folders.size(); i++) {
             Path f = folders.get(i);
             String source = sources.get(i);
@@ -180,7 +203,7 @@ public final class ScenarioRun {
         if (title == null) {
             title = name;
         }
-        return new ScenarioRun(name, title, t0, buckets, timeline, assertions, folders, pages);
+        return new ScenarioRun(name, title, t0, buckets, timeline, assertions, folders, pages, traffic);
     }
 
     /** Each folder's name, or parent/name where two folders share a name (injectors' copies of one run). */
@@ -256,6 +279,11 @@ public final class ScenarioRun {
     /** The folders read. */
     public List<Path> folders() {
         return folders;
+    }
+
+    /** The calls of each folder read (each injector's share, for a merged run), in the order of {@link #folders()}. */
+    public List<Traffic> traffic() {
+        return traffic;
     }
 
     /** Gatling's {@code index.html} of each folder that has one. */
