@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rpcharness.cluster.RunHistoryCheck;
 import dev.rpcharness.injectors.ChaosRelay;
+import dev.rpcharness.injectors.InjectorRunException;
 import dev.rpcharness.injectors.StepClaim;
 import dev.rpcharness.reports.ReportMain;
 import dev.rpcharness.reports.ReportWriter;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -97,9 +99,10 @@ class SpreadRunTest {
         Future<Integer> run = runCrashOne(Map.of());
         Guest conductor = awaitConductorOf("crash provider 1");
         conductor.process().destroyForcibly();
-        int rc = run.get(3, TimeUnit.MINUTES);
 
-        assertThat(rc).as("Gatling's exit code: the host's after() fails").isEqualTo(1);
+        // The host's after() fails once everything is written (run as a program, Gatling then exits with 1).
+        assertThatThrownBy(() -> run.get(3, TimeUnit.MINUTES)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(InjectorRunException.class).hasMessageContaining(conductor.id());
         Path host = hostFolder();
         String outcome = outcome(host);
         assertThat(outcome.lines().findFirst().orElseThrow()).startsWith("failed:").contains(conductor.id());

@@ -441,20 +441,8 @@ public final class LoadTarget implements RpcTarget, AutoCloseable {
             ReplayRecord replay = ReplayRecord.from(properties);
             LoadProperties settings = LoadProperties.from(properties,
                     !properties.getProperty("rpc.zookeeper", "").isBlank());
-            SpreadProperties spread = SpreadProperties.from(properties);
-            if (spread.spread() && simulation == null) {
-                throw new IllegalArgumentException("rpc.injectors=" + spread.injectors() + " needs a target built "
-                        + "with LoadTarget.builder(SimulationClass.class): every injector runs that simulation");
-            }
-            if (spread.host() && settings.externalFleet()) {
-                throw new IllegalArgumentException("rpc.injectors=" + spread.injectors() + " spreads the load on an "
-                        + "embedded cluster; for an external fleet (rpc.fleet=external) start each injector with "
-                        + "rpc.fleet=external yourself");
-            }
-            if (spread.guest() && !settings.externalFleet()) {
-                throw new IllegalArgumentException("injector " + spread.index() + " calls the host's fleet: it needs "
-                        + "rpc.fleet=external and rpc.zookeeper=host:port (the host passes them to the JVMs it starts)");
-            }
+            SpreadProperties spread = SpreadProperties.from(properties).checkedFor(simulation != null,
+                    settings.externalFleet());
             return new LoadTarget(this, replay, settings, spread);
         }
     }

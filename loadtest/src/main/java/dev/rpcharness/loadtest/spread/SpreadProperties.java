@@ -136,6 +136,30 @@ public record SpreadProperties(int injectors, int index, String coordinator, Str
         return forwarded;
     }
 
+    /**
+     * This spread, checked against the target it is for.
+     *
+     * @param simulationKnown whether the target was built for a simulation class (every injector runs it)
+     * @param externalFleet whether the target calls a fleet running elsewhere ({@code rpc.fleet=external})
+     * @throws IllegalArgumentException naming what the spread needs and the target lacks
+     */
+    public SpreadProperties checkedFor(boolean simulationKnown, boolean externalFleet) {
+        if (spread() && !simulationKnown) {
+            throw new IllegalArgumentException("rpc.injectors=" + injectors + " needs a target built with "
+                    + "LoadTarget.builder(SimulationClass.class): every injector runs that simulation");
+        }
+        if (host() && externalFleet) {
+            throw new IllegalArgumentException("rpc.injectors=" + injectors + " spreads the load on an embedded "
+                    + "cluster; for an external fleet (rpc.fleet=external) start each injector with "
+                    + "rpc.injector.index yourself");
+        }
+        if (guest() && !externalFleet) {
+            throw new IllegalArgumentException("injector " + index + " calls the host's fleet: it needs "
+                    + "rpc.fleet=external and rpc.zookeeper=host:port (the host passes them to the JVMs it starts)");
+        }
+        return this;
+    }
+
     /** Whether the run has more than one injector. */
     public boolean spread() {
         return injectors > 1;

@@ -74,6 +74,21 @@ class SpreadPropertiesTest {
     }
 
     @Test
+    void aSpreadIsCheckedAgainstItsTarget() {
+        SpreadProperties host = SpreadProperties.from(of("rpc.injectors", "2"));
+        SpreadProperties guest = SpreadProperties.from(of("rpc.injectors", "2", "rpc.injector.index", "1",
+                "rpc.coordinator", "h:1", "rpc.run.id", "r"));
+
+        assertThat(host.checkedFor(true, false)).isSameAs(host);
+        assertThat(guest.checkedFor(true, true)).isSameAs(guest);
+        assertThat(SpreadProperties.SOLO.checkedFor(false, true)).isSameAs(SpreadProperties.SOLO);
+        assertThatThrownBy(() -> host.checkedFor(false, false)).hasMessageContaining("LoadTarget.builder(");
+        assertThatThrownBy(() -> host.checkedFor(true, true)).hasMessageContaining("an external fleet");
+        assertThatThrownBy(() -> guest.checkedFor(true, false))
+                .hasMessageContaining("injector 1 calls the host's fleet: it needs rpc.fleet=external");
+    }
+
+    @Test
     void theHostForwardsTheScenariosSettingsButNotTheJvmsOwnOrThePlacement() {
         Properties p = of("rpc.duration", "15", "rpc.injectors", "3", "rpc.injector.index", "0",
                 "rpc.zookeeper", "h:1", "gatling.core.encoding", "utf-8", "https.proxyHost", "127.0.0.1",
