@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
@@ -43,22 +42,10 @@ class ChaosConductorTest {
     }
 
     private List<Member> startRun(String runId, int injectors) throws Exception {
-        RunSpec spec = RunSpec.of(runId, "CrashOne", 7, injectors).withBarrierTimeout(Duration.ofSeconds(20));
-        new Coordinator(fleet.client()).publish(spec);
-        List<CuratorFramework> clients = new ArrayList<>();
-        List<InjectorRun> runs = new ArrayList<>();
-        List<Future<Long>> starts = new ArrayList<>();
-        for (int i = 0; i < injectors; i++) {
-            CuratorFramework client = fleet.client();
-            InjectorRun run = InjectorRun.join(new Coordinator(client), spec, i);
-            fleet.closeAtEnd(run);
-            clients.add(client);
-            runs.add(run);
-            starts.add(fleet.threads.submit(run::awaitStart));
-        }
-        for (Future<Long> start : starts) {
-            start.get(20, TimeUnit.SECONDS);
-        }
+        List<Fleet.Joined> joined = fleet.startRun(RunSpec.of(runId, "CrashOne", 7, injectors)
+                .withBarrierTimeout(Duration.ofSeconds(20)));
+        List<InjectorRun> runs = joined.stream().map(Fleet.Joined::run).toList();
+        List<CuratorFramework> clients = joined.stream().map(Fleet.Joined::client).toList();
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < injectors; i++) {
             InjectorRun run = runs.get(i);

@@ -41,25 +41,12 @@ class ChaosRelayTest {
 
     /** Injector 0 is the host, the others candidates; all past the start barrier. */
     private List<Member> startRun(String runId, int injectors, Duration wait) throws Exception {
-        RunSpec spec = RunSpec.of(runId, "CrashOne", 7, injectors).withBarrierTimeout(Duration.ofSeconds(20));
-        new Coordinator(fleet.client()).publish(spec);
-        List<CuratorFramework> clients = new ArrayList<>();
-        List<InjectorRun> runs = new ArrayList<>();
-        List<Future<Long>> starts = new ArrayList<>();
-        for (int i = 0; i < injectors; i++) {
-            CuratorFramework client = fleet.client();
-            InjectorRun run = fleet.closeAtEnd(InjectorRun.join(new Coordinator(client), spec, i));
-            clients.add(client);
-            runs.add(run);
-            starts.add(fleet.threads.submit(run::awaitStart));
-        }
-        for (Future<Long> start : starts) {
-            start.get(20, TimeUnit.SECONDS);
-        }
         List<Member> members = new ArrayList<>();
-        for (int i = 0; i < injectors; i++) {
-            ChaosRelay relay = i == 0 ? ChaosRelay.host(runs.get(i), wait) : ChaosRelay.candidate(runs.get(i), wait);
-            members.add(new Member(clients.get(i), runs.get(i), fleet.closeAtEnd(relay)));
+        for (Fleet.Joined j : fleet.startRun(RunSpec.of(runId, "CrashOne", 7, injectors)
+                .withBarrierTimeout(Duration.ofSeconds(20)))) {
+            ChaosRelay relay = j.run().index() == 0 ? ChaosRelay.host(j.run(), wait)
+                    : ChaosRelay.candidate(j.run(), wait);
+            members.add(new Member(j.client(), j.run(), fleet.closeAtEnd(relay)));
         }
         return members;
     }

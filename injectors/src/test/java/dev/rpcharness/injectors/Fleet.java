@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -41,6 +42,30 @@ final class Fleet implements AutoCloseable {
             throw new IllegalStateException("no connection to " + zk.getConnectString());
         }
         return client;
+    }
+
+    /** One injector of a started run: its own client (close it to end its session) and its run. */
+    record Joined(CuratorFramework client, InjectorRun run) {
+    }
+
+    /**
+     * Publishes {@code spec}, joins every injector of it, each on its own client, and returns them past the start
+     * barrier, in index order; the runs close with the fleet.
+     */
+    List<Joined> startRun(RunSpec spec) throws Exception {
+        new Coordinator(client()).publish(spec);
+        List<Joined> joined = new ArrayList<>();
+        List<Future<Long>> starts = new ArrayList<>();
+        for (int i = 0; i < spec.injectors(); i++) {
+            CuratorFramework client = client();
+            InjectorRun run = closeAtEnd(InjectorRun.join(new Coordinator(client), spec, i));
+            joined.add(new Joined(client, run));
+            starts.add(threads.submit(run::awaitStart));
+        }
+        for (Future<Long> start : starts) {
+            start.get(20, TimeUnit.SECONDS);
+        }
+        return joined;
     }
 
     /** Closes {@code resource} when the fleet closes: before the clients, the last one taken first. */
