@@ -5,13 +5,10 @@ import dev.rpcharness.injectors.ClockOffset;
 import dev.rpcharness.injectors.Coordinator;
 import dev.rpcharness.injectors.InjectorRun;
 import dev.rpcharness.injectors.InjectorRunException;
-import dev.rpcharness.injectors.Progress;
-import dev.rpcharness.injectors.ProgressBoard;
 import dev.rpcharness.injectors.RunSpec;
 import dev.rpcharness.injectors.StepClaim;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,20 +30,15 @@ public final class RunGuest implements InjectorRole {
     private static final Logger log = LoggerFactory.getLogger(RunGuest.class);
     private static final Duration STEP_WAIT = Duration.ofSeconds(60);
 
-    private final CuratorFramework client;
+    private final RunMember member;
     private final RunSpec spec;
     private final InjectorRun run;
-    private final ClockOffset clock;
-    private volatile ChaosRelay relay;
-    private volatile ProgressBoard progress;
-    private ClockOffset.Measurement measured;
     private volatile String failure;
 
-    private RunGuest(CuratorFramework client, RunSpec spec, InjectorRun run) {
-        this.client = client;
-        this.spec = spec;
-        this.run = run;
-        this.clock = new ClockOffset(run, Clock.systemUTC());
+    private RunGuest(RunMember member) {
+        this.member = member;
+        this.spec = member.spec();
+        this.run = member.run();
     }
 
     /**
@@ -63,7 +55,8 @@ public final class RunGuest implements InjectorRole {
                 throw new IllegalArgumentException("run " + spec.runId() + " has " + spec.injectors()
                         + " injectors, this JVM was told " + settings.injectors());
             }
-            return new RunGuest(client, spec, InjectorRun.join(new Coordinator(client), spec, settings.index()));
+            return new RunGuest(new RunMember(client, spec,
+                    InjectorRun.join(new Coordinator(client), spec, settings.index())));
         } catch (InterruptedException | RuntimeException e) {
             client.close();
             throw e;
@@ -91,14 +84,7 @@ public final class RunGuest implements InjectorRole {
 
     @Override
     public void awaitStart(Supplier<LiveFigures> live) throws InterruptedException {
-        run.awaitStart();
-        progress = ProgressBoard.start(run, () -> {
-            LiveFigures f = live.get();
-            // a failure is counted a moment before its call is recorded as ended
-            return Progress.now(run.id(), f.calls(), Math.min(f.errors(), f.calls()), f.p99Micros());
-        });
-        measured = clock.measureAndPublish(5);
-        relay = ChaosRelay.candidate(run, STEP_WAIT);
+        member.awaitStart(live, r -> ChaosRelay.candidate(r, STEP_WAIT));
     }
 
     @Override
@@ -107,13 +93,11 @@ public final class RunGuest implements InjectorRole {
 
     @Override
     public void leave(Path runDir) throws InterruptedException {
-        ChaosRelay r = relay;
-        if (r != null) {
-            r.close(); // no more steps from here: another injector conducts what is left
-        }
+        member.leaveElection(); // no more steps from here: another injector conducts what is left
         try {
-            if (measured != null) {
-                ClockOffset.write(clock.offsetTo(measured, spec.injectorId(0), Duration.ofSeconds(30)), runDir);
+            if (member.measured() != null) {
+                ClockOffset.write(member.clock().offsetTo(member.measured(), spec.injectorId(0),
+                        Duration.ofSeconds(30)), runDir);
             }
         } catch (IOException | InjectorRunException e) {
             log.warn("run {}: {} could not record its clock offset: {}", spec.runId(), run.id(), e.toString());
@@ -137,25 +121,12 @@ public final class RunGuest implements InjectorRole {
     }
 
     private ChaosRelay relay() {
-        ChaosRelay r = relay;
-        if (r == null) {
-            throw new IllegalStateException("run " + spec.runId() + ": " + run.id() + " has not started");
-        }
-        return r;
+        return member.relay();
     }
 
     @Override
     public void close() {
-        ProgressBoard p = progress;
-        if (p != null) {
-            p.close();
-        }
-        ChaosRelay r = relay;
-        if (r != null) {
-            r.close();
-        }
-        run.close();
-        client.close();
+        member.close();
     }
 
     @Override

@@ -2,22 +2,18 @@ package dev.rpcharness.loadtest.spread;
 
 import dev.rpcharness.cluster.EmbeddedZooKeeper;
 import dev.rpcharness.injectors.ChaosRelay;
-import dev.rpcharness.injectors.ClockOffset;
 import dev.rpcharness.injectors.Coordinator;
 import dev.rpcharness.injectors.InjectorLauncher;
 import dev.rpcharness.injectors.InjectorRun;
 import dev.rpcharness.injectors.InjectorRunException;
-import dev.rpcharness.injectors.Progress;
-import dev.rpcharness.injectors.ProgressBoard;
 import dev.rpcharness.injectors.RunOutcome;
 import dev.rpcharness.injectors.RunSpec;
-import dev.rpcharness.run.RunFolder;
 import dev.rpcharness.injectors.StepClaim;
+import dev.rpcharness.run.RunFolder;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,27 +46,23 @@ public final class RunHost implements InjectorRole {
     public static final String INJECTORS_FOLDER = "injectors";
 
     private final EmbeddedZooKeeper ownCoordinator;
-    private final CuratorFramework client;
+    private final RunMember member;
     private final RunSpec spec;
     private final InjectorRun run;
-    private final ClockOffset clock;
-    private final Path guestsDir;
+    private final GuestFolders guests;
     private final BiConsumer<String, String> claimed;
     private InjectorLauncher launcher;
-    private volatile ChaosRelay relay;
-    private volatile ProgressBoard progress;
     private volatile String failure;
     private volatile String partial;
     private final List<String> exits = new ArrayList<>();
 
     private RunHost(EmbeddedZooKeeper ownCoordinator, CuratorFramework client, RunSpec spec, InjectorRun run,
-            Path guestsDir, BiConsumer<String, String> claimed) {
+            GuestFolders guests, BiConsumer<String, String> claimed) {
         this.ownCoordinator = ownCoordinator;
-        this.client = client;
+        this.member = new RunMember(client, spec, run);
         this.spec = spec;
         this.run = run;
-        this.clock = new ClockOffset(run, Clock.systemUTC());
-        this.guestsDir = guestsDir;
+        this.guests = guests;
         this.claimed = claimed;
     }
 
@@ -112,14 +104,15 @@ public final class RunHost implements InjectorRole {
             Coordinator coordination = new Coordinator(client);
             coordination.publish(spec);
             InjectorRun run = InjectorRun.join(coordination, spec, 0);
-            Path guestsDir = fleet.resultsDir().toAbsolutePath().resolve(".injectors-" + fleet.runId());
-            host = new RunHost(own, client, spec, run, guestsDir, claimed);
+            GuestFolders guests = new GuestFolders(fleet.resultsDir().resolve(".injectors-" + fleet.runId()));
+            host = new RunHost(own, client, spec, run, guests, claimed);
             log.info("run {}: {} injectors of {}, coordinated through ZooKeeper {}", spec.runId(), spec.injectors(),
                     fleet.simulation(), coordinator);
             if (settings.launch()) {
                 host.launcher = InjectorLauncher.start(spec, coordinator, 1, "io.gatling.app.Gatling",
-                        i -> guestJvmOptions(fleet, guestsDir, i), i -> List.of("--simulation", fleet.simulation(),
-                                "--results-folder", guestsDir.resolve(spec.injectorId(i)).toString()), guestsDir);
+                        i -> guestJvmOptions(fleet, guests, spec.injectorId(i)), i -> List.of("--simulation",
+                                fleet.simulation(), "--results-folder", guests.results(spec.injectorId(i)).toString()),
+                        guests.root());
             }
             return host;
         } catch (InterruptedException | IOException | RuntimeException e) {
@@ -137,7 +130,7 @@ public final class RunHost implements InjectorRole {
         }
     }
 
-    private static List<String> guestJvmOptions(Fleet fleet, Path guestsDir, int index) {
+    private static List<String> guestJvmOptions(Fleet fleet, GuestFolders guests, String id) {
         List<String> options = new ArrayList<>();
         // Gatling's stats writer reads String internals; keep the host's module openings and JIT settings too.
         options.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
@@ -151,17 +144,12 @@ public final class RunHost implements InjectorRole {
         options.add("-Drpc.zookeeper=" + fleet.fleetZooKeeper());
         options.add("-Drpc.fleet=external");
         options.add("-Drpc.basePath=" + fleet.basePath());
-        Path results = guestsDir.resolve("injector-" + index);
-        options.add("-Drpc.resultsDir=" + results);
+        options.add("-Drpc.resultsDir=" + guests.results(id));
         if (fleet.callHistory()) {
-            options.add("-D" + SpreadProperties.HISTORY_DIR + "=" + historyDir(guestsDir, index));
+            options.add("-D" + SpreadProperties.HISTORY_DIR + "=" + guests.history(id));
         }
-        options.add("-XX:HeapDumpPath=" + guestsDir);
+        options.add("-XX:HeapDumpPath=" + guests.root());
         return options;
-    }
-
-    private static Path historyDir(Path guestsDir, int index) {
-        return guestsDir.resolve("history").resolve("injector-" + index);
     }
 
     /** The run's id. */
@@ -176,10 +164,7 @@ public final class RunHost implements InjectorRole {
 
     @Override
     public void chaosStep(String name, Runnable onFleet) throws InterruptedException {
-        ChaosRelay r = relay;
-        if (r == null) {
-            throw new IllegalStateException("run " + spec.runId() + " has not started");
-        }
+        ChaosRelay r = member.relay();
         StepClaim claim = r.awaitClaim(name);
         claimed.accept(name, "by " + claim.injector());
         boolean ok = false;
@@ -193,10 +178,7 @@ public final class RunHost implements InjectorRole {
 
     @Override
     public String check(String name, Supplier<String> evaluate) {
-        ChaosRelay r = relay;
-        if (r == null) {
-            throw new IllegalStateException("run " + spec.runId() + " has not started");
-        }
+        ChaosRelay r = member.relay();
         String failure;
         try {
             failure = evaluate.get();
@@ -209,14 +191,8 @@ public final class RunHost implements InjectorRole {
 
     @Override
     public void awaitStart(Supplier<LiveFigures> live) throws InterruptedException {
-        run.awaitStart();
-        progress = ProgressBoard.start(run, () -> {
-            LiveFigures f = live.get();
-            // a failure is counted a moment before its call is recorded as ended
-            return Progress.now(run.id(), f.calls(), Math.min(f.errors(), f.calls()), f.p99Micros());
-        });
-        clock.measureAndPublish(5); // the reference the guests' offsets are measured against
-        relay = ChaosRelay.host(run, CLAIM_WAIT);
+        // its clock measurement is the reference the guests' offsets are measured against
+        member.awaitStart(live, r -> ChaosRelay.host(r, CLAIM_WAIT));
     }
 
     @Override
@@ -257,70 +233,44 @@ public final class RunHost implements InjectorRole {
     public void leave(Path runDir) {
         Path target = runDir.resolve(INJECTORS_FOLDER);
         try {
-            Files.createDirectories(target);
-            for (int i = 1; i < spec.injectors(); i++) {
-                String id = spec.injectorId(i);
-                Optional<Path> gatlingRun = onlyRunFolder(guestsDir.resolve(id));
-                if (gatlingRun.isPresent()) {
-                    Files.move(gatlingRun.get(), target.resolve(id));
-                }
-                Path logFile = guestsDir.resolve(id + ".log");
-                if (Files.isRegularFile(logFile)) {
-                    Files.move(logFile, target.resolve(id + ".log"));
-                }
-            }
+            guests.gatherInto(target, guestIds());
             Files.writeString(runDir.resolve(RunFolder.INJECTORS_OUTCOME), (failure != null ? "failed: " + failure
                     : partial != null ? "partial: " + partial : "complete") + "\n" + describeClaims());
-            deleteTree(guestsDir);
         } catch (IOException | RuntimeException e) {
             log.warn("run {}: cannot gather the injectors' folders into {}", spec.runId(), target, e);
         }
     }
 
+    private List<String> guestIds() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i < spec.injectors(); i++) {
+            ids.add(spec.injectorId(i));
+        }
+        return ids;
+    }
+
     private String describeClaims() {
         StringBuilder s = new StringBuilder();
-        ChaosRelay r = relay;
-        if (r != null) {
+        member.startedRelay().ifPresent(r -> {
             r.claims().stream().sorted((a, b) -> a.step().equals(b.step()) ? Integer.compare(a.index(), b.index())
                     : a.step().compareTo(b.step())).forEach(c -> s.append(c.step()).append(" #").append(c.index())
                     .append(": ").append(c.state()).append(" by ").append(c.injector()).append('\n'));
-        }
+        });
         exits.forEach(e -> s.append(e).append('\n'));
         return s.toString();
     }
 
-    /** The guest's Gatling run folder, the one folder in its results folder other than its history. */
-    private static Optional<Path> onlyRunFolder(Path results) throws IOException {
-        if (!Files.isDirectory(results)) {
-            return Optional.empty();
-        }
-        try (var dirs = Files.list(results)) {
-            return dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
-                    .max((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        }
-    }
-
+    /** The guests' call histories, less those of lost guests: their last calls never got their ends written. */
     @Override
     public List<Path> historyFiles() {
-        List<Path> files = new ArrayList<>();
-        for (int i = 1; i < spec.injectors(); i++) {
-            Path dir = historyDir(guestsDir, i);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            if (run.lost().contains(spec.injectorId(i))) {
-                // Its JVM died: the calls it had in flight never got their end written.
-                log.warn("run {}: the call history of {} is not checked: it was lost", spec.runId(),
-                        spec.injectorId(i));
-                continue;
-            }
-            try (var list = Files.list(dir)) {
-                list.filter(f -> f.getFileName().toString().endsWith(".history.jsonl")).sorted().forEach(files::add);
-            } catch (IOException e) {
-                log.warn("run {}: cannot list the call histories in {}", spec.runId(), dir, e);
-            }
+        run.lost().forEach(id -> log.warn("run {}: the call history of {} is not checked: it was lost",
+                spec.runId(), id));
+        try {
+            return guests.historyFiles(guestIds(), run.lost());
+        } catch (IOException e) {
+            log.warn("run {}: cannot list the guests' call histories in {}", spec.runId(), guests.root(), e);
+            return List.of();
         }
-        return files;
     }
 
     @Override
@@ -328,32 +278,12 @@ public final class RunHost implements InjectorRole {
         return Optional.ofNullable(failure);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     @Override
     public void close() {
-        ProgressBoard p = progress;
-        if (p != null) {
-            p.close();
-        }
-        ChaosRelay r = relay;
-        if (r != null) {
-            r.close();
-        }
         if (launcher != null) {
             launcher.close();
         }
-        run.close();
-        client.close();
+        member.close();
         if (ownCoordinator != null) {
             ownCoordinator.close();
         }
