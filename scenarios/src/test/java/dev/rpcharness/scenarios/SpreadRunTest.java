@@ -132,16 +132,37 @@ class SpreadRunTest {
         RunHistoryCheck.main(new String[] {host.toString()});
     }
 
-    /** Runs the scenario in this JVM as the host of three injectors; the properties are this run's only. */
+    @Test
+    void anInjectorOverItsErrorThresholdAbortsTheWholeRunAndEveryInjectorStopsSending() throws Exception {
+        // The storm fails a fifth of provider 1's calls from a third of the run on: about 7% of all calls.
+        Future<Integer> run = runSpread(ErrorStormSimulation.class, 2,
+                Map.of("rpc.injectors.abortIfErrorPercent", "0.5"));
+
+        assertThatThrownBy(() -> run.get(3, TimeUnit.MINUTES)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(InjectorRunException.class).hasMessageContaining("aborted by injector-")
+                .hasMessageContaining("over rpc.injectors.abortIfErrorPercent 0.5");
+        Path host = hostFolder();
+        assertThat(outcome(host)).startsWith("failed: ").contains("aborted by injector-");
+        // Both stopped soon after the storm began (at 3 s of 9): far fewer calls than the 1,800 offered.
+        ScenarioRunCalls calls = ScenarioRunCalls.of(host);
+        assertThat(calls.total()).isLessThan(Math.round(RATE * SECONDS * 0.75));
+        assertThat(calls.perInjector()).hasSize(2).allMatch(c -> c < RATE * SECONDS * 0.75 / 2);
+    }
+
+    /** Runs CrashOne in this JVM as the host of three injectors; the properties are this run's only. */
     private Future<Integer> runCrashOne(Map<String, String> extra) {
-        Map<String, String> properties = new LinkedHashMap<>(Map.of("rpc.injectors", "3",
+        return runSpread(CrashOneSimulation.class, 3, extra);
+    }
+
+    private Future<Integer> runSpread(Class<?> simulation, int injectors, Map<String, String> extra) {
+        Map<String, String> properties = new LinkedHashMap<>(Map.of("rpc.injectors", String.valueOf(injectors),
                 "rpc.duration", String.valueOf(SECONDS), "rpc.rate", String.valueOf(RATE),
                 "rpc.resultsDir", results.toString(), "rpc.test.marker", marker));
         properties.putAll(extra);
         return thread.submit(() -> {
             properties.forEach(System::setProperty);
             try {
-                return Gatling$.MODULE$.fromArgs(new String[] {"--simulation", CrashOneSimulation.class.getName(),
+                return Gatling$.MODULE$.fromArgs(new String[] {"--simulation", simulation.getName(),
                     "--results-folder", results.toString()});
             } finally {
                 properties.keySet().forEach(System::clearProperty);
@@ -207,6 +228,19 @@ class SpreadRunTest {
             List<Path> hosts = dirs.filter(d -> Files.isRegularFile(d.resolve(RunFolder.INJECTORS_OUTCOME))).toList();
             assertThat(hosts).hasSize(1);
             return hosts.get(0);
+        }
+    }
+
+    /** The calls each injector's folder recorded (its summary), the host's first. */
+    private record ScenarioRunCalls(List<Long> perInjector) {
+        static ScenarioRunCalls of(Path host) throws Exception {
+            List<Path> folders = dev.rpcharness.reports.run.ScenarioRun.withInjectors(host);
+            return new ScenarioRunCalls(dev.rpcharness.reports.run.ScenarioRun.read(folders).traffic().stream()
+                    .map(dev.rpcharness.reports.run.ScenarioRun.Traffic::calls).toList());
+        }
+
+        long total() {
+            return perInjector.stream().mapToLong(Long::longValue).sum();
         }
     }
 

@@ -65,7 +65,7 @@ public final class RunGuest implements InjectorRole {
 
     @Override
     public boolean sendsArrival(long arrival) {
-        return arrival % spec.injectors() == run.index();
+        return arrival % spec.injectors() == run.index() && !member.stopped();
     }
 
     @Override

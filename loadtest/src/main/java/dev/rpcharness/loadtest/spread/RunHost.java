@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -98,9 +99,14 @@ public final class RunHost implements InjectorRole {
         RunHost host = null;
         try {
             client = CoordinatorSession.open(coordinator, fleet.runId());
+            Map<String, String> options = new TreeMap<>(Map.of("fleet.zookeeper", fleet.fleetZooKeeper(),
+                    "fleet.basePath", fleet.basePath()));
+            boolean abortOnBreach = !Double.isNaN(settings.abortIfErrorPercent());
+            if (abortOnBreach) {
+                options.put(RunMember.ABORT_OPTION, String.valueOf(settings.abortIfErrorPercent()));
+            }
             RunSpec spec = new RunSpec(fleet.runId(), fleet.simulation(), fleet.seed(), settings.injectors(),
-                    settings.barrierTimeout(), settings.onLost(), Map.of("fleet.zookeeper", fleet.fleetZooKeeper(),
-                            "fleet.basePath", fleet.basePath()));
+                    settings.barrierTimeout(), settings.onLost(), options, abortOnBreach);
             Coordinator coordination = new Coordinator(client);
             coordination.publish(spec);
             InjectorRun run = InjectorRun.join(coordination, spec, 0);
@@ -159,7 +165,7 @@ public final class RunHost implements InjectorRole {
 
     @Override
     public boolean sendsArrival(long arrival) {
-        return arrival % spec.injectors() == 0;
+        return arrival % spec.injectors() == 0 && !member.stopped();
     }
 
     @Override

@@ -27,7 +27,10 @@ import java.util.TreeSet;
  *       partial;</li>
  *   <li>{@code rpc.injectors.barrierSeconds} (120): how long the start and end barriers wait;</li>
  *   <li>{@code rpc.injectors.launch} (true): whether the host starts injectors 1 to N-1 itself;</li>
- *   <li>{@code rpc.history.dir}: where a guest records its client's call history (set by the host).</li>
+ *   <li>{@code rpc.history.dir}: where a guest records its client's call history (set by the host);</li>
+ *   <li>{@code rpc.injectors.abortIfErrorPercent=X} (host): an injector whose failed calls pass X% of its ended
+ *       calls (from 100 on, checked each second) aborts the run: every injector stops sending within about 200 ms
+ *       and the run fails naming it, like Gatling's {@code exitHereIfFailed} for the whole run.</li>
  * </ul>
  *
  * @param injectors how many injectors the run has, at least 1
@@ -38,9 +41,12 @@ import java.util.TreeSet;
  * @param barrierTimeout the barriers' bound
  * @param launch whether the host launches the other injectors
  * @param historyDir where a guest writes its call history, or null
+ * @param abortIfErrorPercent NaN, or (the host's {@code rpc.injectors.abortIfErrorPercent}) the share of failed calls
+ *     over which an injector stops the whole run: every injector stops sending, and the run fails naming it
  */
 public record SpreadProperties(int injectors, int index, String coordinator, String runId,
-        LostInjectorPolicy onLost, Duration barrierTimeout, boolean launch, Path historyDir) {
+        LostInjectorPolicy onLost, Duration barrierTimeout, boolean launch, Path historyDir,
+        double abortIfErrorPercent) {
 
     /** The guest's call-history folder property. */
     public static final String HISTORY_DIR = "rpc.history.dir";
@@ -54,7 +60,7 @@ public record SpreadProperties(int injectors, int index, String coordinator, Str
 
     /** A run of one injector. */
     public static final SpreadProperties SOLO = new SpreadProperties(1, 0, null, null, LostInjectorPolicy.FAIL,
-            Duration.ofSeconds(120), true, null);
+            Duration.ofSeconds(120), true, null, Double.NaN);
 
     /**
      * The spread described by {@code properties}.
@@ -94,8 +100,21 @@ public record SpreadProperties(int injectors, int index, String coordinator, Str
         }
         boolean launch = Boolean.parseBoolean(properties.getProperty("rpc.injectors.launch", "true").trim());
         String history = blankToNull(properties.getProperty(HISTORY_DIR));
+        String abort = properties.getProperty("rpc.injectors.abortIfErrorPercent", "").trim();
+        double abortIfErrorPercent = Double.NaN;
+        if (!abort.isEmpty()) {
+            try {
+                abortIfErrorPercent = Double.parseDouble(abort);
+            } catch (NumberFormatException e) {
+                abortIfErrorPercent = -1;
+            }
+            if (!(abortIfErrorPercent >= 0 && abortIfErrorPercent <= 100)) {
+                throw new IllegalArgumentException("rpc.injectors.abortIfErrorPercent must be a percentage from 0 to "
+                        + "100, was '" + abort + "'");
+            }
+        }
         return new SpreadProperties(injectors, index, coordinator, runId, onLost, Duration.ofSeconds(barrier),
-                launch, history == null ? null : Paths.get(history));
+                launch, history == null ? null : Paths.get(history), abortIfErrorPercent);
     }
 
     /**

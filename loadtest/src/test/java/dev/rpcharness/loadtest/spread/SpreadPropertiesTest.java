@@ -71,6 +71,13 @@ class SpreadPropertiesTest {
                 .hasMessage("rpc.injectors.onLost must be fail or partial, was 'ignore'");
         assertThatThrownBy(() -> SpreadProperties.from(of("rpc.injectors.barrierSeconds", "0")))
                 .hasMessage("rpc.injectors.barrierSeconds must be at least 1, was 0");
+        assertThatThrownBy(() -> SpreadProperties.from(of("rpc.injectors.abortIfErrorPercent", "5%")))
+                .hasMessage("rpc.injectors.abortIfErrorPercent must be a percentage from 0 to 100, was '5%'");
+        assertThatThrownBy(() -> SpreadProperties.from(of("rpc.injectors.abortIfErrorPercent", "101")))
+                .hasMessageContaining("was '101'");
+        assertThat(SpreadProperties.from(of("rpc.injectors.abortIfErrorPercent", "2.5")).abortIfErrorPercent())
+                .isEqualTo(2.5);
+        assertThat(SpreadProperties.from(new Properties()).abortIfErrorPercent()).isNaN();
     }
 
     @Test
