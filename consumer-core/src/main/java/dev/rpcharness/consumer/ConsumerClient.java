@@ -116,12 +116,12 @@ public final class ConsumerClient implements AutoCloseable {
                 : String.format("%016x", ThreadLocalRandom.current().nextLong());
         history.client(clientId);
         history.retryBudget(options.retryBudget().maxTokens(), options.retryBudget().tokenRatio());
-        this.transport = new Transport(id, clientId, options.ioThreads(), options.connectTimeout(),
-                options.maxResponseBytes(), options.reconnectBackoffMin(), options.reconnectBackoffMax(),
-                new ResponseDecoder(mapper));
         // Owned callback threads start as needed: one drainer and one watcher, more only while callbacks block.
         this.callbacks = new CallbackExecutor(options.callbackExecutor(),
                 Math.max(4, Runtime.getRuntime().availableProcessors()), "rpc-callback-" + id);
+        this.transport = new Transport(id, clientId, options.ioThreads(), options.connectTimeout(),
+                options.maxResponseBytes(), options.reconnectBackoffMin(), options.reconnectBackoffMax(),
+                new ResponseDecoder(mapper), callbacks);
         this.balancer = new Balancer(transport, options, callbacks);
         this.retryBudget = new RetryThrottle(options.retryBudget(), (allowed, tokens, max) ->
                 balancer.retryBudgetChanged(allowed, String.format(java.util.Locale.ROOT,

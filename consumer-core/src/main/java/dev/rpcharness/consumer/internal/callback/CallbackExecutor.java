@@ -1,6 +1,8 @@
 package dev.rpcharness.consumer.internal.callback;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,9 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Where a client's callbacks run: the user's executor if one was given, else threads the client owns (a
  * {@link DrainerPool}: one drainer awake at a time taking callbacks in batches, and a watcher that hands the
- * queue to another thread when a callback blocks for more than about a millisecond). A callback the user's
+ * queue to another thread when a callback blocks for more than about a millisecond). With the owned threads, an I/O
+ * thread holds the callbacks of one read batch ({@link #hold}) and hands them over together when the batch ends
+ * ({@link #release}), at the latest at the end of its event loop's turn. A callback the user's
  * executor rejects (saturated) is not lost and never runs on an I/O thread: it goes to a small overflow thread
- * owned by the client. Thread-safe.
+ * owned by the client. Thread-safe; a hold belongs to the thread that opened it.
  *
  * <p>Lifecycle: created with the client; {@link #close()} stops the threads the client owns and never shuts down a
  * user's executor. No queued callback is lost on close: what the owned threads have not run after a short wait
@@ -29,6 +33,9 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
     private final Executor target;
     private final DrainerPool owned;
     private final String threadPrefix;
+    /** The batch an I/O thread is holding (between {@link #hold} and {@link #release}); owned threads only. */
+    private final FastThreadLocal<CallbackBatch> held = new FastThreadLocal<>();
+    private final Runnable releaseHere = this::release;
     private ExecutorService overflow;
     private boolean warned;
     private volatile boolean closed;
@@ -54,7 +61,12 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
             throw new RejectedExecutionException("callback executor " + threadPrefix + " is closed");
         }
         if (owned != null) {
-            owned.execute(task);
+            CallbackBatch batch = Thread.currentThread() instanceof FastThreadLocalThread ? held.getIfExists() : null;
+            if (batch != null) {
+                batch.add(task);
+            } else {
+                owned.execute(task);
+            }
             return;
         }
         try {
@@ -65,6 +77,46 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
                 throw e;
             }
             extra.execute(task);
+        }
+    }
+
+    /**
+     * From now until {@link #release}, the callbacks the calling thread hands over are held, then handed to the
+     * owned threads together: one queue entry and at most one wake-up for a whole read batch instead of one per
+     * callback. An I/O thread calls it as a read batch starts (idempotent while held); it does nothing with a
+     * user's executor, which gets each callback as its own task.
+     *
+     * @param loop the calling thread's event loop: a hold still open at the end of its current turn is released
+     *             then, so a batch whose end is never reported loses no callback and delays none beyond one turn
+     */
+    public void hold(Executor loop) {
+        if (owned != null && held.getIfExists() == null) {
+            try {
+                loop.execute(releaseHere);
+            } catch (RejectedExecutionException shuttingDown) {
+                return; // no hold: the callbacks go one by one
+            }
+            held.set(new CallbackBatch());
+        }
+    }
+
+    /**
+     * Hands the callbacks held on the calling thread since {@link #hold} to the owned threads, and stops holding.
+     * Nothing when none are held. After close they run here, on the calling thread.
+     */
+    public void release() {
+        if (owned == null) {
+            return;
+        }
+        CallbackBatch batch = held.getIfExists();
+        if (batch == null) {
+            return;
+        }
+        held.remove();
+        try {
+            owned.executeAll(batch);
+        } catch (RejectedExecutionException closing) {
+            batch.run();
         }
     }
 

@@ -30,12 +30,22 @@ import org.slf4j.LoggerFactory;
  * when all {@code maxThreads} threads are inside blocked callbacks do the others wait. While the leader sleeps for
  * long (about 64 ms) the watcher parks too; the leader wakes it when it wakes.
  *
- * <p>Ordering: callbacks start in the order they were queued while one leader runs; after a hand-over the blocked
- * callback goes on beside the next ones. Rarely, around a hand-over, two threads take callbacks for a moment.
+ * <p>Batches. An I/O thread hands over the callbacks of one read batch together ({@link #executeAll}): one queue
+ * entry, so one queue insert and at most one wake-up for the whole batch rather than one per callback (a read
+ * batch of a busy connection completes a hundred calls and more; handed over one by one they woke the sleeping
+ * leader several times per batch). The leader claims a batch's callbacks one at a time through the batch's own
+ * cursor ({@link CallbackBatch}), and the batch it is in is visible to the watcher: a watcher that takes over from a
+ * leader blocked inside a batch goes on with the rest of that batch before the queue, so a blocked callback holds
+ * up the callbacks after it in its batch no longer than any other queued callback.
+ *
+ * <p>Ordering: callbacks start in the order they were queued (within a batch, in the batch's order) while one
+ * leader runs; after a hand-over the blocked callback goes on beside the next ones. Rarely, around a hand-over,
+ * two threads take callbacks for a moment; each callback still runs exactly once.
  *
  * <p>Threading: {@link #execute} from any thread; the roles change with compare-and-set on one word, no lock on
  * the hot path. Lifecycle: threads start on the first callback; {@link #close()} stops them after the queue is
- * empty, waits about half a second, then runs what is still queued on the closing thread. After close,
+ * empty, waits about half a second, then runs what is still queued on the closing thread, including the rest of
+ * a batch whose thread is still blocked in one of its callbacks. After close,
  * {@link #execute} rejects.
  */
 final class DrainerPool implements Executor, AutoCloseable {
@@ -73,6 +83,23 @@ final class DrainerPool implements Executor, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
+        hand(task);
+    }
+
+    /**
+     * Hands over the callbacks of one read batch as one queue entry: one queue insert and at most one wake-up for
+     * all of them. They run in the order they were added; a thread that takes over from a drainer blocked in one
+     * of them runs the rest.
+     */
+    void executeAll(CallbackBatch batch) {
+        if (batch.size() == 1) {
+            hand(batch.first());
+        } else if (batch.size() > 1) {
+            hand(batch);
+        }
+    }
+
+    private void hand(Runnable task) {
         if (closed) {
             throw new RejectedExecutionException("callback executor " + name + " is closed");
         }
@@ -115,7 +142,9 @@ final class DrainerPool implements Executor, AutoCloseable {
         while (true) {
             int c = ctl.get();
             if (c >> 1 == me.index) {
-                lead(me);
+                CallbackBatch inherited = me.inherited;
+                me.inherited = null;
+                lead(me, inherited);
                 if (closed && queue.isEmpty() && ctl.get() >> 1 == me.index) {
                     return;
                 }
@@ -132,12 +161,24 @@ final class DrainerPool implements Executor, AutoCloseable {
         }
     }
 
-    /** Runs queued callbacks while this worker leads; returns when another took over, or on close. */
-    private void lead(Worker me) {
+    /**
+     * Runs queued callbacks while this worker leads; returns when another took over, or on close. A worker that
+     * took over first finishes the batch the blocked leader was in ({@code inherited}, null for none).
+     */
+    private void lead(Worker me, CallbackBatch inherited) {
         int running = me.index << 1;
+        if (inherited != null && !runBatch(me, inherited)) {
+            return;
+        }
         while (true) {
             Runnable task;
             while ((task = queue.poll()) != null) {
+                if (task instanceof CallbackBatch batch) {
+                    if (!runBatch(me, batch)) {
+                        return;
+                    }
+                    continue;
+                }
                 me.enter();
                 runQuietly(task);
                 me.leave();
@@ -165,6 +206,28 @@ final class DrainerPool implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Runs a batch's callbacks one by one while this worker leads; false when another took over (it goes on with
+     * the rest of the batch).
+     */
+    private boolean runBatch(Worker me, CallbackBatch batch) {
+        me.batch = batch;
+        try {
+            Runnable task;
+            while ((task = batch.next()) != null) {
+                me.enter();
+                runQuietly(task);
+                me.leave();
+                if (ctl.get() >> 1 != me.index) {
+                    return false; // the watcher took the queue and this batch while this callback blocked
+                }
+            }
+            return true;
+        } finally {
+            me.batch = null;
+        }
+    }
+
     /** Looks at the leader each tick and takes over from a blocked one; returns when this worker leads. */
     private void watch(Worker me) {
         int lastLeader = -1;
@@ -187,9 +250,13 @@ final class DrainerPool implements Executor, AutoCloseable {
             }
             sleepingTicks = 0;
             int leader = c >> 1;
-            long seq = workers[leader].seq();
-            if (leader == lastLeader && seq == lastSeq && (seq & 1) != 0 && !queue.isEmpty()
+            Worker stuck = workers[leader];
+            long seq = stuck.seq();
+            CallbackBatch batch = stuck.batch;
+            if (leader == lastLeader && seq == lastSeq && (seq & 1) != 0
+                    && (!queue.isEmpty() || batch != null && batch.hasMore())
                     && ctl.compareAndSet(c, me.index << 1)) {
+                me.inherited = batch;
                 watcher.compareAndSet(me.index, -1);
                 log.debug("callback thread {} blocked in a callback; {} takes the queue",
                         workers[leader].thread.getName(), me.thread.getName());
@@ -224,11 +291,11 @@ final class DrainerPool implements Executor, AutoCloseable {
     private void runQueuedHere() {
         Runnable task;
         while ((task = queue.poll()) != null) {
-            runQuietly(task);
+            runQuietly(task); // a batch runs whatever of it is unclaimed
         }
     }
 
-    private static void runQuietly(Runnable task) {
+    static void runQuietly(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException | Error e) {
@@ -263,6 +330,12 @@ final class DrainerPool implements Executor, AutoCloseable {
                 interrupted = true;
             }
         }
+        for (int i = 0; i < count; i++) {
+            CallbackBatch left = workers[i].batch; // a worker still blocked in a batch: the rest of it runs here
+            if (left != null) {
+                left.run();
+            }
+        }
         runQueuedHere();
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -283,6 +356,10 @@ final class DrainerPool implements Executor, AutoCloseable {
 
         final int index;
         Thread thread;
+        /** The batch this worker is running, null between batches; read by the watcher and by close. */
+        volatile CallbackBatch batch;
+        /** The batch of the blocked leader this worker took over from; this worker's own field. */
+        CallbackBatch inherited;
         private long seq; // written by the worker only, with release stores (no fence per callback)
 
         Worker(int index) {

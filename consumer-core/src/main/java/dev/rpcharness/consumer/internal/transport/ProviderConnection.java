@@ -64,6 +64,18 @@ public final class ProviderConnection implements CallHolder {
                               ConnectionListener listener, Executor resolver, ResponseDecoder decoder,
                               int maxResponseBytes,
                               long backoffMinNanos, long backoffMaxNanos, String clientId) {
+        this(node, slot, eventLoop, template, listener, resolver, decoder, maxResponseBytes, backoffMinNanos,
+                backoffMaxNanos, clientId, null);
+    }
+
+    /**
+     * @param callbackBatches first handler of each channel's pipeline (the callbacks of a read batch handed over
+     *                        together), or null for none
+     */
+    ProviderConnection(ProviderNode node, int slot, EventLoop eventLoop, Bootstrap template,
+                       ConnectionListener listener, Executor resolver, ResponseDecoder decoder, int maxResponseBytes,
+                       long backoffMinNanos, long backoffMaxNanos, String clientId,
+                       CallbackBatchHandler callbackBatches) {
         this.node = node;
         this.address = node.address();
         this.slot = slot;
@@ -75,6 +87,9 @@ public final class ProviderConnection implements CallHolder {
         Bootstrap bootstrap = template.clone(eventLoop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (callbackBatches != null) {
+                    ch.pipeline().addLast("callback-batches", callbackBatches);
+                }
                 ResponseProgress progress = new ResponseProgress();
                 ch.pipeline().addLast("progress", progress);
                 ch.pipeline().addLast("http-frames", new ResponseFrameDecoder(maxResponseBytes));

@@ -1,5 +1,6 @@
 package dev.rpcharness.consumer.internal.transport;
 
+import dev.rpcharness.consumer.internal.callback.CallbackExecutor;
 import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
 import dev.rpcharness.protocol.ProviderNode;
 import io.netty.bootstrap.Bootstrap;
@@ -39,14 +40,17 @@ public final class Transport implements AutoCloseable {
     private final long backoffMinNanos;
     private final long backoffMaxNanos;
     private final String clientId;
+    private final CallbackBatchHandler callbackBatches;
     private volatile NameResolver names = NameResolver.SYSTEM;
 
     /**
      * @param id       name part of the threads, unique per client
-     * @param clientId the client's id, sent on every request of every connection
+     * @param clientId  the client's id, sent on every request of every connection
+     * @param callbacks the client's callback executor: the callbacks of a read batch are handed to it together;
+     *                  null to hand each over alone
      */
     public Transport(String id, String clientId, int ioThreads, Duration connectTimeout, int maxResponseBytes,
-                     Duration backoffMin, Duration backoffMax, ResponseDecoder decoder) {
+                     Duration backoffMin, Duration backoffMax, ResponseDecoder decoder, CallbackExecutor callbacks) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends SocketChannel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
@@ -67,12 +71,13 @@ public final class Transport implements AutoCloseable {
         this.backoffMinNanos = backoffMin.toNanos();
         this.backoffMaxNanos = backoffMax.toNanos();
         this.clientId = clientId;
+        this.callbackBatches = callbacks == null ? null : new CallbackBatchHandler(callbacks);
     }
 
     /** A new connection to {@code node} (not started) reporting to {@code listener}. */
     public ProviderConnection newConnection(ProviderNode node, int slot, ConnectionListener listener) {
         ProviderConnection c = new ProviderConnection(node, slot, group.next(), bootstrap, listener, resolver,
-                decoder, maxResponseBytes, backoffMinNanos, backoffMaxNanos, clientId);
+                decoder, maxResponseBytes, backoffMinNanos, backoffMaxNanos, clientId, callbackBatches);
         c.nameResolver(names);
         return c;
     }

@@ -58,7 +58,7 @@ class HostNameResolutionTest {
         try (WirePeer live = new WirePeer(new HelloServiceImpl()).start();
              WirePeer named = new WirePeer(new HelloServiceImpl()).start();
              Transport transport = new Transport("resolve-test", "resolve-test", 1, Duration.ofSeconds(2), 1 << 20,
-                     Duration.ofMillis(50), Duration.ofMillis(200), new ResponseDecoder(mapper))) {
+                     Duration.ofMillis(50), Duration.ofMillis(200), new ResponseDecoder(mapper), null)) {
             transport.nameResolver(host -> {
                 resolvedOn.set(Thread.currentThread().getName());
                 resolving.countDown();
