@@ -25,10 +25,21 @@ final class CallbackBatch implements Runnable {
         }
     }
 
+    private final Object owner;
     private Runnable[] tasks = new Runnable[16];
     private int size;
     @SuppressWarnings("unused") // through CURSOR
     private volatile int cursor;
+
+    /** @param owner the executor that holds this batch on an I/O thread and hands it over */
+    CallbackBatch(Object owner) {
+        this.owner = owner;
+    }
+
+    /** The executor this batch is for. */
+    Object owner() {
+        return owner;
+    }
 
     /** Adds a callback; by the filling thread, before the batch is published. */
     void add(Runnable task) {

@@ -29,12 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class CallbackExecutor implements Executor, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackExecutor.class);
+    /**
+     * The batch an I/O thread is holding (between {@link #hold} and {@link #release}), naming the executor it is
+     * for. One slot for every client: Netty never reuses a {@code FastThreadLocal}'s index, so one per client would
+     * grow the thread-local map of every I/O thread started after many clients were made.
+     */
+    private static final FastThreadLocal<CallbackBatch> HELD = new FastThreadLocal<>();
 
     private final Executor target;
     private final DrainerPool owned;
     private final String threadPrefix;
-    /** The batch an I/O thread is holding (between {@link #hold} and {@link #release}); owned threads only. */
-    private final FastThreadLocal<CallbackBatch> held = new FastThreadLocal<>();
     private final Runnable releaseHere = this::release;
     private ExecutorService overflow;
     private boolean warned;
@@ -61,8 +65,8 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
             throw new RejectedExecutionException("callback executor " + threadPrefix + " is closed");
         }
         if (owned != null) {
-            CallbackBatch batch = Thread.currentThread() instanceof FastThreadLocalThread ? held.getIfExists() : null;
-            if (batch != null) {
+            CallbackBatch batch = Thread.currentThread() instanceof FastThreadLocalThread ? HELD.getIfExists() : null;
+            if (batch != null && batch.owner() == this) {
                 batch.add(task);
             } else {
                 owned.execute(task);
@@ -90,13 +94,13 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
      *             then, so a batch whose end is never reported loses no callback and delays none beyond one turn
      */
     public void hold(Executor loop) {
-        if (owned != null && held.getIfExists() == null) {
+        if (owned != null && HELD.getIfExists() == null) {
             try {
                 loop.execute(releaseHere);
             } catch (RejectedExecutionException shuttingDown) {
                 return; // no hold: the callbacks go one by one
             }
-            held.set(new CallbackBatch());
+            HELD.set(new CallbackBatch(this));
         }
     }
 
@@ -108,11 +112,11 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
         if (owned == null) {
             return;
         }
-        CallbackBatch batch = held.getIfExists();
-        if (batch == null) {
+        CallbackBatch batch = HELD.getIfExists();
+        if (batch == null || batch.owner() != this) {
             return;
         }
-        held.remove();
+        HELD.remove();
         try {
             owned.executeAll(batch);
         } catch (RejectedExecutionException closing) {

@@ -45,6 +45,32 @@ class CallbackBatchTest {
     }
 
     @Test
+    void aHoldIsItsExecutorsOnlyAnotherExecutorsCallbacksOnTheSameThreadGoToItsOwnPoolAtOnce() throws Exception {
+        EventLoop loop = loops.next();
+        CountDownLatch otherRan = new CountDownLatch(1);
+        CountDownLatch heldRan = new CountDownLatch(1);
+        List<String> otherThread = new CopyOnWriteArrayList<>();
+        try (CallbackExecutor holder = new CallbackExecutor(null, 2, "cb-holder");
+                CallbackExecutor other = new CallbackExecutor(null, 2, "cb-other")) {
+            onLoop(loop, () -> {
+                holder.hold(loop);
+                holder.execute(heldRan::countDown);
+                other.execute(() -> {
+                    otherThread.add(Thread.currentThread().getName());
+                    otherRan.countDown();
+                });
+                other.release(); // not its hold: nothing happens to the holder's batch
+                // The other executor's callback is not in the holder's batch: it runs while the batch is held.
+                assertThat(otherRan.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(heldRan.await(200, TimeUnit.MILLISECONDS)).isFalse();
+                holder.release();
+            });
+            assertThat(heldRan.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(otherThread).singleElement().asString().startsWith("cb-other");
+    }
+
+    @Test
     void heldCallbacksWaitForTheReleaseThenRunOnceEachInOrderOnThePool() throws Exception {
         EventLoop loop = loops.next();
         List<Integer> order = new CopyOnWriteArrayList<>();
