@@ -78,11 +78,12 @@ class InjectorMergeTest {
             assertThat(callsB).isEqualTo(RATE * SECONDS);
             assertThat(ma.calls()).isEqualTo(callsA + callsB);
             // They loaded at the same time (the run's start barrier): their seconds were added together, not laid end
-            // to end.
+            // to end. (One second either way: an interval ending near a half second falls into the bucket before or
+            // after it depending on the first interval of the merge, and each folder is shifted by its clock offset.)
             double secondsA = ScenarioAnalysis.of(a).seconds();
             double secondsB = ScenarioAnalysis.of(b).seconds();
             assertThat(ma.seconds()).as("merged busy seconds").isLessThanOrEqualTo(secondsA + secondsB - 2)
-                    .isGreaterThanOrEqualTo(Math.max(secondsA, secondsB));
+                    .isGreaterThanOrEqualTo(Math.max(secondsA, secondsB) - 1);
             assertThat(merged.timeline()).extracting(TimelineEntry::action)
                     .contains("injector-start", "injector-stop", "crash", "restart");
             assertThat(merged.timeline().stream().filter(e -> e.action().equals("injector-start"))
