@@ -119,14 +119,14 @@ public final class ChaosRelay implements AutoCloseable {
         if (latch == null) {
             throw new IllegalStateException("the host runs steps, it does not conduct them: use awaitClaim");
         }
-        String path = nextStep(name);
+        Node step = next(reached, paths.chaos(), name);
         long deadline = System.nanoTime() + wait.toNanos();
         while (!closed) {
-            Optional<StepClaim> claim = read(path);
+            Optional<StepClaim> claim = read(step.path());
             if (claim.isPresent() && !StepClaim.CLAIMED.equals(claim.get().state())) {
                 return claim.get();
             }
-            if (claim.isEmpty() && latch.hasLeadership() && claim(path, name, true)) {
+            if (claim.isEmpty() && latch.hasLeadership() && claim(step, name, true)) {
                 log.info("run {}: {} claimed chaos step '{}'", run.spec().runId(), run.id(), name);
             }
             if (System.nanoTime() > deadline) {
@@ -146,10 +146,10 @@ public final class ChaosRelay implements AutoCloseable {
      * other injector is alive or nobody claimed it within the claim wait.
      */
     public StepClaim awaitClaim(String name) throws InterruptedException {
-        String path = nextStep(name);
+        Node step = next(reached, paths.chaos(), name);
         long deadline = System.nanoTime() + wait.toNanos();
         while (!closed) {
-            Optional<StepClaim> claim = read(path);
+            Optional<StepClaim> claim = read(step.path());
             if (claim.isPresent()) {
                 return claim.get();
             }
@@ -157,7 +157,7 @@ public final class ChaosRelay implements AutoCloseable {
             if (alone || System.nanoTime() > deadline) {
                 log.warn("run {}: no conductor claimed chaos step '{}' ({}); {} claims it", run.spec().runId(), name,
                         alone ? "no other injector is alive" : "within " + wait.toMillis() + " ms", run.id());
-                claim(path, name, false);
+                claim(step, name, false);
                 continue; // read back who won
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
@@ -200,7 +200,7 @@ public final class ChaosRelay implements AutoCloseable {
      * @param failure why the check failed, or null when it held
      */
     public void publishCheck(String name, String failure) {
-        String path = nextCheck(name);
+        String path = next(checksReached, paths.checks(), name).path();
         try {
             client.create().creatingParentContainersIfNeeded().forPath(path, JSON.writeValueAsBytes(
                     failure == null ? Map.of("ok", true) : Map.of("ok", false, "failure", failure)));
@@ -217,7 +217,7 @@ public final class ChaosRelay implements AutoCloseable {
      * @throws InjectorRunException when no verdict comes within the wait
      */
     public Optional<String> awaitCheck(String name) throws InterruptedException {
-        String path = nextCheck(name);
+        String path = next(checksReached, paths.checks(), name).path();
         long deadline = System.nanoTime() + wait.toNanos();
         while (!closed) {
             try {
@@ -242,15 +242,7 @@ public final class ChaosRelay implements AutoCloseable {
 
     /** Every step claimed so far in this run, read from ZooKeeper, in no particular order. */
     public List<StepClaim> claims() {
-        List<StepClaim> claims = new ArrayList<>();
-        try {
-            for (String child : client.getChildren().forPath(paths.chaos())) {
-                read(ZKPaths.makePath(paths.chaos(), child)).ifPresent(claims::add);
-            }
-        } catch (Exception e) {
-            throw new InjectorRunException("run " + run.spec().runId() + ": reading " + paths.chaos() + " failed", e);
-        }
-        return claims;
+        return claimsAt(client, paths.chaos(), run.spec().runId());
     }
 
     /**
@@ -258,39 +250,37 @@ public final class ChaosRelay implements AutoCloseable {
      * {@link Coordinator#DEFAULT_BASE_PATH}); empty before the first.
      */
     public static List<StepClaim> claimsOf(CuratorFramework client, String runId) {
-        String chaos = RunPaths.of(Coordinator.DEFAULT_BASE_PATH, runId).chaos();
+        return claimsAt(client, RunPaths.of(Coordinator.DEFAULT_BASE_PATH, runId).chaos(), runId);
+    }
+
+    private static List<StepClaim> claimsAt(CuratorFramework client, String chaos, String runId) {
         List<StepClaim> claims = new ArrayList<>();
         try {
             if (client.checkExists().forPath(chaos) == null) {
                 return claims;
             }
             for (String child : client.getChildren().forPath(chaos)) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> f = JSON.readValue(client.getData().forPath(ZKPaths.makePath(chaos, child)),
-                        Map.class);
-                claims.add(new StepClaim(((Number) f.get("index")).intValue(), (String) f.get("step"),
-                        (String) f.get("injector"), (String) f.get("state")));
+                read(client, ZKPaths.makePath(chaos, child), runId).ifPresent(claims::add);
             }
         } catch (KeeperException.NoNodeException e) {
-            // a claim went with its run
+            // the run's nodes went meanwhile
+        } catch (InjectorRunException e) {
+            throw e;
         } catch (Exception e) {
             throw new InjectorRunException("run " + runId + ": reading " + chaos + " failed", e);
         }
         return claims;
     }
 
-    /** The node of the next step named {@code name} this injector reaches. */
-    private synchronized String nextStep(String name) {
-        Objects.requireNonNull(name, "name");
-        int occurrence = reached.merge(name, 1, Integer::sum) - 1;
-        return ZKPaths.makePath(paths.chaos(), nodeName(name, occurrence));
+    /** A step's or check's node: its name's occurrence among those this injector reached, and its path. */
+    private record Node(int occurrence, String path) {
     }
 
-    /** The node of the next check named {@code name} this injector reaches. */
-    private synchronized String nextCheck(String name) {
+    /** The node, under {@code parent}, of the next step or check named {@code name} this injector reaches. */
+    private synchronized Node next(Map<String, Integer> counts, String parent, String name) {
         Objects.requireNonNull(name, "name");
-        int occurrence = checksReached.merge(name, 1, Integer::sum) - 1;
-        return ZKPaths.makePath(paths.checks(), nodeName(name, occurrence));
+        int occurrence = counts.merge(name, 1, Integer::sum) - 1;
+        return new Node(occurrence, ZKPaths.makePath(parent, nodeName(name, occurrence)));
     }
 
     private static String nodeName(String name, int occurrence) {
@@ -298,10 +288,10 @@ public final class ChaosRelay implements AutoCloseable {
     }
 
     /** Creates the step's node; a candidate's claim holds only while its latch node exists. */
-    private boolean claim(String path, String name, boolean asCandidate) {
-        int occurrence = Integer.parseInt(path.substring(path.lastIndexOf('#') + 1));
+    private boolean claim(Node step, String name, boolean asCandidate) {
+        String path = step.path();
         try {
-            byte[] data = json(new StepClaim(occurrence, name, run.id(), StepClaim.CLAIMED));
+            byte[] data = json(new StepClaim(step.occurrence(), name, run.id(), StepClaim.CLAIMED));
             if (asCandidate) {
                 String ours = latch.getOurPath();
                 if (ours == null) {
@@ -325,6 +315,11 @@ public final class ChaosRelay implements AutoCloseable {
     }
 
     private Optional<StepClaim> read(String path) {
+        return read(client, path, run.spec().runId());
+    }
+
+    /** The claim in node {@code path}, or empty when there is none. */
+    private static Optional<StepClaim> read(CuratorFramework client, String path, String runId) {
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> f = JSON.readValue(client.getData().forPath(path), Map.class);
@@ -333,7 +328,7 @@ public final class ChaosRelay implements AutoCloseable {
         } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
         } catch (Exception e) {
-            throw new InjectorRunException("run " + run.spec().runId() + ": reading " + path + " failed", e);
+            throw new InjectorRunException("run " + runId + ": reading " + path + " failed", e);
         }
     }
 
