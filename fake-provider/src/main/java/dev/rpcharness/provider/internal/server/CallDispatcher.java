@@ -79,6 +79,11 @@ final class CallDispatcher {
     private final CallDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
+    /**
+     * Threads in {@link #awaitQuiet}: {@link #finished} takes the lock to wake them only when there are any (with
+     * calls answered on the I/O thread, the count of calls in flight falls to zero after nearly every call).
+     */
+    private final AtomicInteger drainWaiters = new AtomicInteger();
     private volatile FaultDecider decider;
     private volatile CallCounters.Method unknownCounters;
     private volatile long lastReceivedNanos = System.nanoTime();
@@ -138,6 +143,15 @@ final class CallDispatcher {
      * {@code deadlineNanos} (a {@link System#nanoTime} value); returns whether it got quiet.
      */
     boolean awaitQuiet(long quietNanos, long deadlineNanos) throws InterruptedException {
+        drainWaiters.incrementAndGet(); // before reading the count: a call finishing after the read sees the waiter
+        try {
+            return awaitQuietWaiting(quietNanos, deadlineNanos);
+        } finally {
+            drainWaiters.decrementAndGet();
+        }
+    }
+
+    private boolean awaitQuietWaiting(long quietNanos, long deadlineNanos) throws InterruptedException {
         synchronized (drainLock) {
             while (true) {
                 long now = System.nanoTime();
@@ -157,7 +171,7 @@ final class CallDispatcher {
 
     /** Marks a call finished (answered, faulted or dropped). */
     void finished() {
-        if (inFlight.decrementAndGet() == 0) {
+        if (inFlight.decrementAndGet() == 0 && drainWaiters.get() > 0) {
             synchronized (drainLock) {
                 drainLock.notifyAll();
             }
@@ -184,7 +198,7 @@ final class CallDispatcher {
         if (fault != null) {
             stats.recordFault(counters, fault.kind());
         }
-        long deadline = call.receivedNanos() + decision.delayNanos();
+        long delay = decision.delayNanos();
         FaultWriter writer = new FaultWriter(this, call, fault, current, counters);
         if (fault != null && fault.kind() == FaultKind.HANG) {
             LOG.debug("{} hangs {} id {}", providerName(), call.label(), call.requestId());
@@ -192,7 +206,7 @@ final class CallDispatcher {
             return;
         }
         if (fault != null && !FaultWriter.needsOutcome(fault)) {
-            connection.at(deadline, writer.withOutcome(null));
+            connection.after(call.receivedNanos(), delay, writer.withOutcome(null));
             return;
         }
         DecodedCall decoded = call.decoded();
@@ -203,13 +217,13 @@ final class CallDispatcher {
             }
             target = services.target(decoded.binding, providerName);
         } catch (ServiceTable.UnknownTargetException e) {
-            connection.at(deadline, writer.withOutcome(
+            connection.after(call.receivedNanos(), delay, writer.withOutcome(
                     RpcResponse.failure(call.requestId(), new RpcError(e.remoteType(), e.getMessage()))));
             return;
         }
         if (onIoThread) {
             executed.executed(call.clientId(), connection.remotePort(), call.requestId());
-            connection.at(deadline, writer.withOutcome(invoke(call, target)));
+            connection.after(call.receivedNanos(), delay, writer.withOutcome(invoke(call, target)));
             return;
         }
         try {
@@ -220,7 +234,7 @@ final class CallDispatcher {
                     return;
                 }
                 executed.executed(call.clientId(), connection.remotePort(), call.requestId());
-                connection.at(deadline, writer.withOutcome(invoke(call, target)));
+                connection.after(call.receivedNanos(), delay, writer.withOutcome(invoke(call, target)));
             });
         } catch (RejectedExecutionException e) {
             // The provider is closing: nobody will answer this call.

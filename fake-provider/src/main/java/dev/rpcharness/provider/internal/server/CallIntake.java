@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns one connection's requests into calls: a {@link CallRequest} from the fast path, or a full request from
@@ -32,8 +31,8 @@ final class CallIntake {
 
     /** A plain call read by the fast path. */
     void accept(CallRequest request) {
-        call(request.requestId(), request.body(), request.keepAlive(), request.timeout(), request.callSeq(),
-                request.clientId(), request.deadline());
+        call(request.requestId(), request.body(), request.keepAlive(), request.budgetNanos(), request.callSeq(),
+                request.clientId(), request.deadlineMillis());
     }
 
     /** A request as Netty's decoder and aggregator gave it. */
@@ -55,14 +54,16 @@ final class CallIntake {
             answer(405, headerId, "method " + req.method() + " not allowed; calls are POST");
             return;
         }
-        call(headerId, req.content(), HttpUtil.isKeepAlive(req), req.headers().get(WireContract.TIMEOUT_HEADER),
-                req.headers().get(WireContract.CALL_SEQ_HEADER),
-                req.headers().get(WireContract.CLIENT_ID_HEADER), req.headers().get(WireContract.DEADLINE_HEADER));
+        call(headerId, req.content(), HttpUtil.isKeepAlive(req),
+                CallHeaders.budgetNanos(CallHeaders.positiveDecimal(req.headers().get(WireContract.TIMEOUT_HEADER))),
+                CallHeaders.positiveDecimal(req.headers().get(WireContract.CALL_SEQ_HEADER)),
+                req.headers().get(WireContract.CLIENT_ID_HEADER),
+                CallHeaders.positiveDecimal(req.headers().get(WireContract.DEADLINE_HEADER)));
     }
 
     /** A {@code POST /rpc}: decodes its body and dispatches the call. */
-    private void call(String headerId, ByteBuf body, boolean keepAlive, String timeoutHeader, String callSeqHeader,
-                      String clientId, String deadlineHeader) {
+    private void call(String headerId, ByteBuf body, boolean keepAlive, long budgetNanos, long callSeq,
+                      String clientId, long deadlineMillis) {
         int length = body.readableBytes();
         if (length > scratch.length && length <= CallDecoder.SCRATCH_LIMIT) {
             scratch = new byte[Math.min(CallDecoder.SCRATCH_LIMIT, Math.max(length, scratch.length * 2))];
@@ -82,8 +83,7 @@ final class CallIntake {
         String previous = lastRequestId;
         lastRequestId = id;
         dispatcher.dispatch(connection, new CallDispatcher.Call(id, previous, request, System.nanoTime(), keepAlive,
-                budgetNanos(timeoutHeader), callSeq(callSeqHeader),
-                clientId == null || clientId.isEmpty() ? null : clientId, deadlineMillis(deadlineHeader)));
+                budgetNanos, callSeq, clientId == null || clientId.isEmpty() ? null : clientId, deadlineMillis));
     }
 
     /** Answers a request that is not a call with a plain-text error, in turn with the connection's answers. */
@@ -92,49 +92,8 @@ final class CallIntake {
                 message.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /**
-     * The consumer's call-sequence number from the optional {@code X-Rpc-Call-Seq} header; 0 when absent or not a
-     * positive decimal number (the call's faults are then drawn in arrival order).
-     */
-    static long callSeq(String header) {
-        return positiveDecimal(header);
-    }
-
-    /**
-     * The caller's deadline (wall-clock epoch milliseconds) from the optional {@code X-Rpc-Deadline-Ms} header; 0
-     * (none) when absent or not a positive decimal number.
-     */
-    static long deadlineMillis(String header) {
-        return positiveDecimal(header);
-    }
-
-    private static long positiveDecimal(String header) {
-        if (header == null) {
-            return 0L;
-        }
-        try {
-            long seq = Long.parseLong(header.trim());
-            return seq > 0 ? seq : 0L;
-        } catch (NumberFormatException e) {
-            return 0L;
-        }
-    }
-
     /** The decoded path of a request target; the call path itself without building a decoder. */
     static String path(String uri) {
         return WireContract.CALL_PATH.equals(uri) ? uri : new QueryStringDecoder(uri).path();
-    }
-
-    /** The caller's budget from {@code X-Rpc-Timeout-Ms}; 0 (none) when absent or not a positive number. */
-    static long budgetNanos(String header) {
-        if (header == null) {
-            return 0L;
-        }
-        try {
-            long millis = Long.parseLong(header.trim());
-            return millis > 0 ? TimeUnit.MILLISECONDS.toNanos(millis) : 0L;
-        } catch (NumberFormatException e) {
-            return 0L;
-        }
     }
 }

@@ -119,12 +119,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Runs {@code write} on this connection's event loop once {@code deadlineNanos} (a {@link System#nanoTime}
-     * value) has passed, in turn with the other answers of the connection.
+     * Runs {@code write} on this connection's event loop once {@code delayNanos} have passed since
+     * {@code fromNanos} (a {@link System#nanoTime} value), in turn with the other answers of the connection. Without
+     * a delay, on the event loop, it runs at once without reading the clock.
      */
-    void at(long deadlineNanos, PendingWrite write) {
+    void after(long fromNanos, long delayNanos, PendingWrite write) {
         Channel ch = ctx.channel();
-        long wait = deadlineNanos - System.nanoTime();
+        long wait = delayNanos <= 0 ? 0L : fromNanos + delayNanos - System.nanoTime();
         if (wait <= 0 && ch.eventLoop().inEventLoop()) {
             submit(write);
             return;

@@ -55,6 +55,10 @@ final class CallRequestBytes {
             " POST /rpc HTTP/1.1", "POST /RPC HTTP/1.1", "POST /rpc/ HTTP/1.1");
     private static final List<String> IDS = List.of("1", "42", "0", "-1", "007", "18446744073709551616", "abc", "",
             " 5 ", "\t6\t", "1 2", "caf\u00e9", "9\u0001");
+    private static final List<String> CLIENT_IDS = List.of("c1", "c1", "c1", "c2", "0123456789abcdef", "");
+    private static final List<String> NUMBER_SPELLINGS = List.of("+5", "-5", "-0", "+", "-", "007", "0", "",
+            "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551616",
+            "99999999999999999999", "1 2", "1\t2", "5a", "0x10", "1e3", "\u0665", "\u00b2");
     private static final List<String> LENGTH_SPELLINGS = List.of("+%d", "-1", " %d ", "0x%d", "%d, %d", "",
             "%d0000000000000000000", "0%d", "%d.0", "%d%d", "1e3", "9223372036854775807", "99999999999999999999");
     private static final List<String> ODD_HEADERS = List.of("Expect: 100-continue", "Transfer-Encoding: chunked",
@@ -75,8 +79,12 @@ final class CallRequestBytes {
     static Input next(Pick pick) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         int requests = pick.between(1, 3);
+        // A consumer repeats the start of its heads (Host, Content-Type, its client id) on every call: most
+        // connections here do too, with the lines varied once per connection, so the decoder's known start is
+        // taken, missed and replaced.
+        List<String> start = pick.oneIn(4) ? null : consumerStart(pick);
         for (int i = 0; i < requests; i++) {
-            all.writeBytes(request(pick));
+            all.writeBytes(request(pick, start == null || pick.oneIn(6) ? consumerStart(pick) : start));
         }
         if (pick.oneIn(10)) {
             all.writeBytes(latin1(pick, 1, 40)); // garbage after the requests
@@ -85,24 +93,44 @@ final class CallRequestBytes {
         return new Input(cut(bytes, pick), pick.oneIn(2));
     }
 
-    private static byte[] request(Pick pick) {
+    /** The header lines a consumer sends ahead of the per-call ones, varied. */
+    private static List<String> consumerStart(Pick pick) {
+        List<String> lines = new ArrayList<>();
+        if (!pick.oneIn(4)) {
+            lines.add("Host: 127.0.0.1");
+        }
+        if (pick.oneIn(2)) {
+            lines.add(name(pick, "Content-Type") + ": application/json");
+        }
+        if (pick.oneIn(2)) {
+            lines.add(name(pick, WireContract.CLIENT_ID_HEADER) + ":" + blank(pick) + pick.of(CLIENT_IDS)
+                    + blank(pick));
+        }
+        return lines;
+    }
+
+    private static byte[] request(Pick pick, List<String> start) {
         String eol = pick.oneIn(15) ? "\n" : "\r\n";
         String line = pick.oneIn(8) ? pick.of(REQUEST_LINES) : "POST " + WireContract.CALL_PATH + " HTTP/1.1";
         byte[] body = latin1(pick, 0, pick.oneIn(10) ? 1500 : 60);
         boolean chunked = pick.oneIn(10);
-        List<String> headers = new ArrayList<>();
-        if (!pick.oneIn(4)) {
-            headers.add("Host: 127.0.0.1");
-        }
+        List<String> headers = new ArrayList<>(start);
         if (!pick.oneIn(3)) {
             headers.add(name(pick, WireContract.REQUEST_ID_HEADER) + ":" + blank(pick)
                     + (pick.oneIn(5) ? pick.of(IDS) : Integer.toString(pick.between(1, 99999))) + blank(pick));
         }
         if (pick.oneIn(2)) {
-            headers.add(name(pick, WireContract.TIMEOUT_HEADER) + ": " + pick.between(0, 60000));
+            headers.add(name(pick, WireContract.TIMEOUT_HEADER) + ": " + number(pick, 60000));
         }
         if (pick.oneIn(3)) {
-            headers.add(name(pick, WireContract.CALL_SEQ_HEADER) + ":" + blank(pick) + pick.between(0, 99));
+            headers.add(name(pick, WireContract.CALL_SEQ_HEADER) + ":" + blank(pick) + number(pick, 99));
+        }
+        if (pick.oneIn(8)) { // a client id after per-call headers, or a second one
+            headers.add(name(pick, WireContract.CLIENT_ID_HEADER) + ":" + blank(pick) + pick.of(CLIENT_IDS));
+        }
+        if (pick.oneIn(4)) {
+            headers.add(name(pick, WireContract.DEADLINE_HEADER) + ":" + blank(pick) + number(pick, 1_900_000_000)
+                    + blank(pick));
         }
         if (pick.oneIn(4)) {
             headers.add(name(pick, "Connection") + ": " + pick.of(List.of("close", "keep-alive", "Close", "Keep-Alive")));
@@ -134,6 +162,11 @@ final class CallRequestBytes {
         out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(chunked ? chunks(body, pick) : body);
         return out.toByteArray();
+    }
+
+    /** A number header's value: mostly a plain number up to {@code max}, sometimes an odd spelling. */
+    private static String number(Pick pick, int max) {
+        return pick.oneIn(5) ? pick.of(NUMBER_SPELLINGS) : Integer.toString(pick.between(0, max));
     }
 
     /** The name with its casing varied now and then (HTTP names are case-insensitive). */

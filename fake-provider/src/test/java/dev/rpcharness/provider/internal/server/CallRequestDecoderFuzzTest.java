@@ -157,23 +157,28 @@ class CallRequestDecoderFuzzTest {
 
     private static String describe(Object msg) {
         if (msg instanceof CallRequest call) {
-            return call("POST " + WireContract.CALL_PATH + " HTTP/1.1", call.requestId(), call.timeout(),
-                    call.callSeq(), call.keepAlive(), call.body());
+            return call("POST " + WireContract.CALL_PATH + " HTTP/1.1", call.requestId(), call.clientId(),
+                    call.budgetNanos(), call.callSeq(), call.deadlineMillis(), call.keepAlive(), call.body());
         }
         if (msg instanceof FullHttpRequest r) {
             if (!r.decoderResult().isSuccess()) {
                 Throwable cause = r.decoderResult().cause();
                 return "invalid " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
             }
+            // the numbers as the intake reads Netty's header strings: the fast path must read the bytes the same
             return call(r.method() + " " + r.uri() + " " + r.protocolVersion(),
-                    r.headers().get(WireContract.REQUEST_ID_HEADER), r.headers().get(WireContract.TIMEOUT_HEADER),
-                    r.headers().get(WireContract.CALL_SEQ_HEADER), HttpUtil.isKeepAlive(r), r.content());
+                    r.headers().get(WireContract.REQUEST_ID_HEADER), r.headers().get(WireContract.CLIENT_ID_HEADER),
+                    CallHeaders.budgetNanos(CallHeaders.positiveDecimal(r.headers().get(WireContract.TIMEOUT_HEADER))),
+                    CallHeaders.positiveDecimal(r.headers().get(WireContract.CALL_SEQ_HEADER)),
+                    CallHeaders.positiveDecimal(r.headers().get(WireContract.DEADLINE_HEADER)), HttpUtil.isKeepAlive(r),
+                    r.content());
         }
         throw new AssertionError("an unexpected message: " + msg);
     }
 
-    private static String call(String line, String id, String timeout, String seq, boolean keepAlive, ByteBuf body) {
-        return line + " id=" + id + " timeout=" + timeout + " seq=" + seq + " keepAlive=" + keepAlive + " body="
-                + ByteBufUtil.hexDump(body);
+    private static String call(String line, String id, String clientId, long budgetNanos, long seq, long deadline,
+                               boolean keepAlive, ByteBuf body) {
+        return line + " id=" + id + " client=" + clientId + " budget=" + budgetNanos + " seq=" + seq + " deadline=" + deadline + " keepAlive="
+                + keepAlive + " body=" + ByteBufUtil.hexDump(body);
     }
 }

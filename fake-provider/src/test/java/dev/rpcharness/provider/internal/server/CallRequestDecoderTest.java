@@ -52,8 +52,9 @@ class CallRequestDecoderTest {
         CallRequest call = readCall();
         try {
             assertThat(call.requestId()).isEqualTo("42");
-            assertThat(call.timeout()).isEqualTo("3000");
-            assertThat(call.callSeq()).isEqualTo("9");
+            assertThat(call.budgetNanos()).isEqualTo(3_000_000_000L);
+            assertThat(call.callSeq()).isEqualTo(9L);
+            assertThat(call.deadlineMillis()).isZero();
             assertThat(call.keepAlive()).isTrue();
             assertThat(call.body().toString(StandardCharsets.US_ASCII)).isEqualTo(BODY);
         } finally {
@@ -192,6 +193,49 @@ class CallRequestDecoderTest {
             ReferenceCountUtil.release(first);
             ch.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void theRepeatedStartOfAConsumersHeadsIsComparedNotParsedAndTheRestIsStillRead() {
+        String start = "POST /rpc HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nX-Rpc-Client-Id: c1\r\n";
+        String[] heads = {
+            start + "X-Rpc-Call-Seq: 1\r\ncontent-length: 2\r\nX-Rpc-Request-Id: 11\r\nX-Rpc-Timeout-Ms: 5\r\n\r\n{}",
+            start + "X-Rpc-Call-Seq: 2\r\ncontent-length: 3\r\nX-Rpc-Request-Id: 12\r\n\r\n{ }",
+            start + "content-length: 2\r\nX-Rpc-Request-Id: 13\r\nConnection: close\r\n\r\n{}",
+            // the same start with another client id: parsed in full, and remembered anew
+            start.replace("c1", "c2") + "content-length: 2\r\nX-Rpc-Request-Id: 14\r\n\r\n{}",
+            start.replace("c1", "c2") + "content-length: 2\r\nX-Rpc-Request-Id: 15\r\n\r\n{}",
+        };
+        long[][] expected = {{11, 1, 5_000_000}, {12, 2, 0}, {13, 0, 0}, {14, 0, 0}, {15, 0, 0}};
+        String[] clients = {"c1", "c1", "c1", "c2", "c2"};
+        for (int i = 0; i < heads.length; i++) {
+            channel.writeInbound(ascii(heads[i]));
+            CallRequest call = readCall();
+            try {
+                assertThat(Long.parseLong(call.requestId())).as(heads[i]).isEqualTo(expected[i][0]);
+                assertThat(call.callSeq()).as(heads[i]).isEqualTo(expected[i][1]);
+                assertThat(call.budgetNanos()).as(heads[i]).isEqualTo(expected[i][2]);
+                assertThat(call.clientId()).as(heads[i]).isEqualTo(clients[i]);
+                assertThat(call.keepAlive()).as(heads[i]).isEqualTo(i != 2);
+            } finally {
+                call.body().release();
+            }
+        }
+        assertThat(decoder.prefixHits()).as("heads that started with the known start").isEqualTo(3);
+        assertThat(decoder.fellBack()).isFalse();
+    }
+
+    @Test
+    void aSecondClientIdAfterAKnownStartThatNamedOneStillGoesToNetty() {
+        String start = "POST /rpc HTTP/1.1\r\nhost: x\r\nX-Rpc-Client-Id: c1\r\n";
+        channel.writeInbound(ascii(start + "content-length: 2\r\nX-Rpc-Request-Id: 1\r\n\r\n{}"));
+        readCall().body().release();
+        channel.writeInbound(ascii(start + "content-length: 2\r\nX-Rpc-Client-Id: c9\r\n\r\n{}"));
+        assertThat(decoder.prefixHits()).isEqualTo(1);
+        assertThat(decoder.fellBack()).as("a duplicated client id is Netty's to judge").isTrue();
+        Object next = channel.readInbound();
+        assertThat(next).isInstanceOf(HttpRequest.class);
+        ReferenceCountUtil.release(next);
     }
 
     @Test

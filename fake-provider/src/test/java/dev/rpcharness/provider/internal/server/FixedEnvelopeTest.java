@@ -146,6 +146,26 @@ class FixedEnvelopeTest {
         }
     }
 
+    @Test
+    void everyBodyIsDecidedTheSameRightAfterAnyOther() {
+        // the envelope compares a body with the names of the body read before it first: every pair of bodies, so
+        // every way a body can start like the last one and then differ, goes through that comparison
+        CallDecoder fullOnly = new CallDecoder(services, mapper, NAME, false);
+        List<String> all = concat(FIXED_SHAPE, UNUSUAL);
+        List<String> lookalikes = List.of(
+                fixed("3", "hello", "\"java.lang.String\",\"java.lang.String\"", "\"a\",\"b\""), // one more type
+                fixed("3", "hello", "", ""),                                                     // no types
+                fixed("3", "hello", "\"java.lang.String\"", "\"a\"").replace("\"parameters\"", "\"parameterz\""));
+        for (String before : concat(all, lookalikes)) {
+            for (String body : concat(all, lookalikes)) {
+                CallDecoder withFixed = new CallDecoder(services, mapper, NAME, true);
+                outcome(withFixed, before, false, true);
+                assertThat(outcome(withFixed, body, false, true)).as("%s right after %s", body, before)
+                        .isEqualTo(outcome(fullOnly, body, false, true));
+            }
+        }
+    }
+
     /** What a decoder makes of a body, as text that names every decision. */
     private static String outcome(CallDecoder decoder, String body, boolean direct, boolean bodyId) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
