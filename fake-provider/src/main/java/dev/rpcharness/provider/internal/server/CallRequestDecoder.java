@@ -47,6 +47,9 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     /** How many bytes are copied first to find the next head: the last head's length with slack. */
     private int firstWindow = FIRST_WINDOW;
     private boolean fellBack;
+    /** The context a request is fired from to reach the connection directly; null to pass it down the pipeline. */
+    private ChannelHandlerContext deliverFrom;
+    private boolean deliveryLookedUp;
 
     /**
      * The length of the current request's head once parsed, 0 while it is not: a body that arrives in many reads
@@ -96,7 +99,27 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         }
         parsedHeadLength = 0;
         in.skipBytes(headLength);
-        out.add(callHead.request(in.readRetainedSlice(bodyLength)));
+        CallRequest request = callHead.request(in.readRetainedSlice(bodyLength));
+        ChannelHandlerContext from = deliverFrom(ctx);
+        if (from != null) {
+            from.fireChannelRead(request); // at once, in order, past the handlers of Netty's path
+        } else {
+            out.add(request);
+        }
+    }
+
+    /**
+     * The context a request is fired from: the handlers between this one and the connection only pass a
+     * {@link CallRequest} on (Netty's decoder and aggregator take bytes and HTTP objects), so a request is handed
+     * straight to the connection from the context of the handler just before it. Null without one (the pipeline
+     * of a test): then it goes down the pipeline. Looked up at the first request, once the pipeline is built.
+     */
+    private ChannelHandlerContext deliverFrom(ChannelHandlerContext ctx) {
+        if (!deliveryLookedUp) {
+            deliveryLookedUp = true;
+            deliverFrom = ctx.pipeline().context(ServerPipeline.AGGREGATOR);
+        }
+        return deliverFrom;
     }
 
     /**
