@@ -7,7 +7,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * One stack of the speed benchmark: how to build it with n connections, the setting its search chose, its rounds
- * and its open loop. Not thread-safe; the benchmark's main thread fills it.
+ * and its open loops. Not thread-safe; the benchmark's main thread fills it.
  */
 final class BenchEntry {
     final String key;
@@ -18,6 +18,9 @@ final class BenchEntry {
     int connections;
     int window;
     final List<LoopDriver.Result> rounds = new ArrayList<>();
+    /** The open loops, one per open round, in order. */
+    final List<LoopDriver.Result> opens = new ArrayList<>();
+    /** The open loop reported: the round with the median p99. */
     LoopDriver.Result open;
 
     BenchEntry(String key, String label, IntFunction<BenchStack> factory, int[][] grid) {
@@ -34,6 +37,11 @@ final class BenchEntry {
             return Double.NaN;
         }
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** The open round with the median p99; null before any. */
+    LoopDriver.Result medianOpen() {
+        return LoopDriver.Result.medianByP99(opens);
     }
 
     double callsPerSecond() {

@@ -1,5 +1,8 @@
 package dev.rpcharness.bench;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +26,14 @@ final class LoopDriver {
     /** What one measured interval gave. */
     record Result(long calls, long failures, double seconds, Histogram latencyMicros, ThreadCost.Delta cost,
                   long shed) {
+
+        /** The result with the median p99 of {@code results} (the lower middle one of an even count); null if none. */
+        static Result medianByP99(List<Result> results) {
+            List<Result> sorted = new ArrayList<>(results);
+            sorted.sort(Comparator.comparingDouble(r -> r.p(99)));
+            return sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
+        }
+
         double callsPerSecond() {
             return seconds > 0 ? calls / seconds : 0;
         }
