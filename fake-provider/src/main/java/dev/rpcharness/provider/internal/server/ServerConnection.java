@@ -37,6 +37,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<PendingWrite> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ChannelHandlerContext rawCtx;
+    /** Where an answer's head is put together before it is copied into its buffer; on the event loop only. */
+    private final byte[] answerScratch = WireAnswer.newScratch();
     private boolean frozen;
     private boolean busy;
 
@@ -248,7 +250,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     /** Writes an answer built straight into a pooled buffer; closes the connection after it when asked. */
     void writeAnswer(int status, String requestId, String contentType, byte[] body, boolean close) {
-        ByteBuf buf = WireAnswer.encode(rawCtx.alloc(), status, requestId, contentType, body, close);
+        ByteBuf buf = WireAnswer.encode(rawCtx.alloc(), status, requestId, contentType, body, close, answerScratch);
         if (close) {
             rawCtx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
         } else {

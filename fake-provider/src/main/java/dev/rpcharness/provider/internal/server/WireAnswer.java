@@ -50,29 +50,72 @@ record WireAnswer(byte[] head, byte[] body) {
             + "Content-Type: " + WireContract.CONTENT_TYPE + "\r\nContent-Length: ").getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] ID_HEADER = ("\r\n" + WireContract.REQUEST_ID_HEADER + ": ")
             .getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] CRLF = {'\r', '\n'};
+
+    /** The scratch array {@link #encode} needs: the usual answer head with an id of up to 128 characters. */
+    static byte[] newScratch() {
+        return new byte[OK_JSON_HEAD.length + 10 + ID_HEADER.length + MAX_SCRATCH_ID + 4];
+    }
+
+    private static final int MAX_SCRATCH_ID = 128;
 
     /**
      * The bytes of {@code of(status, requestId, contentType, body)} (or {@code closing(...)} when {@code close}),
-     * head and body, written into one buffer from {@code alloc}: no intermediate arrays. The caller owns the
-     * buffer.
+     * head and body, written into one buffer from {@code alloc}. The usual answer (200, JSON, kept open, an id of
+     * up to 128 characters) has its head put together in {@code scratch} (from {@link #newScratch}) and copied in
+     * one piece; others are built as {@link #head} builds them. The caller owns the buffer.
      */
     static ByteBuf encode(ByteBufAllocator alloc, int status, String requestId, String contentType, byte[] body,
-                          boolean close) {
-        if (status != 200 || close || !WireContract.CONTENT_TYPE.equals(contentType)) {
+                          boolean close, byte[] scratch) {
+        if (status != 200 || close || !WireContract.CONTENT_TYPE.equals(contentType)
+                || requestId != null && requestId.length() > MAX_SCRATCH_ID) {
             byte[] head = head(status, requestId, contentType, body.length, close);
             return alloc.buffer(head.length + body.length).writeBytes(head).writeBytes(body);
         }
-        int idLength = requestId == null ? 0 : requestId.length();
-        ByteBuf buf = alloc.buffer(OK_JSON_HEAD.length + 12 + ID_HEADER.length + idLength + 4 + body.length);
-        buf.writeBytes(OK_JSON_HEAD);
-        buf.writeCharSequence(Integer.toString(body.length), StandardCharsets.ISO_8859_1);
+        int n = put(scratch, 0, OK_JSON_HEAD);
+        n = putDecimal(scratch, n, body.length);
         if (requestId != null) {
-            buf.writeBytes(ID_HEADER);
-            buf.writeCharSequence(headerSafe(requestId), StandardCharsets.ISO_8859_1);
+            n = put(scratch, n, ID_HEADER);
+            n = putHeaderSafe(scratch, n, requestId);
         }
-        buf.writeBytes(CRLF).writeBytes(CRLF);
-        return buf.writeBytes(body);
+        scratch[n++] = '\r';
+        scratch[n++] = '\n';
+        scratch[n++] = '\r';
+        scratch[n++] = '\n';
+        return alloc.buffer(n + body.length).writeBytes(scratch, 0, n).writeBytes(body);
+    }
+
+    private static int put(byte[] out, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        return at + bytes.length;
+    }
+
+    /** The decimal digits of {@code value} (not negative) at {@code at}; returns the index after them. */
+    private static int putDecimal(byte[] out, int at, int value) {
+        int digits = 1;
+        for (int v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        int end = at + digits;
+        int v = value;
+        for (int i = end - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return end;
+    }
+
+    /**
+     * The id's characters at {@code at} as {@link #headerSafe} and an ISO-8859-1 encoding give them: control
+     * characters dropped, a character past 0xFF written as {@code '?'}.
+     */
+    private static int putHeaderSafe(byte[] out, int at, String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c >= 0x20 && c != 0x7f) {
+                out[at++] = c > 0xff ? (byte) '?' : (byte) c;
+            }
+        }
+        return at;
     }
 
     /** The id with control characters dropped, so a hostile id cannot split the header block. */
