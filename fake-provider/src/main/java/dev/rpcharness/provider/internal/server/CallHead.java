@@ -7,7 +7,6 @@ import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Parses the head of a plain call for {@link CallRequestDecoder}: the request line {@code POST /rpc HTTP/1.1},
@@ -35,39 +34,6 @@ final class CallHead {
             .getBytes(StandardCharsets.US_ASCII);
     /** The length of the one request line taken. */
     static final int REQUEST_LINE_LENGTH = REQUEST_LINE.length;
-    private static final byte[] CONTENT_LENGTH = HttpBytes.lowerCaseAscii("Content-Length");
-    private static final byte[] REQUEST_ID = HttpBytes.lowerCaseAscii(WireContract.REQUEST_ID_HEADER);
-    private static final byte[] TIMEOUT = HttpBytes.lowerCaseAscii(WireContract.TIMEOUT_HEADER);
-    private static final byte[] CALL_SEQ = HttpBytes.lowerCaseAscii(WireContract.CALL_SEQ_HEADER);
-    private static final byte[] CLIENT_ID = HttpBytes.lowerCaseAscii(WireContract.CLIENT_ID_HEADER);
-    private static final byte[] DEADLINE = HttpBytes.lowerCaseAscii(WireContract.DEADLINE_HEADER);
-    private static final byte[] CONNECTION = HttpBytes.lowerCaseAscii("Connection");
-    private static final byte[] TRANSFER_ENCODING = HttpBytes.lowerCaseAscii("Transfer-Encoding");
-    private static final byte[] EXPECT = HttpBytes.lowerCaseAscii("Expect");
-    private static final byte[] CLOSE = HttpBytes.lowerCaseAscii("close");
-    private static final byte[] KEEP_ALIVE = HttpBytes.lowerCaseAscii("keep-alive");
-
-    /** Bytes that may stand in a header name (RFC 9110 tchar), by unsigned value. */
-    private static final boolean[] TOKEN = new boolean[256];
-    /** Bytes the fast path takes in a header value: printable ASCII and the tab, by unsigned value. */
-    private static final boolean[] VALUE = new boolean[256];
-
-    static {
-        for (byte[] name : List.of(REQUEST_ID, CONTENT_LENGTH, TIMEOUT, CALL_SEQ, CLIENT_ID, DEADLINE, CONNECTION,
-                TRANSFER_ENCODING, EXPECT)) {
-            for (byte b : name) {
-                if (b != '-' && (b < 'a' || b > 'z')) {
-                    throw new ExceptionInInitializerError("a header name the fast path folds by OR 0x20 holds '"
-                            + (char) b + "': " + new String(name, StandardCharsets.US_ASCII));
-                }
-            }
-        }
-        for (int b = 0; b < 128; b++) {
-            TOKEN[b] = HttpBytes.isTokenChar((byte) b);
-            VALUE[b] = b >= 0x20 && b < 0x7f || b == '\t';
-        }
-    }
-
     private static final int CONNECTION_ABSENT = 0;
     private static final int CONNECTION_KEEP_ALIVE = 1;
     private static final int CONNECTION_CLOSE = 2;
@@ -176,7 +142,7 @@ final class CallHead {
                 return pos + 2;
             }
             int colon = pos;
-            while (colon < length && TOKEN[a[colon] & 0xff]) {
+            while (colon < length && HeadBytes.isToken(a[colon])) {
                 colon++;
             }
             if (colon == length) {
@@ -186,7 +152,7 @@ final class CallHead {
                 return FALL_BACK; // a bare line feed, a blank or other byte in a name, no name, no colon
             }
             int cr = colon + 1;
-            while (cr < length && VALUE[a[cr] & 0xff]) {
+            while (cr < length && HeadBytes.isValue(a[cr])) {
                 cr++;
             }
             if (cr + 1 >= length) {
@@ -220,7 +186,7 @@ final class CallHead {
             valueEnd--;
         }
         int nameLength = colon - from;
-        if (nameLength == CLIENT_ID.length && nameIs(a, from, nameLength, CLIENT_ID)) {
+        if (nameLength == HeadBytes.CLIENT_ID.length && HeadBytes.nameIs(a, from, nameLength, HeadBytes.CLIENT_ID)) {
             if (clientId != null) {
                 return false;
             }
@@ -228,63 +194,46 @@ final class CallHead {
             return true; // the same on every call of a consumer: it may stand in the known start
         }
         perCallHeader = true; // every header but the client id and the ones no call reads ends the known start
-        if (nameIs(a, from, nameLength, REQUEST_ID)) {
+        if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.REQUEST_ID)) {
             if (requestId != null) {
                 return false;
             }
             requestId = ascii(a, valueStart, valueEnd);
-        } else if (nameIs(a, from, nameLength, CONTENT_LENGTH)) {
+        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.CONTENT_LENGTH)) {
             if (contentLength >= 0) {
                 return false;
             }
             contentLength = HttpBytes.decimal(a, valueStart, valueEnd, 18);
             return contentLength >= 0;
-        } else if (nameIs(a, from, nameLength, TIMEOUT)) {
+        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.TIMEOUT)) {
             if (!firstOf(SEEN_TIMEOUT)) {
                 return false;
             }
             budgetNanos = CallHeaders.budgetNanos(CallHeaders.positiveDecimal(a, valueStart, valueEnd));
-        } else if (nameIs(a, from, nameLength, CALL_SEQ)) {
+        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.CALL_SEQ)) {
             if (!firstOf(SEEN_CALL_SEQ)) {
                 return false;
             }
             callSeq = CallHeaders.positiveDecimal(a, valueStart, valueEnd);
-        } else if (nameIs(a, from, nameLength, DEADLINE)) {
+        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.DEADLINE)) {
             if (!firstOf(SEEN_DEADLINE)) {
                 return false;
             }
             deadlineMillis = CallHeaders.positiveDecimal(a, valueStart, valueEnd);
-        } else if (nameIs(a, from, nameLength, CONNECTION)) {
+        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.CONNECTION)) {
             if (connection != CONNECTION_ABSENT) {
                 return false;
             }
-            connection = equalsLowerCase(a, valueStart, valueEnd - valueStart, CLOSE) ? CONNECTION_CLOSE
-                    : equalsLowerCase(a, valueStart, valueEnd - valueStart, KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
+            connection = equalsLowerCase(a, valueStart, valueEnd - valueStart, HeadBytes.CLOSE) ? CONNECTION_CLOSE
+                    : equalsLowerCase(a, valueStart, valueEnd - valueStart, HeadBytes.KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
                     : CONNECTION_ABSENT;
             return connection != CONNECTION_ABSENT;
-        } else if (nameIs(a, from, nameLength, TRANSFER_ENCODING) || nameIs(a, from, nameLength, EXPECT)) {
+        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.TRANSFER_ENCODING) || HeadBytes.nameIs(a, from, nameLength, HeadBytes.EXPECT)) {
             return false;
         } else {
             perCallHeader = false; // a header no call reads (Host, Content-Type, ...)
         }
         return true;
-    }
-
-    /**
-     * Whether the {@code length} token characters at {@code from} (a name {@link #parse} checked) spell
-     * {@code lower}, ignoring ASCII case. The names read here hold only lower-case letters and hyphens (checked
-     * when the class loads), so one OR with 0x20 folds each token byte: only 'A'-'Z' and 'a'-'z' fold onto a
-     * letter, and only the hyphen (carriage return is no token character) onto a hyphen.
-     */
-    private static boolean nameIs(byte[] a, int from, int length, byte[] lower) {
-        if (length != lower.length) {
-            return false;
-        }
-        int diff = 0;
-        for (int i = 0; i < lower.length; i++) {
-            diff |= (a[from + i] | 0x20) ^ lower[i];
-        }
-        return diff == 0;
     }
 
     /** Marks the call header {@code bit} seen in this head; false when it was already (a duplicate falls back). */
