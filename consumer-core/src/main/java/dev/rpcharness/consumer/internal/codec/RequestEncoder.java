@@ -50,6 +50,13 @@ public final class RequestEncoder {
     private final LongSupplier wallMillis;
     private long fullTimeoutMillis = -1;
     private byte[] fullTimeout;
+    /** Scratch for the request id's digits and for other numbers; digits at the end. */
+    private final byte[] idDigits = new byte[MAX_DIGITS];
+    private final byte[] digits = new byte[MAX_DIGITS];
+    /** The deadline header's last value and its digits (from {@code deadlineFrom} to the end). */
+    private long deadlineValue = -1;
+    private final byte[] deadlineDigits = new byte[MAX_DIGITS];
+    private int deadlineFrom;
 
     /** @param hostHeader the {@code Host} header value, "host:port" of the provider */
     public RequestEncoder(String hostHeader) {
@@ -107,78 +114,107 @@ public final class RequestEncoder {
      */
     public ByteBuf encode(ByteBufAllocator alloc, long requestId, MethodMetadata method, byte[] arguments,
                           long timeoutMillis, long fullTimeoutMillis, long callSeq, int attempt) {
+        ByteBuf buf = alloc.buffer(maxBytes(method, arguments, timeoutMillis, fullTimeoutMillis, callSeq, attempt));
+        encodeInto(buf, wallMillis(), requestId, method, arguments, timeoutMillis, fullTimeoutMillis, callSeq,
+                attempt);
+        return buf;
+    }
+
+    /** A reading of the wall clock the deadline header counts from (epoch milliseconds). */
+    public long wallMillis() {
+        return wallMillis.getAsLong();
+    }
+
+    /**
+     * The most bytes {@link #encodeInto} writes for a call with these values, whatever its request id and the
+     * clock.
+     */
+    public int maxBytes(MethodMetadata method, byte[] arguments, long timeoutMillis, long fullTimeoutMillis,
+                        long callSeq, int attempt) {
+        int body = BODY_HEAD.length + MAX_DIGITS + 1 + method.bodyTail().length + arguments.length + 1;
+        return head.length + CONTENT_LENGTH.length + MAX_DIGITS + REQUEST_ID.length + MAX_DIGITS
+                + DEADLINE.length + MAX_DIGITS + TIMEOUT.length + MAX_DIGITS + HEAD_END.length + body
+                + (callSeq > 0 ? CRLF.length + CALL_SEQ.length + MAX_DIGITS : 0)
+                + (attempt > 0 ? CRLF.length + ATTEMPT.length + MAX_DIGITS : 0);
+    }
+
+    /**
+     * Appends the request's bytes to {@code buf}, which has room for {@link #maxBytes} of them (the arguments as
+     * in {@link #encode(ByteBufAllocator, long, MethodMetadata, byte[], long, long, long, int)}), its deadline
+     * header counted from {@code wallNowMillis}, a {@link #wallMillis()} reading (one may serve a batch). Numbers are
+     * formatted into arrays of this encoder and copied in one piece each, the request id once for its two places;
+     * the deadline header's digits are kept while the wall clock and the budget give the same value.
+     */
+    public void encodeInto(ByteBuf buf, long wallNowMillis, long requestId, MethodMetadata method, byte[] arguments,
+                           long timeoutMillis, long fullTimeoutMillis, long callSeq, int attempt) {
         if (fullTimeoutMillis != this.fullTimeoutMillis) {
             this.fullTimeoutMillis = fullTimeoutMillis;
             this.fullTimeout = ascii("\r\n" + WireContract.TIMEOUT_HEADER + ": " + fullTimeoutMillis + "\r\n\r\n");
         }
-        int idDigits = digits(requestId);
+        int idFrom = format(idDigits, requestId);
+        int idLength = MAX_DIGITS - idFrom;
         byte[] tail = method.bodyTail();
-        int length = BODY_HEAD.length + idDigits + 1 + tail.length + arguments.length + 1;
-        int capacity = head.length + CONTENT_LENGTH.length + digits(length) + REQUEST_ID.length + idDigits
-                + DEADLINE.length + MAX_DIGITS
-                + (timeoutMillis == fullTimeoutMillis ? fullTimeout.length
-                        : TIMEOUT.length + MAX_DIGITS + HEAD_END.length) + length
-                + (callSeq > 0 ? CALL_SEQ.length + MAX_DIGITS + CRLF.length : 0)
-                + (attempt > 0 ? ATTEMPT.length + MAX_DIGITS + CRLF.length + TIMEOUT.length + MAX_DIGITS : 0);
-        ByteBuf buf = alloc.buffer(capacity);
+        int length = BODY_HEAD.length + idLength + 1 + tail.length + arguments.length + 1;
         buf.writeBytes(head);
         buf.writeBytes(CONTENT_LENGTH);
-        writeDecimal(buf, length);
+        writeNumber(buf, length);
         buf.writeBytes(REQUEST_ID);
-        writeDecimal(buf, requestId);
+        buf.writeBytes(idDigits, idFrom, idLength);
         // The budget as a wall-clock deadline, which a provider that reads the call late can still compare.
         buf.writeBytes(DEADLINE);
-        writeDecimal(buf, wallMillis.getAsLong() + timeoutMillis);
+        long deadline = wallNowMillis + timeoutMillis;
+        if (deadline != deadlineValue) {
+            deadlineValue = deadline;
+            deadlineFrom = format(deadlineDigits, deadline);
+        }
+        buf.writeBytes(deadlineDigits, deadlineFrom, MAX_DIGITS - deadlineFrom);
         if (callSeq > 0 || attempt > 0) {
             // The timeout and deadline headers, then the sequence and attempt headers, then the blank line.
             buf.writeBytes(TIMEOUT);
-            writeDecimal(buf, timeoutMillis);
+            writeNumber(buf, timeoutMillis);
             if (callSeq > 0) {
                 buf.writeBytes(CRLF);
                 buf.writeBytes(CALL_SEQ);
-                writeDecimal(buf, callSeq);
+                writeNumber(buf, callSeq);
             }
             if (attempt > 0) {
                 buf.writeBytes(CRLF);
                 buf.writeBytes(ATTEMPT);
-                writeDecimal(buf, attempt);
+                writeNumber(buf, attempt);
             }
             buf.writeBytes(HEAD_END);
         } else if (timeoutMillis == fullTimeoutMillis) {
             buf.writeBytes(fullTimeout);
         } else {
             buf.writeBytes(TIMEOUT);
-            writeDecimal(buf, timeoutMillis);
+            writeNumber(buf, timeoutMillis);
             buf.writeBytes(HEAD_END);
         }
         buf.writeBytes(BODY_HEAD);
-        writeDecimal(buf, requestId);
+        buf.writeBytes(idDigits, idFrom, idLength);
         buf.writeByte('"');
         buf.writeBytes(tail);
         buf.writeBytes(arguments);
         buf.writeByte('}');
-        return buf;
     }
 
-    /** Number of decimal digits of a non-negative value. */
-    static int digits(long value) {
-        int n = 1;
-        for (long v = value; v >= 10; v /= 10) {
-            n++;
-        }
-        return n;
+    /** Writes a non-negative value in decimal ASCII: formatted here, copied in one piece. */
+    private void writeNumber(ByteBuf buf, long value) {
+        int from = format(digits, value);
+        buf.writeBytes(digits, from, MAX_DIGITS - from);
     }
 
-    /** Writes a non-negative value in decimal ASCII, without allocating. */
-    static void writeDecimal(ByteBuf buf, long value) {
-        int n = digits(value);
-        int at = buf.writerIndex();
-        buf.ensureWritable(n);
+    /**
+     * Formats a non-negative value in decimal ASCII at the end of {@code into} ({@link #MAX_DIGITS} long); returns
+     * the index of its first digit.
+     */
+    static int format(byte[] into, long value) {
+        int i = MAX_DIGITS;
         long v = value;
-        for (int i = n - 1; i >= 0; i--) {
-            buf.setByte(at + i, (int) ('0' + v % 10));
+        do {
+            into[--i] = (byte) ('0' + v % 10);
             v /= 10;
-        }
-        buf.writerIndex(at + n);
+        } while (v != 0);
+        return i;
     }
 }
