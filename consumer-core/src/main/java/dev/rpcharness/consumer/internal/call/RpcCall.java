@@ -170,9 +170,17 @@ public final class RpcCall {
 
     /** Fixes the call deadline if it is not fixed yet, and returns it. Called when a connection takes the call. */
     public long startDeadline() {
+        return startDeadline(System.nanoTime());
+    }
+
+    /**
+     * As {@link #startDeadline()}, counting from {@code nowNanos}, a {@link System#nanoTime()} reading the caller
+     * just took (one for a batch of calls taken together).
+     */
+    public long startDeadline(long nowNanos) {
         long d = deadlineNanos;
         if (d == 0) {
-            d = System.nanoTime() + callTimeoutNanos;
+            d = nowNanos + callTimeoutNanos;
             deadlineNanos = d;
         }
         return d;
@@ -185,8 +193,13 @@ public final class RpcCall {
 
     /** Nanoseconds left until the call deadline (may be negative); the full timeout before it is fixed. */
     public long remainingNanos() {
+        return remainingNanos(System.nanoTime());
+    }
+
+    /** As {@link #remainingNanos()}, at {@code nowNanos}, a {@link System#nanoTime()} reading just taken. */
+    public long remainingNanos(long nowNanos) {
         long d = deadlineNanos;
-        return d == 0 ? callTimeoutNanos : d - System.nanoTime();
+        return d == 0 ? callTimeoutNanos : d - nowNanos;
     }
 
     public long callTimeoutMillis() {

@@ -47,12 +47,15 @@ final class CallQueue {
         return out;
     }
 
-    /** Moves the inbox into the backlog, fixing and starting each call's deadline; skips calls that ended. */
-    void admit() {
+    /**
+     * Moves the inbox into the backlog, fixing and starting each call's deadline from {@code nowNanos} (one
+     * {@link System#nanoTime()} reading for all of them); skips calls that ended.
+     */
+    void admit(long nowNanos) {
         RpcCall call;
         while ((call = inbox.poll()) != null) {
             if (!call.future().isDone()) {
-                call.startDeadline();
+                call.startDeadline(nowNanos);
                 backlog.add(call);
                 deadlines.add(call);
             }

@@ -224,11 +224,14 @@ public final class ProviderConnection implements CallHolder {
             }
             return;
         }
-        queue.admit();
+        // One clock reading for the batch: the calls it takes start their deadlines, and those it writes count
+        // their budgets, from the same moment, microseconds apart at most.
+        long now = System.nanoTime();
+        queue.admit(now);
         int written = 0;
         RpcCall call;
         while (ch.isWritable() && (call = queue.poll()) != null) {
-            h.write(call);
+            h.write(call, now);
             written++;
         }
         if (written > 0) {
