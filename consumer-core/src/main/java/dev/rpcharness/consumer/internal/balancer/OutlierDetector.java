@@ -75,22 +75,24 @@ final class OutlierDetector {
         if (!enabled()) {
             return null;
         }
-        Health h = health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS, clock.getAsLong()));
+        Health h = healthOf(address);
         synchronized (h) {
             if (h.ejected) {
                 return null;
             }
-            long now = clock.getAsLong();
             if (!fault) {
                 h.consecutive = 0;
                 if (h.probation) {
                     h.probation = false;
-                    h.cleanSince = now;
+                    h.cleanSince = clock.getAsLong();
                     return Verdict.CLEARED;
                 }
-                h.count(now, false);
+                if (failureRatio > 0) {
+                    h.count(clock.getAsLong(), false); // the window's counts serve the failure ratio only
+                }
                 return null;
             }
+            long now = clock.getAsLong();
             h.consecutive++;
             h.count(now, true);
             if (h.probation) {
@@ -109,6 +111,13 @@ final class OutlierDetector {
     }
 
     /** Caller holds h's lock. */
+    /** The record of {@code address}, made on its first use (a plain read once it exists: no allocation). */
+    private Health healthOf(String address) {
+        Health h = health.get(address);
+        return h != null ? h : health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS,
+                clock.getAsLong()));
+    }
+
     private Verdict eject(Health h, long now, String reason) {
         h.forgetCleanIntervals(now, intervalNanos);
         return new Verdict(Math.min(maxNanos, baseNanos * (h.ejections + 1)), reason);
@@ -116,7 +125,7 @@ final class OutlierDetector {
 
     /** The balancer ejected it (the cap allowed). */
     void ejected(String address) {
-        Health h = health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS, clock.getAsLong()));
+        Health h = healthOf(address);
         synchronized (h) {
             h.forgetCleanIntervals(clock.getAsLong(), intervalNanos);
             h.ejected = true;
@@ -138,7 +147,7 @@ final class OutlierDetector {
 
     /** The cool-down ended: back in rotation, on probation. */
     void returned(String address) {
-        Health h = health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS, clock.getAsLong()));
+        Health h = healthOf(address);
         synchronized (h) {
             h.ejected = false;
             h.probation = true;
