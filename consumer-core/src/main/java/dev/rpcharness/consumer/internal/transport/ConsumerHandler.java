@@ -258,7 +258,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             try {
                 if (!violated) {
                     progress.responseComplete();
-                    onResponse(frame.success(), frame.status(), frame.requestId(), frame.content());
+                    onResponse(frame.success(), frame.status(), frame.id(), frame.idText(), frame.content());
                 }
             } finally {
                 frame.content().release();
@@ -283,7 +283,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 }
                 pushback = response.headers().get(WireContract.PUSHBACK_HEADER);
                 try {
-                    onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
+                    onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(), -1,
                             response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
                 } finally {
                     pushback = null;
@@ -298,11 +298,14 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * One complete response, from the fast path or from Netty's decoder: its status (2xx or not), the status as
-     * named in messages, the request-id header (null when absent) and the body (not released here).
+     * named in messages, the request-id header (as a number {@code headerId} when the fast path read it as one,
+     * else -1 and its text {@code idHeader}, null when absent) and the body (not released here).
      */
-    private void onResponse(boolean success, HttpResponseStatus status, String idHeader, ByteBuf content) {
+    private void onResponse(boolean success, HttpResponseStatus status, long headerId, String idHeader,
+                            ByteBuf content) {
+        long id = headerId;
         String idText = idHeader;
-        if (idText == null) {
+        if (id < 0 && idText == null) {
             if (!success) {
                 violation("HTTP " + status + " without " + WireContract.REQUEST_ID_HEADER);
                 return;
@@ -318,9 +321,12 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        long id = PendingCalls.parseId(idText);
+        if (id < 0) {
+            id = PendingCalls.parseId(idText);
+        }
         if (!pending.wasSent(id)) {
-            violation("response for request id '" + idText + "', never sent on this connection");
+            violation("response for request id '" + (idText != null ? idText : Long.toString(id))
+                    + "', never sent on this connection");
             return;
         }
         RpcCall call = pending.remove(id);
