@@ -45,6 +45,10 @@ public final class RpcCall {
     RpcCall deadlineNext;
     /** Its index in the list's heap while linked there (out of deadline order), else -1. */
     int deadlineHeapIndex = -1;
+    /** Links of the connection's {@link BacklogList} while it waits there unsent; its event loop only. */
+    BacklogList backlogList;
+    RpcCall backlogPrev;
+    RpcCall backlogNext;
     private long requestId;
     private long seq;
     private CallHistory history;
