@@ -17,7 +17,9 @@ import java.util.function.LongSupplier;
  * puts it back in full rotation. The share of providers ejected at once is capped by the balancer, which owns that
  * count.
  *
- * <p>Threading: thread-safe; each provider's record has its own lock. Time comes from the given clock
+ * <p>Threading: thread-safe; each provider's record has its own lock. An answer that would change nothing (no
+ * fault counted in a row, no probation, the ratio rule off) takes no lock: the connections of one provider on
+ * different I/O threads do not pass its lock back and forth at every answer. Time comes from the given clock
  * ({@link System#nanoTime()} in the client).
  */
 final class OutlierDetector {
@@ -76,6 +78,10 @@ final class OutlierDetector {
             return null;
         }
         Health h = healthOf(address);
+        if (!fault && failureRatio <= 0 && !h.probation && h.consecutive == 0) {
+            // Nothing to change (volatile reads): the answer is recorded as if just before any fault racing it.
+            return null;
+        }
         synchronized (h) {
             if (h.ejected) {
                 return null;
@@ -172,12 +178,14 @@ final class OutlierDetector {
         long stepStart;
         int calls;
         int failures;
-        int consecutive;
+        /** Faults in a row; written under the record's lock, read without it by an answer. */
+        volatile int consecutive;
         int ejections;
         /** When it went back to full rotation after a probation; 0 while ejected or on probation. */
         long cleanSince;
         boolean ejected;
-        boolean probation;
+        /** Written under the record's lock, read without it by an answer. */
+        volatile boolean probation;
 
         Health(long stepNanos, long now) {
             this.stepNanos = Math.max(1, stepNanos);
