@@ -58,9 +58,14 @@ public final class RpcFuture implements Future<Object> {
     private volatile int waiters;
     private final Executor callbackExecutor;
     private final long startNanos;
-    private volatile long endNanos;
-    private volatile Object result;
-    private volatile Throwable failure;
+    /**
+     * The outcome: written once by the thread that won the end, before it sets {@link #ENDED}, and read only after
+     * reading {@link #ENDED} (or on that thread), so the volatile state publishes them and they need no fence of
+     * their own.
+     */
+    private long endNanos;
+    private Object result;
+    private Throwable failure;
     private volatile String providerAddress;
     /**
      * The callbacks registered before the end: {@link #NO_CALLBACK}, the one callback, or a {@link Callbacks}
@@ -311,7 +316,7 @@ public final class RpcFuture implements Future<Object> {
 
     @Override
     public boolean isCancelled() {
-        return failure instanceof CancellationException;
+        return isDone() && failure instanceof CancellationException;
     }
 
     @Override
