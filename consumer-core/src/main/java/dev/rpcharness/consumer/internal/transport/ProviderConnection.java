@@ -199,7 +199,9 @@ public final class ProviderConnection implements CallHolder {
             call.future().fail(call.clientClosed());
             return;
         }
-        if (drainScheduled.compareAndSet(false, true)) {
+        // A plain read first: while a drain is pending (most sends under load) no compare-and-set is tried. The
+        // drain clears the flag before it polls, so a send that reads it set has its call polled by that drain.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(drainTask);
             } catch (RejectedExecutionException shutDown) {
