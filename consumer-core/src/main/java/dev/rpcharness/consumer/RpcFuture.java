@@ -34,11 +34,13 @@ public final class RpcFuture implements Future<Object> {
     private static final int ENDED = 2;
     private static final VarHandle STATE;
     private static final VarHandle CALLBACKS;
+    private static final VarHandle PROVIDER_ADDRESS;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(RpcFuture.class, "state", int.class);
             CALLBACKS = MethodHandles.lookup().findVarHandle(RpcFuture.class, "callbacks", Object.class);
+            PROVIDER_ADDRESS = MethodHandles.lookup().findVarHandle(RpcFuture.class, "providerAddress", String.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -344,7 +346,7 @@ public final class RpcFuture implements Future<Object> {
 
     /** Internal: the client records where it wrote the call. */
     public void providerAddress(String address) {
-        this.providerAddress = address;
+        PROVIDER_ADDRESS.setRelease(this, address); // read as volatile; written once per write of the call
     }
 
     /** {@link System#nanoTime()} at the call's start. */

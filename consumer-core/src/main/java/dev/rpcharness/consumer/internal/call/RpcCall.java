@@ -10,6 +10,8 @@ import dev.rpcharness.consumer.RpcProtocolException;
 import dev.rpcharness.consumer.RpcTimeoutException;
 import dev.rpcharness.consumer.internal.proxy.MethodMetadata;
 import dev.rpcharness.protocol.RpcError;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Future;
 
 /**
@@ -30,13 +32,31 @@ import java.util.concurrent.Future;
  */
 public final class RpcCall {
 
+    private static final VarHandle DEADLINE_NANOS;
+    private static final VarHandle PROVIDER_ADDRESS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DEADLINE_NANOS = lookup.findVarHandle(RpcCall.class, "deadlineNanos", long.class);
+            PROVIDER_ADDRESS = lookup.findVarHandle(RpcCall.class, "providerAddress", String.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final MethodMetadata method;
     private final byte[] arguments;
     private final RpcFuture future;
     private final long waitDeadlineNanos;
     private final long callTimeoutNanos;
+    /**
+     * Read as volatile from any thread; written by the connection's event loop per call with a release store (no
+     * fence: a reader sees it with everything written before it, and the event loop reads its own writes).
+     */
     private volatile long deadlineNanos;
     private int dispatchAttempts;
+    /** As {@link #deadlineNanos}: volatile reads, a release store when written. */
     private volatile String providerAddress;
     private volatile Future<?> waitTimer;
     /** Links of the connection's {@link DeadlineList} while the call is linked there; its event loop only. */
@@ -185,7 +205,7 @@ public final class RpcCall {
         long d = deadlineNanos;
         if (d == 0) {
             d = nowNanos + callTimeoutNanos;
-            deadlineNanos = d;
+            DEADLINE_NANOS.setRelease(this, d);
         }
         return d;
     }
@@ -265,7 +285,7 @@ public final class RpcCall {
      * its {@link #requestId()}. Event loop of that connection.
      */
     public void sentTo(String address, int localPort) {
-        this.providerAddress = address;
+        PROVIDER_ADDRESS.setRelease(this, address);
         future.providerAddress(address);
         CallHistory h = history;
         if (h != null) {
