@@ -83,6 +83,9 @@ public final class ConsumerClient implements AutoCloseable {
     /** Methods whose policy the history was told (once each). */
     private final java.util.Set<String> recordedPolicies = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** The options' budgets in nanoseconds, as every call takes them. */
+    private final long providerWaitNanos;
+    private final long callTimeoutNanos;
 
     /** A client of the providers at {@code serverAddress}: "host:port", or several comma separated. */
     public ConsumerClient(String serverAddress) {
@@ -107,6 +110,8 @@ public final class ConsumerClient implements AutoCloseable {
     private ConsumerClient(ServiceDiscovery discovery, List<ProviderNode> direct, ConsumerOptions options,
                            String description) {
         this.options = Objects.requireNonNull(options, "options");
+        this.providerWaitNanos = options.providerWaitTimeout().toNanos();
+        this.callTimeoutNanos = options.callTimeout().toNanos();
         this.history = options.callHistory();
         this.broken = BrokenCallSwitch.fromSystemProperty();
         this.discovery = discovery;
@@ -295,15 +300,14 @@ public final class ConsumerClient implements AutoCloseable {
             long start = System.nanoTime();
             if (history == CallHistory.NONE) {
                 return new RpcCall(method, arguments, new RpcFuture(callbacks, start, callEnded),
-                        options.providerWaitTimeout().toNanos(), options.callTimeout().toNanos());
+                        providerWaitNanos, callTimeoutNanos);
             }
             long seq = callSeq.incrementAndGet();
             history.started(seq, method.label(), start);
             RpcFuture future = broken.matches(seq)
                     ? broken.future(callbacks, start, callEnded, history, seq)
                     : new RpcFuture(callbacks, start, callEnded, (end, failure) -> history.ended(seq, end, failure));
-            RpcCall call = new RpcCall(method, arguments, future, options.providerWaitTimeout().toNanos(),
-                    options.callTimeout().toNanos());
+            RpcCall call = new RpcCall(method, arguments, future, providerWaitNanos, callTimeoutNanos);
             call.recordIn(history, seq);
             return call;
         }

@@ -3,7 +3,7 @@ package dev.rpcharness.consumer;
 import dev.rpcharness.protocol.RpcResponse;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -33,10 +33,14 @@ public final class RpcFuture implements Future<Object> {
     private static final int ENDING = 1;
     private static final int ENDED = 2;
     private static final VarHandle STATE;
+    private static final VarHandle CALLBACKS;
+    private static final VarHandle PROVIDER_ADDRESS;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(RpcFuture.class, "state", int.class);
+            CALLBACKS = MethodHandles.lookup().findVarHandle(RpcFuture.class, "callbacks", Object.class);
+            PROVIDER_ADDRESS = MethodHandles.lookup().findVarHandle(RpcFuture.class, "providerAddress", String.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -48,18 +52,30 @@ public final class RpcFuture implements Future<Object> {
      * rather than a synchronizer object: 32 bytes less a call in flight.
      */
     private volatile int state = RUNNING;
+    /**
+     * Threads waiting in {@code get} now; changed under {@code this}. The end sets {@link #ENDED} and then reads
+     * it (both volatile), and a waiter counts itself and then reads the state, so either the end sees the waiter
+     * and notifies, or the waiter sees the end and does not wait: the end takes the monitor only for a waiter.
+     */
+    private volatile int waiters;
     private final Executor callbackExecutor;
     private final long startNanos;
-    private volatile long endNanos;
-    private volatile Object result;
-    private volatile Throwable failure;
+    /**
+     * The outcome: written once by the thread that won the end, before it sets {@link #ENDED}, and read only after
+     * reading {@link #ENDED} (or on that thread), so the volatile state publishes them and they need no fence of
+     * their own.
+     */
+    private long endNanos;
+    private Object result;
+    private Throwable failure;
     private volatile String providerAddress;
     /**
-     * The callbacks registered before the end, guarded by {@code this}: {@link #NO_CALLBACK}, the one callback, or
-     * a {@link Callbacks} list of two or more; null once the call ended. One field rather than a list per call:
-     * most calls have one callback or none, and a list and its array are 48 bytes a call in flight.
+     * The callbacks registered before the end: {@link #NO_CALLBACK}, the one callback, or a {@link Callbacks}
+     * array of two or more; null once the call ended. Registered by compare-and-set, taken once by the end
+     * (get-and-set to null), so each callback is dispatched exactly once with no lock. One field rather than a
+     * list per call: most calls have one callback or none, and a list and its array are 48 bytes a call in flight.
      */
-    private Object callbacks = NO_CALLBACK;
+    private volatile Object callbacks = NO_CALLBACK;
     private final Runnable endHook;
     private final EndListener endListener;
 
@@ -145,15 +161,15 @@ public final class RpcFuture implements Future<Object> {
                 log.warn("call end listener failed", e);
             }
         }
-        Object pending;
-        synchronized (this) {
-            state = ENDED;
-            pending = callbacks;
-            callbacks = null;
-            notifyAll(); // the threads in get()
+        state = ENDED;
+        Object pending = CALLBACKS.getAndSet(this, null);
+        if (waiters != 0) {
+            synchronized (this) {
+                notifyAll(); // the threads in get()
+            }
         }
         if (pending instanceof Callbacks many) {
-            for (AsyncRpcCallback callback : many) {
+            for (AsyncRpcCallback callback : many.all) {
                 dispatch(callback);
             }
         } else if (pending != NO_CALLBACK) {
@@ -161,14 +177,22 @@ public final class RpcFuture implements Future<Object> {
         }
     }
 
-    /** Two or more callbacks registered before the end, in order. */
-    private static final class Callbacks extends ArrayList<AsyncRpcCallback> {
-        private static final long serialVersionUID = 1L;
+    /** Two or more callbacks registered before the end, in order; immutable (a new one per registration). */
+    private static final class Callbacks {
+        final AsyncRpcCallback[] all;
 
-        Callbacks(AsyncRpcCallback first, AsyncRpcCallback second) {
-            super(4);
-            add(first);
-            add(second);
+        Callbacks(AsyncRpcCallback[] all) {
+            this.all = all;
+        }
+
+        static Callbacks of(AsyncRpcCallback first, AsyncRpcCallback second) {
+            return new Callbacks(new AsyncRpcCallback[] {first, second});
+        }
+
+        Callbacks with(AsyncRpcCallback next) {
+            AsyncRpcCallback[] more = Arrays.copyOf(all, all.length + 1);
+            more[all.length] = next;
+            return new Callbacks(more);
         }
     }
 
@@ -177,17 +201,15 @@ public final class RpcFuture implements Future<Object> {
      */
     public RpcFuture addCallback(AsyncRpcCallback callback) {
         Objects.requireNonNull(callback, "callback");
-        synchronized (this) {
-            if (callbacks == NO_CALLBACK) {
-                callbacks = callback;
-                return this;
+        while (true) {
+            Object registered = callbacks;
+            if (registered == null) {
+                break; // ended: it runs now
             }
-            if (callbacks instanceof Callbacks many) {
-                many.add(callback);
-                return this;
-            }
-            if (callbacks != null) {
-                callbacks = new Callbacks((AsyncRpcCallback) callbacks, callback);
+            Object next = registered == NO_CALLBACK ? callback
+                    : registered instanceof Callbacks many ? many.with(callback)
+                    : Callbacks.of((AsyncRpcCallback) registered, callback);
+            if (CALLBACKS.compareAndSet(this, registered, next)) {
                 return this;
             }
         }
@@ -241,8 +263,13 @@ public final class RpcFuture implements Future<Object> {
     public Object get() throws InterruptedException, ExecutionException {
         if (state != ENDED) {
             synchronized (this) {
-                while (state != ENDED) {
-                    wait();
+                waiters++;
+                try {
+                    while (state != ENDED) {
+                        wait();
+                    }
+                } finally {
+                    waiters--;
                 }
             }
         }
@@ -254,12 +281,18 @@ public final class RpcFuture implements Future<Object> {
         if (state != ENDED) {
             long deadline = System.nanoTime() + unit.toNanos(timeout);
             synchronized (this) {
-                while (state != ENDED) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new TimeoutException("RPC result not ready after " + unit.toMillis(timeout) + " ms");
+                waiters++;
+                try {
+                    while (state != ENDED) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new TimeoutException("RPC result not ready after " + unit.toMillis(timeout)
+                                    + " ms");
+                        }
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
                     }
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } finally {
+                    waiters--;
                 }
             }
         }
@@ -285,7 +318,7 @@ public final class RpcFuture implements Future<Object> {
 
     @Override
     public boolean isCancelled() {
-        return failure instanceof CancellationException;
+        return isDone() && failure instanceof CancellationException;
     }
 
     @Override
@@ -313,7 +346,7 @@ public final class RpcFuture implements Future<Object> {
 
     /** Internal: the client records where it wrote the call. */
     public void providerAddress(String address) {
-        this.providerAddress = address;
+        PROVIDER_ADDRESS.setRelease(this, address); // read as volatile; written once per write of the call
     }
 
     /** {@link System#nanoTime()} at the call's start. */

@@ -177,4 +177,65 @@ class RpcFutureTest {
         assertThat(bridge).isCompletedExceptionally();
         assertThatThrownBy(bridge::get).hasCauseInstanceOf(RpcTimeoutException.class);
     }
+
+    @Test
+    void callbacksAddedWhileTheCallEndsOnAnotherThreadEachRunExactlyOnce() throws Exception {
+        int rounds = 2_000;
+        int adders = 3;
+        for (int r = 0; r < rounds; r++) {
+            RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+            AtomicInteger runs = new AtomicInteger();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread[] threads = new Thread[adders];
+            for (int t = 0; t < adders; t++) {
+                threads[t] = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int k = 0; k < 4; k++) {
+                        future.addCallback(new AsyncRpcCallback() {
+                            @Override
+                            public void success(Object result) {
+                                runs.incrementAndGet();
+                            }
+
+                            @Override
+                            public void fail(Exception e) {
+                                throw new AssertionError("the call succeeded", e);
+                            }
+                        });
+                    }
+                });
+                threads[t].start();
+            }
+            go.countDown();
+            future.complete(r);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(runs.get()).as("round %d", r).isEqualTo(adders * 4);
+        }
+    }
+
+    @Test
+    void aWaiterThatArrivesAsTheCallEndsIsNeverLeftWaiting() throws Exception {
+        for (int r = 0; r < 2_000; r++) {
+            RpcFuture future = new RpcFuture(DIRECT, System.nanoTime());
+            CountDownLatch go = new CountDownLatch(1);
+            Thread ender = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                future.complete("x");
+            });
+            ender.start();
+            go.countDown();
+            assertThat(future.get(5, TimeUnit.SECONDS)).as("round %d", r).isEqualTo("x");
+            ender.join();
+        }
+    }
 }

@@ -17,7 +17,9 @@ import java.util.function.LongSupplier;
  * puts it back in full rotation. The share of providers ejected at once is capped by the balancer, which owns that
  * count.
  *
- * <p>Threading: thread-safe; each provider's record has its own lock. Time comes from the given clock
+ * <p>Threading: thread-safe; each provider's record has its own lock. An answer that would change nothing (no
+ * fault counted in a row, no probation, the ratio rule off) takes no lock: the connections of one provider on
+ * different I/O threads do not pass its lock back and forth at every answer. Time comes from the given clock
  * ({@link System#nanoTime()} in the client).
  */
 final class OutlierDetector {
@@ -75,22 +77,28 @@ final class OutlierDetector {
         if (!enabled()) {
             return null;
         }
-        Health h = health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS, clock.getAsLong()));
+        Health h = healthOf(address);
+        if (!fault && failureRatio <= 0 && !h.probation && h.consecutive == 0) {
+            // Nothing to change (volatile reads): the answer is recorded as if just before any fault racing it.
+            return null;
+        }
         synchronized (h) {
             if (h.ejected) {
                 return null;
             }
-            long now = clock.getAsLong();
             if (!fault) {
                 h.consecutive = 0;
                 if (h.probation) {
                     h.probation = false;
-                    h.cleanSince = now;
+                    h.cleanSince = clock.getAsLong();
                     return Verdict.CLEARED;
                 }
-                h.count(now, false);
+                if (failureRatio > 0) {
+                    h.count(clock.getAsLong(), false); // the window's counts serve the failure ratio only
+                }
                 return null;
             }
+            long now = clock.getAsLong();
             h.consecutive++;
             h.count(now, true);
             if (h.probation) {
@@ -109,6 +117,13 @@ final class OutlierDetector {
     }
 
     /** Caller holds h's lock. */
+    /** The record of {@code address}, made on its first use (a plain read once it exists: no allocation). */
+    private Health healthOf(String address) {
+        Health h = health.get(address);
+        return h != null ? h : health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS,
+                clock.getAsLong()));
+    }
+
     private Verdict eject(Health h, long now, String reason) {
         h.forgetCleanIntervals(now, intervalNanos);
         return new Verdict(Math.min(maxNanos, baseNanos * (h.ejections + 1)), reason);
@@ -116,7 +131,7 @@ final class OutlierDetector {
 
     /** The balancer ejected it (the cap allowed). */
     void ejected(String address) {
-        Health h = health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS, clock.getAsLong()));
+        Health h = healthOf(address);
         synchronized (h) {
             h.forgetCleanIntervals(clock.getAsLong(), intervalNanos);
             h.ejected = true;
@@ -138,7 +153,7 @@ final class OutlierDetector {
 
     /** The cool-down ended: back in rotation, on probation. */
     void returned(String address) {
-        Health h = health.computeIfAbsent(address, a -> new Health(intervalNanos / STEPS, clock.getAsLong()));
+        Health h = healthOf(address);
         synchronized (h) {
             h.ejected = false;
             h.probation = true;
@@ -163,12 +178,14 @@ final class OutlierDetector {
         long stepStart;
         int calls;
         int failures;
-        int consecutive;
+        /** Faults in a row; written under the record's lock, read without it by an answer. */
+        volatile int consecutive;
         int ejections;
         /** When it went back to full rotation after a probation; 0 while ejected or on probation. */
         long cleanSince;
         boolean ejected;
-        boolean probation;
+        /** Written under the record's lock, read without it by an answer. */
+        volatile boolean probation;
 
         Health(long stepNanos, long now) {
             this.stepNanos = Math.max(1, stepNanos);

@@ -10,6 +10,8 @@ import dev.rpcharness.consumer.RpcProtocolException;
 import dev.rpcharness.consumer.RpcTimeoutException;
 import dev.rpcharness.consumer.internal.proxy.MethodMetadata;
 import dev.rpcharness.protocol.RpcError;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Future;
 
 /**
@@ -30,13 +32,31 @@ import java.util.concurrent.Future;
  */
 public final class RpcCall {
 
+    private static final VarHandle DEADLINE_NANOS;
+    private static final VarHandle PROVIDER_ADDRESS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DEADLINE_NANOS = lookup.findVarHandle(RpcCall.class, "deadlineNanos", long.class);
+            PROVIDER_ADDRESS = lookup.findVarHandle(RpcCall.class, "providerAddress", String.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final MethodMetadata method;
     private final byte[] arguments;
     private final RpcFuture future;
     private final long waitDeadlineNanos;
     private final long callTimeoutNanos;
+    /**
+     * Read as volatile from any thread; written by the connection's event loop per call with a release store (no
+     * fence: a reader sees it with everything written before it, and the event loop reads its own writes).
+     */
     private volatile long deadlineNanos;
     private int dispatchAttempts;
+    /** As {@link #deadlineNanos}: volatile reads, a release store when written. */
     private volatile String providerAddress;
     private volatile Future<?> waitTimer;
     /** Links of the connection's {@link DeadlineList} while the call is linked there; its event loop only. */
@@ -45,6 +65,10 @@ public final class RpcCall {
     RpcCall deadlineNext;
     /** Its index in the list's heap while linked there (out of deadline order), else -1. */
     int deadlineHeapIndex = -1;
+    /** Links of the connection's {@link BacklogList} while it waits there unsent; its event loop only. */
+    BacklogList backlogList;
+    RpcCall backlogPrev;
+    RpcCall backlogNext;
     private long requestId;
     private long seq;
     private CallHistory history;
@@ -170,10 +194,18 @@ public final class RpcCall {
 
     /** Fixes the call deadline if it is not fixed yet, and returns it. Called when a connection takes the call. */
     public long startDeadline() {
+        return startDeadline(System.nanoTime());
+    }
+
+    /**
+     * As {@link #startDeadline()}, counting from {@code nowNanos}, a {@link System#nanoTime()} reading the caller
+     * just took (one for a batch of calls taken together).
+     */
+    public long startDeadline(long nowNanos) {
         long d = deadlineNanos;
         if (d == 0) {
-            d = System.nanoTime() + callTimeoutNanos;
-            deadlineNanos = d;
+            d = nowNanos + callTimeoutNanos;
+            DEADLINE_NANOS.setRelease(this, d);
         }
         return d;
     }
@@ -185,8 +217,13 @@ public final class RpcCall {
 
     /** Nanoseconds left until the call deadline (may be negative); the full timeout before it is fixed. */
     public long remainingNanos() {
+        return remainingNanos(System.nanoTime());
+    }
+
+    /** As {@link #remainingNanos()}, at {@code nowNanos}, a {@link System#nanoTime()} reading just taken. */
+    public long remainingNanos(long nowNanos) {
         long d = deadlineNanos;
-        return d == 0 ? callTimeoutNanos : d - System.nanoTime();
+        return d == 0 ? callTimeoutNanos : d - nowNanos;
     }
 
     public long callTimeoutMillis() {
@@ -248,7 +285,7 @@ public final class RpcCall {
      * its {@link #requestId()}. Event loop of that connection.
      */
     public void sentTo(String address, int localPort) {
-        this.providerAddress = address;
+        PROVIDER_ADDRESS.setRelease(this, address);
         future.providerAddress(address);
         CallHistory h = history;
         if (h != null) {

@@ -26,14 +26,18 @@ final class CallbackBatch implements Runnable {
     }
 
     private final Object owner;
-    private Runnable[] tasks = new Runnable[16];
+    private Runnable[] tasks;
     private int size;
     @SuppressWarnings("unused") // through CURSOR
     private volatile int cursor;
 
-    /** @param owner the executor that holds this batch on an I/O thread and hands it over */
-    CallbackBatch(Object owner) {
+    /**
+     * @param owner    the executor that holds this batch on an I/O thread and hands it over
+     * @param capacity room for this many callbacks before the array grows
+     */
+    CallbackBatch(Object owner, int capacity) {
         this.owner = owner;
+        this.tasks = new Runnable[Math.max(1, capacity)];
     }
 
     /** The executor this batch is for. */

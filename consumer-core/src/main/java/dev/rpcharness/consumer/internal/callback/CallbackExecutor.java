@@ -35,11 +35,19 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
      * grow the thread-local map of every I/O thread started after many clients were made.
      */
     private static final FastThreadLocal<CallbackBatch> HELD = new FastThreadLocal<>();
+    private static final int MIN_BATCH_CAPACITY = 16;
+    private static final int MAX_BATCH_CAPACITY = 4096;
 
     private final Executor target;
     private final DrainerPool owned;
     private final String threadPrefix;
     private final Runnable releaseHere = this::release;
+    /**
+     * Room a new batch starts with: the size of a batch released lately (by any I/O thread; a plain field, as a
+     * stale value only costs the array a copy or some slack), so a busy connection's batches do not grow their
+     * array from a few slots each time.
+     */
+    private int batchCapacity = MIN_BATCH_CAPACITY;
     private ExecutorService overflow;
     private boolean warned;
     private volatile boolean closed;
@@ -100,7 +108,7 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
             } catch (RejectedExecutionException shuttingDown) {
                 return; // no hold: the callbacks go one by one
             }
-            HELD.set(new CallbackBatch(this));
+            HELD.set(new CallbackBatch(this, batchCapacity));
         }
     }
 
@@ -117,6 +125,7 @@ public final class CallbackExecutor implements Executor, AutoCloseable {
             return;
         }
         HELD.remove();
+        batchCapacity = Math.min(MAX_BATCH_CAPACITY, Math.max(MIN_BATCH_CAPACITY, batch.size()));
         try {
             owned.executeAll(batch);
         } catch (RejectedExecutionException closing) {

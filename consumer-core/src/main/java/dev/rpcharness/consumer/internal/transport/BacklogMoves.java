@@ -67,7 +67,7 @@ final class BacklogMoves {
         if (connection.state() == ConnectivityState.SHUTDOWN) {
             return;
         }
-        queue.admit();
+        queue.admit(System.nanoTime());
         if (queue.moveTo(c -> listener.relocate(connection, c), BATCH)) {
             post(evacuateTask);
         }

@@ -1,17 +1,18 @@
 package dev.rpcharness.consumer.internal.transport;
 
+import dev.rpcharness.consumer.internal.call.BacklogList;
 import dev.rpcharness.consumer.internal.call.DeadlineList;
 import dev.rpcharness.consumer.internal.call.RpcCall;
 import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.function.Predicate;
 
 /**
  * The calls one connection has taken and not yet written: a lock-free inbox that any thread offers to, and the
- * backlog on the event loop, in arrival order, each call's deadline watched by the connection's
+ * backlog on the event loop, in arrival order (a {@link BacklogList} linked through the calls: no entry, no hash, no
+ * iterator per call), each call's deadline watched by the connection's
  * {@link DeadlineList} (one timer per connection, not one per call). A call leaves the backlog
  * when it is written, moved to another connection, or ends at its deadline (O(1) removal); it is never written
  * after it ended.
@@ -21,7 +22,7 @@ import java.util.function.Predicate;
 final class CallQueue {
 
     private final Queue<RpcCall> inbox = PlatformDependent.newMpscQueue();
-    private final LinkedHashSet<RpcCall> backlog = new LinkedHashSet<>();
+    private final BacklogList backlog = new BacklogList();
     private final DeadlineList deadlines;
 
     /**
@@ -47,12 +48,15 @@ final class CallQueue {
         return out;
     }
 
-    /** Moves the inbox into the backlog, fixing and starting each call's deadline; skips calls that ended. */
-    void admit() {
+    /**
+     * Moves the inbox into the backlog, fixing and starting each call's deadline from {@code nowNanos} (one
+     * {@link System#nanoTime()} reading for all of them); skips calls that ended.
+     */
+    void admit(long nowNanos) {
         RpcCall call;
         while ((call = inbox.poll()) != null) {
             if (!call.future().isDone()) {
-                call.startDeadline();
+                call.startDeadline(nowNanos);
                 backlog.add(call);
                 deadlines.add(call);
             }
@@ -69,13 +73,7 @@ final class CallQueue {
 
     /** The oldest call of the backlog, removed (its deadline keeps running), or null. */
     RpcCall poll() {
-        if (backlog.isEmpty()) {
-            return null;
-        }
-        var it = backlog.iterator();
-        RpcCall call = it.next();
-        it.remove();
-        return call;
+        return backlog.poll();
     }
 
     /** Removes a call from the backlog; true if it was there (it was never written). */
@@ -85,8 +83,11 @@ final class CallQueue {
 
     /** Everything taken or offered and not written, removed, deadlines cancelled. */
     List<RpcCall> takeAll() {
-        List<RpcCall> all = new ArrayList<>(backlog);
-        backlog.clear();
+        List<RpcCall> all = new ArrayList<>(backlog.size());
+        RpcCall taken;
+        while ((taken = backlog.poll()) != null) {
+            all.add(taken);
+        }
         all.addAll(pollInbox());
         for (RpcCall call : all) {
             call.cancelDeadline();
@@ -101,22 +102,23 @@ final class CallQueue {
      */
     boolean moveTo(Predicate<RpcCall> elsewhere, int max) {
         int offered = 0;
-        for (var it = backlog.iterator(); it.hasNext(); ) {
+        RpcCall call = backlog.first();
+        while (call != null) {
             if (offered == max) {
                 return true;
             }
-            RpcCall call = it.next();
+            RpcCall next = backlog.next(call);
             call.cancelDeadline();
-            if (call.future().isDone()) {
-                it.remove();
-                continue;
+            // Unlinked before it is offered: the connection that takes it links it on its own event loop.
+            backlog.remove(call);
+            if (!call.future().isDone()) {
+                offered++;
+                if (!elsewhere.test(call)) {
+                    backlog.insertBefore(next, call);
+                    deadlines.restore(call); // nowhere better: it stays, in its place, for the time it has left
+                }
             }
-            offered++;
-            if (elsewhere.test(call)) {
-                it.remove();
-            } else {
-                deadlines.restore(call); // nowhere better: it stays, for the time it has left
-            }
+            call = next;
         }
         return false;
     }

@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
 final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
+    /**
+     * Requests are encoded into one buffer until it holds this many bytes, then it goes to the channel: a buffer,
+     * an outbound entry and a write through the pipeline per chunk instead of per call. Small against the
+     * channel's write buffer water marks, so writability (checked before each call) still follows the bytes
+     * written.
+     */
+    static final int CHUNK_BYTES = 8 * 1024;
 
     private final String address;
     private final RequestEncoder encoder;
@@ -54,11 +61,18 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     private final ProviderConnection owner;
     private final PendingCalls pending = new PendingCalls();
     private ChannelHandlerContext ctx;
-    /** The promise of each request write: it reports nothing; the batch's own promise does (see flush). */
+    /** The promise of each chunk's write: it reports nothing; the batch's own promise does (see flush). */
     private ChannelPromise silent;
     /** Ids of the calls written since the last flush, from the first to the last; 0 when none. */
     private long batchFirstId;
     private long batchLastId;
+    /** The wall clock of the batch's deadline headers, read at its first call. */
+    private long batchWallMillis;
+    /**
+     * Requests encoded and not yet handed to the channel, or null: a batch's requests go out in chunks of about
+     * {@link #CHUNK_BYTES} rather than a buffer each. Only between the writes of a drain and its flush.
+     */
+    private ByteBuf chunk;
     private int localPort;
     private boolean closeWhenIdle;
     private boolean violated;
@@ -80,6 +94,14 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         this.silent = new VoidChannelPromise(ctx.channel(), false);
     }
 
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (chunk != null) {
+            chunk.release(); // only if a drain stopped between a write and its flush
+            chunk = null;
+        }
+    }
+
     /** This channel's local port (names the connection in a call history); 0 when unknown. Event loop only. */
     private int localPort() {
         if (localPort == 0 && ctx.channel().localAddress() instanceof InetSocketAddress local) {
@@ -95,9 +117,11 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Writes a call without flushing; the connection flushes once per batch. The call's deadline timer is already
-     * running (the connection started it when it took the call). Event loop only.
+     * running (the connection started it when it took the call). {@code nowNanos} is the batch's
+     * {@link System#nanoTime()} reading, from which the budget announced is counted; the wall clock of the deadline
+     * header is read once per batch too. Event loop only.
      */
-    void write(RpcCall call) {
+    void write(RpcCall call, long nowNanos) {
         if (call.future().isDone()) {
             return; // ended while queued (cancelled, client closed, deadline)
         }
@@ -109,12 +133,25 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         call.sentTo(address, localPort());
         // The remaining budget, rounded up: a call written at once announces its whole timeout.
         long budgetMillis = Math.max(1, Math.min(call.callTimeoutMillis(),
-                (call.remainingNanos() + 999_999L) / 1_000_000L));
-        ByteBuf request;
+                (call.remainingNanos(nowNanos) + 999_999L) / 1_000_000L));
+        if (batchFirstId == 0) {
+            batchWallMillis = encoder.wallMillis();
+        }
+        int mark = -1;
         try {
-            request = encoder.encode(ctx.alloc(), id, call.method(), call.arguments(), budgetMillis,
+            int need = encoder.maxBytes(call.method(), call.arguments(), budgetMillis, call.callTimeoutMillis(),
+                    call.seq(), call.attempt());
+            if (chunk == null || chunk.writableBytes() < need) {
+                passChunk();
+                chunk = ctx.alloc().buffer(Math.max(CHUNK_BYTES, need));
+            }
+            mark = chunk.writerIndex();
+            encoder.encodeInto(chunk, batchWallMillis, id, call.method(), call.arguments(), budgetMillis,
                     call.callTimeoutMillis(), call.seq(), call.attempt());
         } catch (RuntimeException e) {
+            if (mark >= 0) {
+                chunk.writerIndex(mark); // none of this call's bytes go out
+            }
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
             return;
         }
@@ -122,7 +159,22 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             batchFirstId = id;
         }
         batchLastId = id;
-        ctx.write(request, silent);
+        if (chunk.readableBytes() >= CHUNK_BYTES) {
+            passChunk();
+        }
+    }
+
+    /** Hands the chunk of encoded requests to the channel (unflushed), if there is one. */
+    private void passChunk() {
+        ByteBuf c = chunk;
+        if (c != null) {
+            chunk = null;
+            if (c.isReadable()) {
+                ctx.write(c, silent);
+            } else {
+                c.release();
+            }
+        }
     }
 
     /**
@@ -131,6 +183,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
      * this batch still in flight fail. Event loop only.
      */
     void flush() {
+        passChunk();
         if (batchFirstId != 0) {
             long first = batchFirstId;
             long last = batchLastId;
@@ -205,7 +258,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
             try {
                 if (!violated) {
                     progress.responseComplete();
-                    onResponse(frame.success(), frame.status(), frame.requestId(), frame.content());
+                    onResponse(frame.success(), frame.status(), frame.id(), frame.idText(), frame.content());
                 }
             } finally {
                 frame.content().release();
@@ -230,7 +283,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 }
                 pushback = response.headers().get(WireContract.PUSHBACK_HEADER);
                 try {
-                    onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(),
+                    onResponse(response.status().codeClass() == HttpStatusClass.SUCCESS, response.status(), -1,
                             response.headers().get(WireContract.REQUEST_ID_HEADER), response.content());
                 } finally {
                     pushback = null;
@@ -245,11 +298,14 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * One complete response, from the fast path or from Netty's decoder: its status (2xx or not), the status as
-     * named in messages, the request-id header (null when absent) and the body (not released here).
+     * named in messages, the request-id header (as a number {@code headerId} when the fast path read it as one,
+     * else -1 and its text {@code idHeader}, null when absent) and the body (not released here).
      */
-    private void onResponse(boolean success, HttpResponseStatus status, String idHeader, ByteBuf content) {
+    private void onResponse(boolean success, HttpResponseStatus status, long headerId, String idHeader,
+                            ByteBuf content) {
+        long id = headerId;
         String idText = idHeader;
-        if (idText == null) {
+        if (id < 0 && idText == null) {
             if (!success) {
                 violation("HTTP " + status + " without " + WireContract.REQUEST_ID_HEADER);
                 return;
@@ -265,9 +321,12 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        long id = PendingCalls.parseId(idText);
+        if (id < 0) {
+            id = PendingCalls.parseId(idText);
+        }
         if (!pending.wasSent(id)) {
-            violation("response for request id '" + idText + "', never sent on this connection");
+            violation("response for request id '" + (idText != null ? idText : Long.toString(id))
+                    + "', never sent on this connection");
             return;
         }
         RpcCall call = pending.remove(id);

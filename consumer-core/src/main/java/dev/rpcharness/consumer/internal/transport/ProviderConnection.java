@@ -199,7 +199,9 @@ public final class ProviderConnection implements CallHolder {
             call.future().fail(call.clientClosed());
             return;
         }
-        if (drainScheduled.compareAndSet(false, true)) {
+        // A plain read first: while a drain is pending (most sends under load) no compare-and-set is tried. The
+        // drain clears the flag before it polls, so a send that reads it set has its call polled by that drain.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(drainTask);
             } catch (RejectedExecutionException shutDown) {
@@ -224,11 +226,14 @@ public final class ProviderConnection implements CallHolder {
             }
             return;
         }
-        queue.admit();
+        // One clock reading for the batch: the calls it takes start their deadlines, and those it writes count
+        // their budgets, from the same moment, microseconds apart at most.
+        long now = System.nanoTime();
+        queue.admit(now);
         int written = 0;
         RpcCall call;
         while (ch.isWritable() && (call = queue.poll()) != null) {
-            h.write(call);
+            h.write(call, now);
             written++;
         }
         if (written > 0) {

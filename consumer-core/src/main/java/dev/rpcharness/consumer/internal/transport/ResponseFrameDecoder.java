@@ -106,8 +106,10 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
         int bodyStart = start + end - (int) contentLength;
         HttpResponseStatus s = status / 100 == 2 ? null : HttpResponseStatus.valueOf(status,
                 new String(scratch, reasonStart, reasonEnd - reasonStart, StandardCharsets.US_ASCII));
-        String id = idStart < 0 ? null : new String(scratch, idStart, idEnd - idStart, StandardCharsets.US_ASCII);
-        out.add(new ResponseFrame(status, s, id, in.retainedSlice(bodyStart, (int) contentLength)));
+        long id = idStart < 0 ? -1 : canonicalId(scratch, idStart, idEnd);
+        String idText = idStart < 0 || id >= 0 ? null
+                : new String(scratch, idStart, idEnd - idStart, StandardCharsets.US_ASCII);
+        out.add(new ResponseFrame(status, s, id, idText, in.retainedSlice(bodyStart, (int) contentLength)));
         in.readerIndex(start + end);
     }
 
@@ -293,12 +295,30 @@ final class ResponseFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * One response read by the fast path: status code, the status as Netty would name it for a non-2xx answer
-     * (null for 2xx), the request-id header (null when absent) and the body, which the receiver releases.
+     * The request id in {@code in[from, to)} when it is written as the client writes ids (1 to 18 decimal digits,
+     * no leading zero but for 0 itself), so that its text is {@link Long#toString} of it; else -1.
      */
-    record ResponseFrame(int code, HttpResponseStatus status, String requestId, ByteBuf content) {
+    private static long canonicalId(byte[] in, int from, int to) {
+        if (to - from > 1 && in[from] == '0') {
+            return -1;
+        }
+        return HttpBytes.decimal(in, from, to, 18);
+    }
+
+    /**
+     * One response read by the fast path: status code, the status as Netty would name it for a non-2xx answer
+     * (null for 2xx), the request-id header and the body, which the receiver releases. The header comes as a
+     * number when it is one written as the client writes ids ({@code id}, no text made), else as its text
+     * ({@code idText}; {@code id} -1, and both absent, -1 and null, without the header).
+     */
+    record ResponseFrame(int code, HttpResponseStatus status, long id, String idText, ByteBuf content) {
         boolean success() {
             return code / 100 == 2;
+        }
+
+        /** The request-id header's text, null when absent. */
+        String requestId() {
+            return id >= 0 ? Long.toString(id) : idText;
         }
     }
 }

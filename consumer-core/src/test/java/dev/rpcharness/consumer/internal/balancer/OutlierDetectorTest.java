@@ -119,6 +119,27 @@ class OutlierDetectorTest {
     }
 
     @Test
+    void withTheRatioRuleOffAnAnswerReadsNoClockAndFaultsInARowStillEject() {
+        int[] reads = {0};
+        OutlierDetector d = new OutlierDetector(3, 0, 20, 10 * SECOND, SECOND, 30 * SECOND, () -> {
+            reads[0]++;
+            return now;
+        });
+        d.record(BAD, false); // the first record is made, with the time it starts from
+        reads[0] = 0;
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(d.record(BAD, false)).isNull();
+        }
+        assertThat(reads[0]).as("clock reads for 1000 answers").isZero();
+        assertThat(d.record(BAD, true)).isNull();
+        assertThat(d.record(BAD, true)).isNull();
+        OutlierDetector.Verdict v = d.record(BAD, true);
+        assertThat(v).isNotNull();
+        assertThat(v.ejects()).isTrue();
+        assertThat(v.reason()).isEqualTo("3 failed calls in a row");
+    }
+
+    @Test
     void bothRulesOffMeansNoVerdicts() {
         OutlierDetector d = detector(0, 0, 20);
         for (int i = 0; i < 1_000; i++) {

@@ -155,4 +155,41 @@ class RequestEncoderTest {
         String none = encoded(new RequestEncoder("127.0.0.1:20881", null, () -> NOW), 7, hello, args, 3000, 3000);
         assertThat(none).isEqualTo(viaNetty(7, hello, args, 3000)).doesNotContain(WireContract.CLIENT_ID_HEADER);
     }
+
+    @Test
+    void theDeadlineHeaderFollowsTheWallClockAcrossCalls() {
+        long[] wall = {NOW};
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> wall[0]);
+        for (long step : new long[] {0, 0, 1, 999, 0, 9_000_000_000L, 1}) {
+            wall[0] += step;
+            String request = encoded(encoder, 5, hello, args, 3000, 3000);
+            assertThat(request).contains("\r\n" + WireContract.DEADLINE_HEADER + ": " + (wall[0] + 3000) + "\r\n");
+            request = encoded(encoder, 5, hello, args, 17, 3000);
+            assertThat(request).contains("\r\n" + WireContract.DEADLINE_HEADER + ": " + (wall[0] + 17) + "\r\n");
+        }
+    }
+
+    @Test
+    void requestsEncodedIntoOneBufferAreTheSameBytesOneAfterTheOther() {
+        RequestEncoder encoder = new RequestEncoder("127.0.0.1:20881", null, () -> NOW);
+        long[][] calls = {{1, 3000, 0, 0}, {9, 7, 0, 0}, {10, 3000, 12, 0}, {99_999, 3000, 0, 2}, {100_000, 1, 5, 3}};
+        ByteBuf one = Unpooled.buffer(16);
+        StringBuilder expected = new StringBuilder();
+        try {
+            for (long[] c : calls) {
+                int max = encoder.maxBytes(hello, args, c[1], 3000, c[2], (int) c[3]);
+                int before = one.writerIndex();
+                one.ensureWritable(max);
+                encoder.encodeInto(one, NOW, c[0], hello, args, c[1], 3000, c[2], (int) c[3]);
+                assertThat(one.writerIndex() - before).as("at most maxBytes").isLessThanOrEqualTo(max);
+                ByteBuf alone = encoder.encode(ByteBufAllocator.DEFAULT, c[0], hello, args, c[1], 3000, c[2],
+                        (int) c[3]);
+                expected.append(alone.toString(StandardCharsets.ISO_8859_1));
+                alone.release();
+            }
+            assertThat(one.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected.toString());
+        } finally {
+            one.release();
+        }
+    }
 }

@@ -49,7 +49,7 @@ class CallQueueTest {
         }
         List<RpcCall> moved = new ArrayList<>();
         List<Boolean> more = onLoop(() -> {
-            queue.admit();
+            queue.admit(System.nanoTime());
             List<Boolean> m = new ArrayList<>();
             m.add(queue.moveTo(moved::add, 256));
             int[] offered = {0};

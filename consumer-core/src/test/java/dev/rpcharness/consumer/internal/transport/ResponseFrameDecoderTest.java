@@ -187,6 +187,30 @@ class ResponseFrameDecoderTest {
     }
 
     @Test
+    void anIdWrittenAsTheClientWritesIdsComesAsANumberAnyOtherAsItsText() {
+        String[][] cases = {{"42", "42"}, {"0", "0"}, {"007", null}, {"abc", null}, {"1234567890123456789", null}};
+        for (String[] c : cases) {
+            EmbeddedChannel ch = new EmbeddedChannel(new ResponseFrameDecoder(MAX));
+            ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nX-Rpc-Request-Id: " + c[0]
+                    + "\r\ncontent-length: 2\r\n\r\n{}", StandardCharsets.US_ASCII));
+            ResponseFrame frame = ch.readInbound();
+            try {
+                assertThat(frame.requestId()).as(c[0]).isEqualTo(c[0]);
+                if (c[1] != null) {
+                    assertThat(frame.id()).as(c[0]).isEqualTo(Long.parseLong(c[1]));
+                    assertThat(frame.idText()).as(c[0]).isNull();
+                } else {
+                    assertThat(frame.id()).as(c[0]).isEqualTo(-1);
+                    assertThat(frame.idText()).as(c[0]).isEqualTo(c[0]);
+                }
+            } finally {
+                frame.content().release();
+            }
+            assertThat(ch.finishAndReleaseAll()).isFalse();
+        }
+    }
+
+    @Test
     void bodiesAreSlicesTheReceiverReleases() {
         EmbeddedChannel ch = new EmbeddedChannel(new ResponseFrameDecoder(MAX));
         ByteBuf in = Unpooled.copiedBuffer(ok(1, "{}"), StandardCharsets.UTF_8);
