@@ -2,6 +2,7 @@ package dev.rpcharness.consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcharness.consumer.internal.balancer.Balancer;
+import dev.rpcharness.consumer.internal.call.CallLimits;
 import dev.rpcharness.consumer.internal.call.RpcCall;
 import dev.rpcharness.consumer.internal.callback.CallbackExecutor;
 import dev.rpcharness.consumer.internal.policy.PolicyCall;
@@ -83,9 +84,8 @@ public final class ConsumerClient implements AutoCloseable {
     /** Methods whose policy the history was told (once each). */
     private final java.util.Set<String> recordedPolicies = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
-    /** The options' budgets in nanoseconds, as every call takes them. */
-    private final long providerWaitNanos;
-    private final long callTimeoutNanos;
+    /** The options' budgets in nanoseconds, one instance every plain call shares. */
+    private final CallLimits callLimits;
 
     /** A client of the providers at {@code serverAddress}: "host:port", or several comma separated. */
     public ConsumerClient(String serverAddress) {
@@ -110,8 +110,7 @@ public final class ConsumerClient implements AutoCloseable {
     private ConsumerClient(ServiceDiscovery discovery, List<ProviderNode> direct, ConsumerOptions options,
                            String description) {
         this.options = Objects.requireNonNull(options, "options");
-        this.providerWaitNanos = options.providerWaitTimeout().toNanos();
-        this.callTimeoutNanos = options.callTimeout().toNanos();
+        this.callLimits = new CallLimits(options.providerWaitTimeout().toNanos(), options.callTimeout().toNanos());
         this.history = options.callHistory();
         this.broken = BrokenCallSwitch.fromSystemProperty();
         this.discovery = discovery;
@@ -299,15 +298,14 @@ public final class ConsumerClient implements AutoCloseable {
             }
             long start = System.nanoTime();
             if (history == CallHistory.NONE) {
-                return new RpcCall(method, arguments, new RpcFuture(callbacks, start, callEnded),
-                        providerWaitNanos, callTimeoutNanos);
+                return new RpcCall(method, arguments, new RpcFuture(callbacks, start, callEnded), callLimits);
             }
             long seq = callSeq.incrementAndGet();
             history.started(seq, method.label(), start);
             RpcFuture future = broken.matches(seq)
                     ? broken.future(callbacks, start, callEnded, history, seq)
                     : new RpcFuture(callbacks, start, callEnded, (end, failure) -> history.ended(seq, end, failure));
-            RpcCall call = new RpcCall(method, arguments, future, providerWaitNanos, callTimeoutNanos);
+            RpcCall call = new RpcCall(method, arguments, future, callLimits);
             call.recordIn(history, seq);
             return call;
         }

@@ -48,8 +48,8 @@ public final class RpcCall {
     private final MethodMetadata method;
     private final byte[] arguments;
     private final RpcFuture future;
-    private final long waitDeadlineNanos;
-    private final long callTimeoutNanos;
+    /** The call's budgets: the client's shared ones for a plain call. */
+    private final CallLimits limits;
     /**
      * Read as volatile from any thread; written by the connection's event loop per call with a release store (no
      * fence: a reader sees it with everything written before it, and the event loop reads its own writes).
@@ -107,11 +107,15 @@ public final class RpcCall {
      */
     public RpcCall(MethodMetadata method, byte[] arguments, RpcFuture future, long providerWaitNanos,
                    long callTimeoutNanos) {
+        this(method, arguments, future, new CallLimits(providerWaitNanos, callTimeoutNanos));
+    }
+
+    /** A call with {@code limits}, typically the client's one instance its plain calls share. */
+    public RpcCall(MethodMetadata method, byte[] arguments, RpcFuture future, CallLimits limits) {
         this.method = method;
         this.arguments = arguments;
         this.future = future;
-        this.waitDeadlineNanos = future.startNanos() + providerWaitNanos;
-        this.callTimeoutNanos = callTimeoutNanos;
+        this.limits = limits;
     }
 
     /**
@@ -189,7 +193,7 @@ public final class RpcCall {
 
     /** {@link System#nanoTime()} when the provider wait budget ends (one budget for every wait of this call). */
     public long waitDeadlineNanos() {
-        return waitDeadlineNanos;
+        return future.startNanos() + limits.providerWaitNanos();
     }
 
     /** Fixes the call deadline if it is not fixed yet, and returns it. Called when a connection takes the call. */
@@ -204,7 +208,7 @@ public final class RpcCall {
     public long startDeadline(long nowNanos) {
         long d = deadlineNanos;
         if (d == 0) {
-            d = nowNanos + callTimeoutNanos;
+            d = nowNanos + limits.callTimeoutNanos();
             DEADLINE_NANOS.setRelease(this, d);
         }
         return d;
@@ -223,11 +227,11 @@ public final class RpcCall {
     /** As {@link #remainingNanos()}, at {@code nowNanos}, a {@link System#nanoTime()} reading just taken. */
     public long remainingNanos(long nowNanos) {
         long d = deadlineNanos;
-        return d == 0 ? callTimeoutNanos : d - nowNanos;
+        return d == 0 ? limits.callTimeoutNanos() : d - nowNanos;
     }
 
     public long callTimeoutMillis() {
-        return callTimeoutNanos / 1_000_000L;
+        return limits.callTimeoutNanos() / 1_000_000L;
     }
 
     /** The request id on the connection it was written to; event loop of that connection only. */
