@@ -10,12 +10,8 @@ import dev.rpcharness.consumer.internal.codec.ResponseDecoder;
 import dev.rpcharness.consumer.internal.transport.ResponseFrameDecoder.ResponseFrame;
 import dev.rpcharness.protocol.WireContract;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -46,33 +42,14 @@ import org.slf4j.LoggerFactory;
 final class ConsumerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
-    /**
-     * Requests are encoded into one buffer until it holds this many bytes, then it goes to the channel: a buffer,
-     * an outbound entry and a write through the pipeline per chunk instead of per call. Small against the
-     * channel's write buffer water marks, so writability (checked before each call) still follows the bytes
-     * written.
-     */
-    static final int CHUNK_BYTES = 8 * 1024;
-
     private final String address;
-    private final RequestEncoder encoder;
+    private final RequestChunks requests;
+    private final RequestChunks.WriteFailure onWriteFailure = this::failWritten;
     private final BodyDecoder decoder;
     private final ResponseProgress progress;
     private final ProviderConnection owner;
     private final PendingCalls pending = new PendingCalls();
     private ChannelHandlerContext ctx;
-    /** The promise of each chunk's write: it reports nothing; the batch's own promise does (see flush). */
-    private ChannelPromise silent;
-    /** Ids of the calls written since the last flush, from the first to the last; 0 when none. */
-    private long batchFirstId;
-    private long batchLastId;
-    /** The wall clock of the batch's deadline headers, read at its first call. */
-    private long batchWallMillis;
-    /**
-     * Requests encoded and not yet handed to the channel, or null: a batch's requests go out in chunks of about
-     * {@link #CHUNK_BYTES} rather than a buffer each. Only between the writes of a drain and its flush.
-     */
-    private ByteBuf chunk;
     private int localPort;
     private boolean closeWhenIdle;
     private boolean violated;
@@ -82,7 +59,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     ConsumerHandler(String address, String clientId, ResponseDecoder decoder, ResponseProgress progress,
                     ProviderConnection owner) {
         this.address = address;
-        this.encoder = new RequestEncoder(address, clientId);
+        this.requests = new RequestChunks(new RequestEncoder(address, clientId));
         this.decoder = new BodyDecoder(decoder);
         this.progress = progress;
         this.owner = owner;
@@ -91,15 +68,12 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.silent = new VoidChannelPromise(ctx.channel(), false);
+        requests.attach(ctx);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (chunk != null) {
-            chunk.release(); // only if a drain stopped between a write and its flush
-            chunk = null;
-        }
+        requests.release();
     }
 
     /** This channel's local port (names the connection in a call history); 0 when unknown. Event loop only. */
@@ -134,46 +108,10 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
         // The remaining budget, rounded up: a call written at once announces its whole timeout.
         long budgetMillis = Math.max(1, Math.min(call.callTimeoutMillis(),
                 (call.remainingNanos(nowNanos) + 999_999L) / 1_000_000L));
-        if (batchFirstId == 0) {
-            batchWallMillis = encoder.wallMillis();
-        }
-        int mark = -1;
         try {
-            int need = encoder.maxBytes(call.method(), call.arguments(), budgetMillis, call.callTimeoutMillis(),
-                    call.seq(), call.attempt());
-            if (chunk == null || chunk.writableBytes() < need) {
-                passChunk();
-                chunk = ctx.alloc().buffer(Math.max(CHUNK_BYTES, need));
-            }
-            mark = chunk.writerIndex();
-            encoder.encodeInto(chunk, batchWallMillis, id, call.method(), call.arguments(), budgetMillis,
-                    call.callTimeoutMillis(), call.seq(), call.attempt());
+            requests.add(id, call, budgetMillis);
         } catch (RuntimeException e) {
-            if (mark >= 0) {
-                chunk.writerIndex(mark); // none of this call's bytes go out
-            }
             end(id, call, new RpcException(call.method().label() + ": cannot build request: " + e, e));
-            return;
-        }
-        if (batchFirstId == 0) {
-            batchFirstId = id;
-        }
-        batchLastId = id;
-        if (chunk.readableBytes() >= CHUNK_BYTES) {
-            passChunk();
-        }
-    }
-
-    /** Hands the chunk of encoded requests to the channel (unflushed), if there is one. */
-    private void passChunk() {
-        ByteBuf c = chunk;
-        if (c != null) {
-            chunk = null;
-            if (c.isReadable()) {
-                ctx.write(c, silent);
-            } else {
-                c.release();
-            }
         }
     }
 
@@ -183,20 +121,7 @@ final class ConsumerHandler extends ChannelInboundHandlerAdapter {
      * this batch still in flight fail. Event loop only.
      */
     void flush() {
-        passChunk();
-        if (batchFirstId != 0) {
-            long first = batchFirstId;
-            long last = batchLastId;
-            batchFirstId = 0;
-            ChannelPromise promise = ctx.newPromise();
-            promise.addListener((ChannelFutureListener) f -> {
-                if (!f.isSuccess()) {
-                    failWritten(first, last, f.cause());
-                }
-            });
-            ctx.write(Unpooled.EMPTY_BUFFER, promise);
-        }
-        ctx.flush();
+        requests.flush(onWriteFailure);
     }
 
     /** Fails the calls with ids {@code first..last} that are still in flight: their write failed. */
