@@ -49,8 +49,6 @@ final class CallHead {
     private int prefixHits;
     /** The start of the last head that said nothing per call; the next head's equal start is not parsed again. */
     private final KnownHeadPrefix knownPrefix = new KnownHeadPrefix();
-    /** Whether the header line {@link #header} just read is one a call reads (it ends the known start). */
-    private boolean perCallHeader;
     // What the parse of the current request's head found; reset per request.
     private long contentLength;
     private String requestId;
@@ -158,12 +156,12 @@ final class CallHead {
             if (cr + 1 >= length) {
                 return NEED_MORE;
             }
-            perCallHeader = false;
-            if (a[cr] != '\r' || a[cr + 1] != '\n' || !header(a, pos, colon, cr)) {
+            int kind = a[cr] == '\r' && a[cr + 1] == '\n' ? header(a, pos, colon, cr) : REFUSED;
+            if (kind == REFUSED) {
                 return FALL_BACK; // a control or non-ASCII byte in a value, a bare line feed or carriage return
             }
             pos = cr + 2;
-            if (prefixOpen && !perCallHeader) {
+            if (prefixOpen && kind == CONSTANT) {
                 prefixEnd = pos;
                 prefixClientId = clientId;
             } else {
@@ -172,11 +170,18 @@ final class CallHead {
         }
     }
 
+    /** {@link #header}: a header the fast path does not take (the request falls back). */
+    private static final int REFUSED = 0;
+    /** {@link #header}: a header the call reads per call; it ends the start a next head may repeat. */
+    private static final int PER_CALL = 1;
+    /** {@link #header}: the client id, or a header no call reads (Host, Content-Type): the same on every call. */
+    private static final int CONSTANT = 2;
+
     /**
      * Reads one header: its name {@code [from, colon)} (token characters) and value {@code (colon, to)} (value
-     * bytes, blanks around it not yet trimmed); false when it is not one the fast path takes.
+     * bytes, blanks around it not yet trimmed); {@link #REFUSED}, {@link #PER_CALL} or {@link #CONSTANT}.
      */
-    private boolean header(byte[] a, int from, int colon, int to) {
+    private int header(byte[] a, int from, int colon, int to) {
         int valueStart = colon + 1;
         int valueEnd = to;
         while (valueStart < valueEnd && blank(a[valueStart])) {
@@ -185,55 +190,56 @@ final class CallHead {
         while (valueEnd > valueStart && blank(a[valueEnd - 1])) {
             valueEnd--;
         }
-        int nameLength = colon - from;
-        if (nameLength == HeadBytes.CLIENT_ID.length && HeadBytes.nameIs(a, from, nameLength, HeadBytes.CLIENT_ID)) {
+        int n = colon - from;
+        if (HeadBytes.nameIs(a, from, n, HeadBytes.CLIENT_ID)) {
             if (clientId != null) {
-                return false;
+                return REFUSED;
             }
             clientId = clientId(a, valueStart, valueEnd);
-            return true; // the same on every call of a consumer: it may stand in the known start
+            return CONSTANT;
         }
-        perCallHeader = true; // every header but the client id and the ones no call reads ends the known start
-        if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.REQUEST_ID)) {
+        if (HeadBytes.nameIs(a, from, n, HeadBytes.REQUEST_ID)) {
             if (requestId != null) {
-                return false;
+                return REFUSED;
             }
             requestId = ascii(a, valueStart, valueEnd);
-        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.CONTENT_LENGTH)) {
+        } else if (HeadBytes.nameIs(a, from, n, HeadBytes.CONTENT_LENGTH)) {
             if (contentLength >= 0) {
-                return false;
+                return REFUSED;
             }
             contentLength = HttpBytes.decimal(a, valueStart, valueEnd, 18);
-            return contentLength >= 0;
-        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.TIMEOUT)) {
+            return contentLength >= 0 ? PER_CALL : REFUSED;
+        } else if (HeadBytes.nameIs(a, from, n, HeadBytes.TIMEOUT)) {
             if (!firstOf(SEEN_TIMEOUT)) {
-                return false;
+                return REFUSED;
             }
             budgetNanos = CallHeaders.budgetNanos(CallHeaders.positiveDecimal(a, valueStart, valueEnd));
-        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.CALL_SEQ)) {
+        } else if (HeadBytes.nameIs(a, from, n, HeadBytes.CALL_SEQ)) {
             if (!firstOf(SEEN_CALL_SEQ)) {
-                return false;
+                return REFUSED;
             }
             callSeq = CallHeaders.positiveDecimal(a, valueStart, valueEnd);
-        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.DEADLINE)) {
+        } else if (HeadBytes.nameIs(a, from, n, HeadBytes.DEADLINE)) {
             if (!firstOf(SEEN_DEADLINE)) {
-                return false;
+                return REFUSED;
             }
             deadlineMillis = CallHeaders.positiveDecimal(a, valueStart, valueEnd);
-        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.CONNECTION)) {
+        } else if (HeadBytes.nameIs(a, from, n, HeadBytes.CONNECTION)) {
             if (connection != CONNECTION_ABSENT) {
-                return false;
+                return REFUSED;
             }
-            connection = equalsLowerCase(a, valueStart, valueEnd - valueStart, HeadBytes.CLOSE) ? CONNECTION_CLOSE
-                    : equalsLowerCase(a, valueStart, valueEnd - valueStart, HeadBytes.KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
+            int length = valueEnd - valueStart;
+            connection = equalsLowerCase(a, valueStart, length, HeadBytes.CLOSE) ? CONNECTION_CLOSE
+                    : equalsLowerCase(a, valueStart, length, HeadBytes.KEEP_ALIVE) ? CONNECTION_KEEP_ALIVE
                     : CONNECTION_ABSENT;
-            return connection != CONNECTION_ABSENT;
-        } else if (HeadBytes.nameIs(a, from, nameLength, HeadBytes.TRANSFER_ENCODING) || HeadBytes.nameIs(a, from, nameLength, HeadBytes.EXPECT)) {
-            return false;
+            return connection != CONNECTION_ABSENT ? PER_CALL : REFUSED;
+        } else if (HeadBytes.nameIs(a, from, n, HeadBytes.TRANSFER_ENCODING)
+                || HeadBytes.nameIs(a, from, n, HeadBytes.EXPECT)) {
+            return REFUSED;
         } else {
-            perCallHeader = false; // a header no call reads (Host, Content-Type, ...)
+            return CONSTANT;
         }
-        return true;
+        return PER_CALL;
     }
 
     /** Marks the call header {@code bit} seen in this head; false when it was already (a duplicate falls back). */

@@ -49,7 +49,6 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
     private boolean fellBack;
     /** The context a request is fired from to reach the connection directly; null to pass it down the pipeline. */
     private ChannelHandlerContext deliverFrom;
-    private boolean deliveryLookedUp;
 
     /**
      * The length of the current request's head once parsed, 0 while it is not: a body that arrives in many reads
@@ -100,26 +99,23 @@ final class CallRequestDecoder extends ByteToMessageDecoder {
         parsedHeadLength = 0;
         in.skipBytes(headLength);
         CallRequest request = callHead.request(in.readRetainedSlice(bodyLength));
-        ChannelHandlerContext from = deliverFrom(ctx);
-        if (from != null) {
-            from.fireChannelRead(request); // at once, in order, past the handlers of Netty's path
+        if (deliverFrom != null) {
+            deliverFrom.fireChannelRead(request); // at once, in order, past the handlers of Netty's path
         } else {
             out.add(request);
         }
     }
 
     /**
-     * The context a request is fired from: the handlers between this one and the connection only pass a
-     * {@link CallRequest} on (Netty's decoder and aggregator take bytes and HTTP objects), so a request is handed
-     * straight to the connection from the context of the handler just before it. Null without one (the pipeline
-     * of a test): then it goes down the pipeline. Looked up at the first request, once the pipeline is built.
+     * Finds the context a request is fired from, once the pipeline is built: the handlers between this one and
+     * the connection only pass a {@link CallRequest} on (Netty's decoder and aggregator take bytes and HTTP
+     * objects), so a request is handed straight to the connection from the context of the handler just before it.
+     * Without one (the pipeline of a test) requests go down the pipeline.
      */
-    private ChannelHandlerContext deliverFrom(ChannelHandlerContext ctx) {
-        if (!deliveryLookedUp) {
-            deliveryLookedUp = true;
-            deliverFrom = ctx.pipeline().context(ServerPipeline.AGGREGATOR);
-        }
-        return deliverFrom;
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        deliverFrom = ctx.pipeline().context(ServerPipeline.AGGREGATOR);
+        super.channelActive(ctx);
     }
 
     /**

@@ -111,7 +111,7 @@ record WireAnswer(byte[] head, byte[] body) {
     private static int putHeaderSafe(byte[] out, int at, String id) {
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            if (c >= 0x20 && c != 0x7f) {
+            if (keptInHeader(c)) {
                 out[at++] = c > 0xff ? (byte) '?' : (byte) c;
             }
         }
@@ -119,11 +119,16 @@ record WireAnswer(byte[] head, byte[] body) {
     }
 
     /** The id with control characters dropped, so a hostile id cannot split the header block. */
+    /** Whether an id's character stays in its header: control characters go. */
+    private static boolean keptInHeader(char c) {
+        return c >= 0x20 && c != 0x7f;
+    }
+
     private static String headerSafe(String id) {
         boolean clean = true;
         for (int i = 0; i < id.length() && clean; i++) {
             char c = id.charAt(i);
-            clean = c >= 0x20 && c != 0x7f;
+            clean = keptInHeader(c);
         }
         if (clean) {
             return id;
@@ -131,7 +136,7 @@ record WireAnswer(byte[] head, byte[] body) {
         StringBuilder sb = new StringBuilder(id.length());
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            if (c >= 0x20 && c != 0x7f) {
+            if (keptInHeader(c)) {
                 sb.append(c);
             }
         }
